@@ -1,0 +1,437 @@
+/**
+ * The Kaizen client: a service whose eight operations are Effects over a provided
+ * `HttpClient`, failing only with `KaizenRequestError | KaizenAPIError`.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as ConfigError from "effect/ConfigError"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as KaizenConfig from "./KaizenConfig.js"
+import { type KaizenAPIError, KaizenRequestError } from "./KaizenError.js"
+import * as KaizenSchema from "./KaizenSchema.js"
+import type { CallInfo } from "./internal/response.js"
+import { apiError, describeCause, formatParseError, readJsonObject } from "./internal/response.js"
+import { version } from "./internal/version.js"
+
+/**
+ * Per-call options.
+ *
+ * @since 0.1.0
+ * @category models
+ * @example
+ * import type { KaizenClient } from "kaizen-effect"
+ * const options: KaizenClient.CallOptions = { requestId: "job-42-item-7", headers: { "X-Tenant": "acme" } }
+ */
+export interface CallOptions {
+  /** The `X-Request-ID` to send; by default the configured one, else a fresh UUID per call. */
+  readonly requestId?: string | undefined
+  /** Extra headers for this call only. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * Per-call options of a decode route: a Schema decodes `result` into your own type.
+ *
+ * @since 0.1.0
+ * @category models
+ * @example
+ * import { Schema } from "effect"
+ * import type { KaizenClient } from "kaizen-effect"
+ * const Users = Schema.Struct({ users: Schema.Array(Schema.Struct({ id: Schema.Number })) })
+ * const options: KaizenClient.DecodeOptions<typeof Users.Type, typeof Users.Encoded> = { schema: Users }
+ */
+export interface DecodeOptions<A, I> extends CallOptions {
+  readonly schema: Schema.Schema<A, I, never>
+}
+
+type KaizenError = KaizenRequestError | KaizenAPIError
+
+/**
+ * An encode route: the request in, the KTOF envelope out.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EncodeOperation<Op extends KaizenSchema.BodyOperation> = (
+  request: KaizenSchema.RequestInput<Op>,
+  options?: CallOptions
+) => Effect.Effect<KaizenSchema.EncodeResponse, KaizenError>
+
+/**
+ * A decode route: `result` is JSON, or your own type when a `schema` is given.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DecodeOperation<Op extends KaizenSchema.BodyOperation> {
+  (request: KaizenSchema.RequestInput<Op>, options?: CallOptions): Effect.Effect<
+    KaizenSchema.DecodeResponse<KaizenSchema.JsonValue>,
+    KaizenError
+  >
+  <A, I>(request: KaizenSchema.RequestInput<Op>, options: DecodeOptions<A, I>): Effect.Effect<
+    KaizenSchema.DecodeResponse<A>,
+    KaizenError
+  >
+}
+
+/**
+ * The operations of the Kaizen API. Each returns an Effect with no further requirements whose
+ * error channel is exactly `KaizenRequestError | KaizenAPIError`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `POST /v1/compress`: JSON `data` to KTOF. */
+  readonly compress: EncodeOperation<"compress">
+  /** `POST /v1/decompress`: KTOF `data` back to JSON. */
+  readonly decompress: DecodeOperation<"decompress">
+  /** `POST /v1/optimize`: like compress, with optional token counts. */
+  readonly optimize: EncodeOperation<"optimize">
+  /** `POST /v1/optimize/request`: a prompt (JSON or text with embedded JSON) to KTOF. */
+  readonly optimizeRequest: EncodeOperation<"optimizeRequest">
+  /** `POST /v1/optimize/response`: a model's KTOF reply back to JSON. */
+  readonly optimizeResponse: DecodeOperation<"optimizeResponse">
+  /** `POST /v1/prompts/encode`: a prompt to KTOF, with schemas and metadata. */
+  readonly promptsEncode: EncodeOperation<"promptsEncode">
+  /** `POST /v1/prompts/decode`: KTOF back to JSON, replaying metadata. */
+  readonly promptsDecode: DecodeOperation<"promptsDecode">
+  /** `GET /`: the deployment's health answer. */
+  readonly health: (options?: CallOptions) => Effect.Effect<KaizenSchema.HealthResponse, KaizenError>
+  /** The validated configuration this client runs with (the key stays `Redacted`). */
+  readonly config: KaizenConfig.Resolved
+}
+
+// Requests are validated with every issue reported (not just the first) and unknown fields
+// refused, as the Python client's Pydantic models do.
+const requestParseOptions = { errors: "all", onExcessProperty: "error" } as const
+
+// Built once per process: Schema compiles a decoder per call to decodeUnknownEither.
+const validators = {
+  compress: Schema.decodeUnknownEither(KaizenSchema.EncodeRequest, requestParseOptions),
+  decompress: Schema.decodeUnknownEither(KaizenSchema.DecodeRequest, requestParseOptions),
+  optimize: Schema.decodeUnknownEither(KaizenSchema.OptimizeRequest, requestParseOptions),
+  optimizeRequest: Schema.decodeUnknownEither(KaizenSchema.OptimizeRequestPayload, requestParseOptions),
+  optimizeResponse: Schema.decodeUnknownEither(KaizenSchema.OptimizeResponsePayload, requestParseOptions),
+  promptsEncode: Schema.decodeUnknownEither(KaizenSchema.PromptEncodePayload, requestParseOptions),
+  promptsDecode: Schema.decodeUnknownEither(KaizenSchema.PromptDecodePayload, requestParseOptions)
+} satisfies Record<KaizenSchema.BodyOperation, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>
+
+const decodeEncodeResponse = Schema.decodeUnknownEither(KaizenSchema.EncodeResponse)
+const decodeDecodeResponse = Schema.decodeUnknownEither(KaizenSchema.DecodeResponse)
+const decodeHealthResponse = Schema.decodeUnknownEither(KaizenSchema.HealthResponse)
+
+const newRequestId = (): string => globalThis.crypto.randomUUID()
+
+/**
+ * Validates a request and serialises it: the body that goes on the wire, or the reason it
+ * must not be sent.
+ *
+ * @since 0.1.0
+ * @category validation
+ * @example
+ * import { Either } from "effect"
+ * import { KaizenClient } from "kaizen-effect"
+ * const body = KaizenClient.encodeRequest("compress", { data: { a: 1 } })
+ * Either.isRight(body) // true: '{"data":{"a":1}}'
+ */
+export const encodeRequest = (
+  operation: KaizenSchema.BodyOperation,
+  input: unknown
+): Either.Either<string, KaizenRequestError> => {
+  const endpoint = KaizenSchema.Endpoints[operation]
+  const refuse = (why: string, cause?: unknown) =>
+    Either.left(
+      new KaizenRequestError({
+        reason: "InvalidRequest",
+        message: `Invalid ${operation} request (nothing was sent): ${why}`,
+        operation,
+        method: endpoint.method,
+        path: endpoint.path,
+        cause
+      })
+    )
+  const validated: Either.Either<unknown, ParseResult.ParseError> = validators[operation](input)
+  if (Either.isLeft(validated)) return refuse(formatParseError(validated.left), validated.left)
+  try {
+    return Either.right(JSON.stringify(validated.right))
+  } catch (cause) {
+    // The checks above leave only nesting too deep for the JSON serialiser.
+    return refuse(`the payload cannot be serialised as JSON: ${describeCause(cause)}`, cause)
+  }
+}
+
+const transportError = (info: CallInfo, url: string, error: HttpClientError.HttpClientError): KaizenRequestError => {
+  const cause = error.cause ?? error
+  return new KaizenRequestError({
+    reason: error._tag === "RequestError" && error.reason === "InvalidUrl" ? "InvalidUrl" : "Transport",
+    message: `Kaizen request ${info.method} ${url} failed: ${describeCause(cause)}`,
+    operation: info.operation,
+    method: info.method,
+    path: info.path,
+    requestId: info.requestId,
+    // The platform error holds the request (and so its headers); keep only the underlying cause.
+    cause
+  })
+}
+
+const stripCredentials = (baseUrl: string): string => {
+  try {
+    const url = new URL(baseUrl)
+    url.username = ""
+    url.password = ""
+    return url.href.replace(/\/+$/, "")
+  } catch {
+    return baseUrl
+  }
+}
+
+/**
+ * Builds the service from validated configuration and an `HttpClient`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ * @example
+ * import { Effect } from "effect"
+ * import { KaizenClient, KaizenConfig } from "kaizen-effect"
+ * const kaizen = Effect.flatMap(KaizenConfig.resolve({ timeout: "5 seconds" }), KaizenClient.makeWith)
+ */
+export const makeWith = (config: KaizenConfig.Resolved): Effect.Effect<Service, never, HttpClient.HttpClient> =>
+  Effect.map(HttpClient.HttpClient, (httpClient) => {
+    const staticHeaders: Record<string, string> = {
+      accept: "application/json",
+      "user-agent": `kaizen-effect/${version}`
+    }
+    if (Option.isSome(config.apiKey)) {
+      const key = Redacted.value(config.apiKey.value)
+      staticHeaders["x-api-key"] = key
+      staticHeaders["authorization"] = `Bearer ${key}`
+    }
+    Object.assign(staticHeaders, config.headers)
+    const configuredRequestId = config.headers["x-request-id"]
+
+    const base = httpClient.pipe(
+      HttpClient.mapRequest(HttpClientRequest.setHeaders(staticHeaders)),
+      HttpClient.withTracerPropagation(config.tracePropagation)
+    )
+    const client = config.transformClient ? config.transformClient(base) : base
+    const shownBaseUrl = stripCredentials(config.baseUrl)
+
+    const send = <A>(
+      operation: KaizenSchema.Operation,
+      body: string | undefined,
+      options: CallOptions | undefined,
+      decode: (body: Record<string, unknown>) => Either.Either<A, ParseResult.ParseError>
+    ): Effect.Effect<A, KaizenError> => {
+      const endpoint = KaizenSchema.Endpoints[operation]
+      const requestId = options?.requestId ?? options?.headers?.["x-request-id"] ?? configuredRequestId ??
+        newRequestId()
+      const info: CallInfo = { operation, method: endpoint.method, path: endpoint.path, requestId }
+      const url = config.baseUrl + endpoint.path
+      let request = endpoint.method === "GET" ? HttpClientRequest.get(url) : HttpClientRequest.post(url)
+      if (options?.headers !== undefined) request = HttpClientRequest.setHeaders(request, options.headers)
+      request = HttpClientRequest.setHeader(request, "x-request-id", requestId)
+      if (body !== undefined) request = HttpClientRequest.bodyText(request, body, "application/json")
+
+      const readAnswer = (response: HttpClientResponse.HttpClientResponse) =>
+        Effect.flatMap(readJsonObject(info, response), (json) =>
+          Either.match(decode(KaizenSchema.normalizeEnvelope(json)), {
+            onLeft: (error) =>
+              Effect.flatMap(
+                apiError(info, response, JSON.stringify(json), `malformed response: ${formatParseError(error)}`, error),
+                Effect.fail
+              ),
+            onRight: Effect.succeed
+          }))
+
+      return client.execute(request).pipe(
+        Effect.mapError((error) => transportError(info, shownBaseUrl + endpoint.path, error)),
+        Effect.flatMap(readAnswer),
+        // One clock for headers and body: a server that sends headers and then stalls times out too.
+        Effect.timeoutFail({
+          duration: config.timeout,
+          onTimeout: () =>
+            new KaizenRequestError({
+              reason: "Timeout",
+              message: `Kaizen request ${info.method} ${shownBaseUrl}${info.path} timed out after ${
+                Duration.format(config.timeout)
+              } (no complete response; the request was aborted)`,
+              operation,
+              method: info.method,
+              path: info.path,
+              requestId
+            })
+        }),
+        Effect.withSpan(`KaizenClient.${operation}`, {
+          kind: "client",
+          attributes: { "kaizen.operation": operation, "kaizen.request_id": requestId }
+        })
+      )
+    }
+
+    const encodeRoute = <Op extends KaizenSchema.BodyOperation>(operation: Op): EncodeOperation<Op> =>
+    (request, options) =>
+      Effect.suspend(() =>
+        Either.match(encodeRequest(operation, request), {
+          onLeft: Effect.fail,
+          onRight: (body) => send(operation, body, options, decodeEncodeResponse)
+        })
+      )
+
+    const decodeRoute = <Op extends KaizenSchema.BodyOperation>(operation: Op): DecodeOperation<Op> =>
+    (
+      request: KaizenSchema.RequestInput<Op>,
+      options?: CallOptions | DecodeOptions<unknown, unknown>
+    ) =>
+      Effect.suspend(() =>
+        Either.match(encodeRequest(operation, request), {
+          onLeft: Effect.fail,
+          onRight: (body) =>
+            send(
+              operation,
+              body,
+              options,
+              options !== undefined && "schema" in options
+                ? Schema.decodeUnknownEither(KaizenSchema.decodeResponseOf(options.schema))
+                : decodeDecodeResponse
+            ) as Effect.Effect<KaizenSchema.DecodeResponse<any>, KaizenError>
+        })
+      )
+
+    return {
+      compress: encodeRoute("compress"),
+      decompress: decodeRoute("decompress"),
+      optimize: encodeRoute("optimize"),
+      optimizeRequest: encodeRoute("optimizeRequest"),
+      optimizeResponse: decodeRoute("optimizeResponse"),
+      promptsEncode: encodeRoute("promptsEncode"),
+      promptsDecode: decodeRoute("promptsDecode"),
+      health: (options) => send("health", undefined, options, decodeHealthResponse),
+      config
+    } satisfies Service
+  })
+
+/**
+ * Builds the service from options given in code (validated; a bad value fails with a
+ * `ConfigError` naming the option).
+ *
+ * @since 0.1.0
+ * @category constructors
+ * @example
+ * import { Effect } from "effect"
+ * import { KaizenClient } from "kaizen-effect"
+ * const kaizen = KaizenClient.make({ baseUrl: "http://127.0.0.1:8787" })
+ */
+export const make = (
+  options: KaizenConfig.Options = {}
+): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Effect.flatMap(KaizenConfig.resolve(options), makeWith)
+
+const lazyNode = (config: Config.Config<KaizenConfig.Options>) =>
+  Layer.unwrapEffect(
+    // The Node transport (undici, node:*) is loaded only when this layer is built, so the core
+    // module stays importable wherever @effect/platform runs.
+    Effect.map(Effect.promise(() => import("./KaizenNode.js")), (node) => node.layerConfig(config))
+  )
+
+/**
+ * The Kaizen client service. `yield* KaizenClient` in a generator gives its operations.
+ *
+ * @since 0.1.0
+ * @category tags
+ * @example
+ * import { Effect } from "effect"
+ * import { KaizenClient } from "kaizen-effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const kaizen = yield* KaizenClient
+ *   const encoded = yield* kaizen.promptsEncode({ prompt: { messages: [{ role: "user", content: "hi" }] } })
+ *   const decoded = yield* kaizen.promptsDecode({ ktof: encoded.result })
+ *   return decoded.result
+ * })
+ * program.pipe(Effect.provide(KaizenClient.layerNode))
+ */
+export class KaizenClient extends Context.Tag("kaizen-effect/KaizenClient")<KaizenClient, Service>() {
+  /**
+   * The client from options given in code; requires an `HttpClient`.
+   *
+   * @since 0.1.0
+   * @example
+   * import { FetchHttpClient } from "@effect/platform"
+   * import { Layer } from "effect"
+   * import { KaizenClient } from "kaizen-effect"
+   * const live = KaizenClient.layer({ baseUrl: "http://127.0.0.1:8787" }).pipe(Layer.provide(FetchHttpClient.layer))
+   */
+  static readonly layer = (
+    options: KaizenConfig.Options = {}
+  ): Layer.Layer<KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient> => Layer.effect(KaizenClient, make(options))
+
+  /**
+   * The client from a `Config` (by default {@link KaizenConfig.fromEnv}); requires an
+   * `HttpClient`.
+   *
+   * @since 0.1.0
+   * @example
+   * import { Config } from "effect"
+   * import { KaizenClient } from "kaizen-effect"
+   * const layer = KaizenClient.layerConfig(Config.all({ baseUrl: Config.string("MY_KAIZEN_URL") }))
+   */
+  static readonly layerConfig = (
+    config: Config.Config<KaizenConfig.Options> = KaizenConfig.fromEnv
+  ): Layer.Layer<KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+    Layer.effect(KaizenClient, Effect.flatMap(config, make))
+
+  /**
+   * The client configured from the environment; requires an `HttpClient`.
+   *
+   * @since 0.1.0
+   * @example
+   * import { Effect, Layer } from "effect"
+   * import { HttpClient, HttpClientResponse } from "@effect/platform"
+   * import { KaizenClient } from "kaizen-effect"
+   * const mock = Layer.succeed(HttpClient.HttpClient, HttpClient.make((request) =>
+   *   Effect.succeed(HttpClientResponse.fromWeb(request, Response.json({ status: "success", result: "a: 1" })))))
+   * const test = KaizenClient.Default.pipe(Layer.provide(mock))
+   */
+  static readonly Default: Layer.Layer<KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient> = KaizenClient
+    .layerConfig()
+
+  /**
+   * The client configured from the environment on the Node transport: undici with a bounded
+   * connection pool (`KAIZEN_MAX_CONNECTIONS`, default 64) owned by the layer's Scope, so
+   * closing the layer closes every socket. With `KAIZEN_BASE_URL=local` it runs on the
+   * embedded engine instead.
+   *
+   * @since 0.1.0
+   * @example
+   * import { Effect } from "effect"
+   * import { KaizenClient } from "kaizen-effect"
+   * const health = Effect.flatMap(KaizenClient, (k) => k.health()).pipe(Effect.provide(KaizenClient.layerNode))
+   */
+  static readonly layerNode: Layer.Layer<KaizenClient, ConfigError.ConfigError> = lazyNode(KaizenConfig.fromEnv)
+
+  /**
+   * {@link KaizenClient.layerNode} with options given in code.
+   *
+   * @since 0.1.0
+   * @example
+   * import { KaizenClient } from "kaizen-effect"
+   * const layer = KaizenClient.layerNodeWith({ baseUrl: "http://127.0.0.1:8787", maxConnections: 16 })
+   */
+  static readonly layerNodeWith = (
+    options: KaizenConfig.Options = {}
+  ): Layer.Layer<KaizenClient, ConfigError.ConfigError> => lazyNode(Config.succeed(options))
+}

@@ -1,0 +1,130 @@
+/**
+ * Checks that a value survives `JSON.stringify` unchanged in meaning.
+ *
+ * `JSON.stringify` is lossy without a word: `NaN` becomes `null`, a `Map` becomes `{}`,
+ * a BigInt or a cycle throws, a function disappears. A prompt that changes silently on the
+ * wire is worse than one refused, so requests are checked first and the first problem is
+ * reported with its path.
+ *
+ * The walk is iterative so that a deeply nested value cannot overflow the stack here.
+ *
+ * @internal
+ */
+
+export interface JsonProblem {
+  readonly path: ReadonlyArray<string | number>
+  readonly message: string
+}
+
+const lossyObject = (value: object): string | undefined => {
+  if (value instanceof Map) return "a Map has no JSON form (it would be sent as {}); convert it with Object.fromEntries"
+  if (value instanceof Set) return "a Set has no JSON form (it would be sent as {}); convert it with Array.from"
+  if (value instanceof WeakMap || value instanceof WeakSet) return "a WeakMap or WeakSet has no JSON form"
+  if (value instanceof Promise) return "a Promise has no JSON form; await it first"
+  if (value instanceof RegExp) return "a RegExp has no JSON form (it would be sent as {}); convert it to a string"
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    return "binary data has no JSON form; encode it (e.g. base64) as a string"
+  }
+  return undefined
+}
+
+// Paths are kept as parent links and only turned into arrays when a problem is found,
+// so checking a large prompt allocates one small frame per node, not one path per node.
+interface PathNode {
+  readonly parent: PathNode | undefined
+  readonly key: string | number
+}
+
+const toPath = (node: PathNode | undefined): Array<string | number> => {
+  const out: Array<string | number> = []
+  for (let n = node; n !== undefined; n = n.parent) out.push(n.key)
+  return out.reverse()
+}
+
+type Frame =
+  | { readonly exit: false; readonly value: unknown; readonly at: PathNode | undefined; readonly inArray: boolean }
+  | { readonly exit: true; readonly value: object }
+
+/** Returns the first reason `value` cannot be sent as JSON faithfully, or `undefined`. */
+export const findJsonProblem = (value: unknown): JsonProblem | undefined => {
+  const stack: Array<Frame> = [{ exit: false, value, at: undefined, inArray: false }]
+  // Objects on the current path: a repeat is a cycle; a shared (non-cyclic) reference is fine.
+  const ancestors = new Set<object>()
+  while (stack.length > 0) {
+    const frame = stack.pop()!
+    if (frame.exit) {
+      ancestors.delete(frame.value)
+      continue
+    }
+    const { at } = frame
+    let current = frame.value
+    switch (typeof current) {
+      case "string":
+      case "boolean":
+        continue
+      case "number":
+        if (!Number.isFinite(current)) {
+          return { path: toPath(at), message: `${current} is not a JSON number (JSON has no NaN or Infinity); send null or a string` }
+        }
+        continue
+      case "bigint":
+        return { path: toPath(at), message: "a BigInt is not a JSON number; convert it to a number or a string" }
+      case "symbol":
+        return { path: toPath(at), message: "a symbol has no JSON form" }
+      case "function":
+        return { path: toPath(at), message: "a function has no JSON form" }
+      case "undefined":
+        // JSON.stringify drops an undefined property (as the Python client drops None),
+        // but turns an undefined array element into null: refuse only the lossy case.
+        if (frame.inArray || at === undefined) {
+          return { path: toPath(at), message: "undefined has no JSON form; use null" }
+        }
+        continue
+      case "object": {
+        if (current === null) continue
+        if (ancestors.has(current)) {
+          return { path: toPath(at), message: "circular reference: this value contains itself" }
+        }
+        if (!Array.isArray(current)) {
+          const lossy = lossyObject(current)
+          if (lossy !== undefined) return { path: toPath(at), message: lossy }
+          const toJSON = (current as { toJSON?: unknown }).toJSON
+          if (typeof toJSON === "function") {
+            // Dates and similar: JSON.stringify sends what toJSON returns, so check that.
+            current = toJSON.call(current)
+            if (typeof current !== "object" || current === null) {
+              stack.push({ exit: false, value: current, at, inArray: frame.inArray })
+              continue
+            }
+          }
+        }
+        const node = current as object
+        ancestors.add(node)
+        stack.push({ exit: true, value: node })
+        if (Array.isArray(node)) {
+          for (let i = node.length - 1; i >= 0; i--) {
+            stack.push({ exit: false, value: node[i], at: { parent: at, key: i }, inArray: true })
+          }
+        } else {
+          const keys = Object.keys(node)
+          for (let i = keys.length - 1; i >= 0; i--) {
+            const key = keys[i]!
+            stack.push({ exit: false, value: (node as Record<string, unknown>)[key], at: { parent: at, key }, inArray: false })
+          }
+        }
+      }
+    }
+  }
+  return undefined
+}
+
+/** Renders a path the way a JavaScript reader writes it: `prompt.messages[0].content`. */
+export const formatPath = (path: ReadonlyArray<PropertyKey>): string => {
+  let out = ""
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`
+    else if (typeof segment === "string" && /^[A-Za-z_$][\w$]*$/.test(segment)) out += out === "" ? segment : `.${segment}`
+    else out += `[${JSON.stringify(String(segment))}]`
+  }
+  return out
+}

@@ -1,0 +1,200 @@
+/**
+ * Turns what the server sent back into either a JSON object or a typed `KaizenAPIError`.
+ *
+ * Whatever the answer (HTML from a proxy, a truncated body, a 2xx that is not JSON), the result
+ * is a value or a typed error, never a defect: this is the one place that reads bodies.
+ *
+ * @internal
+ */
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as ParseResult from "effect/ParseResult"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import { KaizenAPIError, KaizenRequestError } from "../KaizenError.js"
+import { formatPath } from "./json.js"
+
+/** What an error needs to say where it happened. */
+export interface CallInfo {
+  readonly operation: string
+  readonly method: string
+  readonly path: string
+  readonly requestId: string | undefined
+}
+
+const sensitiveHeaders = new Set(["authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie"])
+
+/** Response headers as a plain record, with anything that could carry a credential redacted. */
+export const redactHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const name in headers) out[name] = sensitiveHeaders.has(name) ? "<redacted>" : headers[name]!
+  return out
+}
+
+/**
+ * How long the server asked to wait: `retry-after-ms` (milliseconds, a non-standard header
+ * some gateways send), else `Retry-After` as seconds or as an HTTP date relative to `now`.
+ */
+export const parseRetryAfter = (
+  headers: Readonly<Record<string, string>>,
+  nowMillis: number
+): Duration.Duration | undefined => {
+  const ms = headers["retry-after-ms"]
+  if (ms !== undefined && ms.trim() !== "") {
+    const n = Number(ms)
+    if (Number.isFinite(n) && n >= 0) return Duration.millis(n)
+  }
+  const value = headers["retry-after"]?.trim()
+  if (value === undefined || value === "") return undefined
+  if (/^\d+(\.\d+)?$/.test(value)) return Duration.millis(Math.round(Number(value) * 1000))
+  const date = Date.parse(value)
+  if (Number.isNaN(date)) return undefined
+  return Duration.millis(Math.max(0, date - nowMillis))
+}
+
+const snippet = (text: string, max = 200): string => {
+  // An HTML error page says most in its <title>; otherwise strip tags and collapse space.
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]
+  const plain = (title ?? text.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim()
+  return plain.length > max ? `${plain.slice(0, max)}…` : plain
+}
+
+/** Renders a `detail` (string, FastAPI 422 list, or anything else) as one line. */
+export const formatDetail = (detail: unknown): string | undefined => {
+  if (typeof detail === "string") return detail
+  if (Array.isArray(detail)) {
+    const parts = detail.map((item) => {
+      if (typeof item !== "object" || item === null) return String(item)
+      const { loc, msg } = item as { loc?: unknown; msg?: unknown }
+      // FastAPI prefixes body fields with "body"; the caller thinks in terms of their own payload.
+      const path = Array.isArray(loc) ? formatPath(loc.filter((p, i) => !(i === 0 && p === "body"))) : ""
+      const message = typeof msg === "string" ? msg : JSON.stringify(item)
+      return path === "" ? message : `${path}: ${message}`
+    })
+    return parts.join("; ")
+  }
+  if (detail === undefined || detail === null) return undefined
+  return JSON.stringify(detail)
+}
+
+const summarize = (payload: unknown, contentType: string | undefined, size: number): string => {
+  if (typeof payload === "object" && payload !== null && !Array.isArray(payload)) {
+    const body = payload as Record<string, unknown>
+    const detail = formatDetail(body.detail)
+    if (detail !== undefined) return detail
+    for (const key of ["message", "error", "title"]) {
+      if (typeof body[key] === "string") return body[key] as string
+    }
+    return snippet(JSON.stringify(payload))
+  }
+  if (typeof payload === "string") {
+    if (payload.trim() === "") return "empty body"
+    return `${contentType ?? "unknown content type"} body (${size} bytes): ${snippet(payload)}`
+  }
+  return snippet(JSON.stringify(payload))
+}
+
+const parseJson = (text: string): { readonly ok: true; readonly value: unknown } | { readonly ok: false } => {
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch {
+    return { ok: false }
+  }
+}
+
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/** Builds the `KaizenAPIError` for a response; `message` overrides the summary of the body. */
+export const apiError = (
+  info: CallInfo,
+  response: HttpClientResponse.HttpClientResponse,
+  text: string,
+  message?: string,
+  cause?: unknown
+): Effect.Effect<KaizenAPIError> =>
+  Effect.map(Clock.currentTimeMillis, (now) => {
+    const headers = response.headers as Readonly<Record<string, string>>
+    const parsed = parseJson(text)
+    const payload = parsed.ok ? parsed.value : text
+    const body = isObject(payload) ? payload : undefined
+    const requestId = typeof body?.request_id === "string"
+      ? body.request_id
+      : headers["x-request-id"] ?? info.requestId
+    const summary = message ?? summarize(payload, headers["content-type"], Buffer.byteLength(text))
+    return new KaizenAPIError({
+      statusCode: response.status,
+      message: `Kaizen API error ${response.status} on ${info.method} ${info.path}: ${summary}`,
+      operation: info.operation,
+      method: info.method,
+      path: info.path,
+      payload,
+      headers: redactHeaders(headers),
+      detail: body?.detail,
+      requestId,
+      retryAfter: parseRetryAfter(headers, now),
+      cause
+    })
+  })
+
+/**
+ * Reads the body and returns the JSON object of a 2xx answer; anything else is a typed error:
+ * a non-2xx status, a body that is not a JSON object, or a body cut short by the transport.
+ */
+export const readJsonObject = (
+  info: CallInfo,
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<Record<string, unknown>, KaizenAPIError | KaizenRequestError> =>
+  Effect.flatMap(
+    Effect.mapError(response.text, (error) =>
+      new KaizenRequestError({
+        reason: "Transport",
+        message: `Kaizen request ${info.method} ${info.path} failed while reading the response body (status ${response.status}): ${
+          describeCause(error.cause)
+        }`,
+        operation: info.operation,
+        method: info.method,
+        path: info.path,
+        requestId: info.requestId,
+        cause: error.cause
+      })),
+    (text) => {
+      if (response.status < 200 || response.status >= 300) {
+        return Effect.flatMap(apiError(info, response, text), Effect.fail)
+      }
+      const parsed = parseJson(text)
+      if (!parsed.ok) {
+        const what = text.trim() === "" ? "the body is empty" : "the body is not JSON"
+        return Effect.flatMap(
+          apiError(info, response, text, `malformed response: ${what} (${summarize(text, response.headers["content-type"], Buffer.byteLength(text))})`),
+          Effect.fail
+        )
+      }
+      if (!isObject(parsed.value)) {
+        const kind = Array.isArray(parsed.value) ? "an array" : parsed.value === null ? "null" : typeof parsed.value
+        return Effect.flatMap(
+          apiError(info, response, text, `malformed response: expected a JSON object, got ${kind}`),
+          Effect.fail
+        )
+      }
+      return Effect.succeed(parsed.value)
+    }
+  )
+
+/** One line for a ParseError, with paths: `result: is missing; stats.reduction: Expected number, actual "x"`. */
+export const formatParseError = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error)
+    .map((issue) => (issue.path.length === 0 ? issue.message : `${formatPath(issue.path)}: ${issue.message}`))
+    .join("; ")
+
+/** A transport cause as a short phrase: `connect ECONNREFUSED 127.0.0.1:9 (ECONNREFUSED)`. */
+export const describeCause = (cause: unknown): string => {
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code
+    const inner = (cause as { cause?: unknown }).cause
+    const base = cause.message || cause.name
+    const withCode = typeof code === "string" && !base.includes(code) ? `${base} (${code})` : base
+    // fetch-style errors ("fetch failed") keep the real reason in `cause`.
+    return inner instanceof Error && inner !== cause ? `${withCode}: ${describeCause(inner)}` : withCode
+  }
+  return String(cause)
+}
