@@ -17,10 +17,14 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
+import { identity } from "effect/Function"
+import * as RateLimiter from "effect/RateLimiter"
 import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import * as Schema from "effect/Schema"
 import * as KaizenConfig from "./KaizenConfig.js"
 import { type KaizenAPIError, KaizenRequestError } from "./KaizenError.js"
+import * as KaizenRetry from "./KaizenRetry.js"
 import * as KaizenSchema from "./KaizenSchema.js"
 import type { CallInfo } from "./internal/response.js"
 import { apiError, describeCause, formatParseError, readJsonObject } from "./internal/response.js"
@@ -68,7 +72,7 @@ type KaizenError = KaizenRequestError | KaizenAPIError
 export type EncodeOperation<Op extends KaizenSchema.BodyOperation> = (
   request: KaizenSchema.RequestInput<Op>,
   options?: CallOptions
-) => Effect.Effect<KaizenSchema.EncodeResponse, KaizenError>
+) => Effect.Effect<KaizenSchema.EncodeResponse & ResponseInfo, KaizenError>
 
 /**
  * A decode route: `result` is JSON, or your own type when a `schema` is given.
@@ -78,11 +82,11 @@ export type EncodeOperation<Op extends KaizenSchema.BodyOperation> = (
  */
 export interface DecodeOperation<Op extends KaizenSchema.BodyOperation> {
   (request: KaizenSchema.RequestInput<Op>, options?: CallOptions): Effect.Effect<
-    KaizenSchema.DecodeResponse<KaizenSchema.JsonValue>,
+    KaizenSchema.DecodeResponse<KaizenSchema.JsonValue> & ResponseInfo,
     KaizenError
   >
   <A, I>(request: KaizenSchema.RequestInput<Op>, options: DecodeOptions<A, I>): Effect.Effect<
-    KaizenSchema.DecodeResponse<A>,
+    KaizenSchema.DecodeResponse<A> & ResponseInfo,
     KaizenError
   >
 }
@@ -110,7 +114,7 @@ export interface Service {
   /** `POST /v1/prompts/decode`: KTOF back to JSON, replaying metadata. */
   readonly promptsDecode: DecodeOperation<"promptsDecode">
   /** `GET /`: the deployment's health answer. */
-  readonly health: (options?: CallOptions) => Effect.Effect<KaizenSchema.HealthResponse, KaizenError>
+  readonly health: (options?: CallOptions) => Effect.Effect<KaizenSchema.HealthResponse & ResponseInfo, KaizenError>
   /** The validated configuration this client runs with (the key stays `Redacted`). */
   readonly config: KaizenConfig.Resolved
 }
@@ -164,7 +168,9 @@ export const encodeRequest = (
         cause
       })
     )
-  const validated: Either.Either<unknown, ParseResult.ParseError> = validators[operation](input)
+  const validated: Either.Either<unknown, ParseResult.ParseError> = validators[operation](
+    KaizenSchema.dropNullOptions(input)
+  )
   if (Either.isLeft(validated)) return refuse(formatParseError(validated.left), validated.left)
   try {
     return Either.right(JSON.stringify(validated.right))
@@ -200,7 +206,29 @@ const stripCredentials = (baseUrl: string): string => {
 }
 
 /**
- * Builds the service from validated configuration and an `HttpClient`.
+ * What every successful response also carries, outside the server's envelope: the
+ * `X-Request-ID` the call was sent with (the same on every retry of that call). It is a
+ * non-enumerable property, so `JSON.stringify(response)` is exactly what the server sent.
+ *
+ * @since 0.1.0
+ * @category models
+ * @example
+ * import { Effect } from "effect"
+ * import { KaizenClient } from "kaizen-effect"
+ * const id = Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: [1] })).pipe(
+ *   Effect.map((response) => response.requestId)
+ * )
+ */
+export interface ResponseInfo {
+  readonly requestId: string
+}
+
+const withRequestId = <A>(value: A, requestId: string): A & ResponseInfo =>
+  Object.defineProperty(value as A & object, "requestId", { value: requestId, enumerable: false }) as A & ResponseInfo
+
+/**
+ * Builds the service from validated configuration and an `HttpClient`. The Scope holds the
+ * client-side rate limiter, when one is configured.
  *
  * @since 0.1.0
  * @category constructors
@@ -209,8 +237,11 @@ const stripCredentials = (baseUrl: string): string => {
  * import { KaizenClient, KaizenConfig } from "kaizen-effect"
  * const kaizen = Effect.flatMap(KaizenConfig.resolve({ timeout: "5 seconds" }), KaizenClient.makeWith)
  */
-export const makeWith = (config: KaizenConfig.Resolved): Effect.Effect<Service, never, HttpClient.HttpClient> =>
-  Effect.map(HttpClient.HttpClient, (httpClient) => {
+export const makeWith = (
+  config: KaizenConfig.Resolved
+): Effect.Effect<Service, never, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.gen(function*() {
+    const httpClient = yield* HttpClient.HttpClient
     const staticHeaders: Record<string, string> = {
       accept: "application/json",
       "user-agent": `kaizen-effect/${version}`
@@ -225,18 +256,41 @@ export const makeWith = (config: KaizenConfig.Resolved): Effect.Effect<Service, 
 
     const base = httpClient.pipe(
       HttpClient.mapRequest(HttpClientRequest.setHeaders(staticHeaders)),
-      HttpClient.withTracerPropagation(config.tracePropagation)
+      HttpClient.withTracerPropagation(config.tracePropagation),
+      // The operation span (KaizenClient.<op>) is the one users see; the platform's per-request
+      // span adds cost and nothing new, unless trace propagation (which needs it) is on.
+      config.tracePropagation ? identity : HttpClient.withTracerDisabledWhen(() => true)
     )
     const client = config.transformClient ? config.transformClient(base) : base
     const shownBaseUrl = stripCredentials(config.baseUrl)
+
+    const retry = config.retry === false
+      ? undefined
+      : config.retry ?? (config.maxRetries === 0 ? undefined : KaizenRetry.policy({ maxRetries: config.maxRetries }))
+
+    // Client-side limits are per client, across all its calls; each attempt takes a permit and
+    // a rate token (a retry is a request too), but no permit is held while waiting to retry.
+    const semaphore = config.maxConcurrency === undefined ? undefined : yield* Effect.makeSemaphore(config.maxConcurrency)
+    const rateLimiter = config.maxRequestsPerSecond === undefined ? undefined : yield* RateLimiter.make({
+      limit: config.maxRequestsPerSecond,
+      interval: Duration.seconds(1),
+      algorithm: "token-bucket"
+    })
+    const limit = <A, E>(attempt: Effect.Effect<A, E>): Effect.Effect<A, E> => {
+      let limited = attempt
+      if (rateLimiter !== undefined) limited = rateLimiter(limited)
+      if (semaphore !== undefined) limited = semaphore.withPermits(1)(limited)
+      return limited
+    }
 
     const send = <A>(
       operation: KaizenSchema.Operation,
       body: string | undefined,
       options: CallOptions | undefined,
       decode: (body: Record<string, unknown>) => Either.Either<A, ParseResult.ParseError>
-    ): Effect.Effect<A, KaizenError> => {
+    ): Effect.Effect<A & ResponseInfo, KaizenError> => {
       const endpoint = KaizenSchema.Endpoints[operation]
+      // One ID per logical call, fixed before the first attempt, so every retry carries it.
       const requestId = options?.requestId ?? options?.headers?.["x-request-id"] ?? configuredRequestId ??
         newRequestId()
       const info: CallInfo = { operation, method: endpoint.method, path: endpoint.path, requestId }
@@ -246,35 +300,65 @@ export const makeWith = (config: KaizenConfig.Resolved): Effect.Effect<Service, 
       request = HttpClientRequest.setHeader(request, "x-request-id", requestId)
       if (body !== undefined) request = HttpClientRequest.bodyText(request, body, "application/json")
 
-      const readAnswer = (response: HttpClientResponse.HttpClientResponse) =>
-        Effect.flatMap(readJsonObject(info, response), (json) =>
+      let attempts = 0
+      let lastStatus: number | undefined
+
+      const readAnswer = (response: HttpClientResponse.HttpClientResponse) => {
+        lastStatus = response.status
+        return Effect.flatMap(readJsonObject(info, response), (json) =>
           Either.match(decode(KaizenSchema.normalizeEnvelope(json)), {
             onLeft: (error) =>
               Effect.flatMap(
                 apiError(info, response, JSON.stringify(json), `malformed response: ${formatParseError(error)}`, error),
                 Effect.fail
               ),
-            onRight: Effect.succeed
+            onRight: (value) => Effect.succeed(withRequestId(value, requestId))
           }))
+      }
 
-      return client.execute(request).pipe(
+      const timeoutError = (what: string, after: Duration.Duration) =>
+        new KaizenRequestError({
+          reason: "Timeout",
+          message: `Kaizen request ${info.method} ${shownBaseUrl}${info.path} timed out after ${
+            Duration.format(after)
+          } (${what}; the request was aborted)`,
+          operation,
+          method: info.method,
+          path: info.path,
+          requestId
+        })
+
+      const attempt = Effect.suspend(() => {
+        attempts++
+        return client.execute(request)
+      }).pipe(
         Effect.mapError((error) => transportError(info, shownBaseUrl + endpoint.path, error)),
         Effect.flatMap(readAnswer),
         // One clock for headers and body: a server that sends headers and then stalls times out too.
+        // Interruption by the timeout aborts the request, which frees its socket.
         Effect.timeoutFail({
           duration: config.timeout,
-          onTimeout: () =>
-            new KaizenRequestError({
-              reason: "Timeout",
-              message: `Kaizen request ${info.method} ${shownBaseUrl}${info.path} timed out after ${
-                Duration.format(config.timeout)
-              } (no complete response; the request was aborted)`,
-              operation,
-              method: info.method,
-              path: info.path,
-              requestId
-            })
-        }),
+          onTimeout: () => timeoutError("no complete response", config.timeout)
+        })
+      )
+
+      let call = limit(attempt)
+      if (retry !== undefined) call = Effect.retry(call, retry)
+      if (config.deadline !== undefined) {
+        const deadline = config.deadline
+        call = Effect.timeoutFail(call, {
+          duration: deadline,
+          onTimeout: () => timeoutError("overall deadline across retries", deadline)
+        })
+      }
+      return call.pipe(
+        Effect.ensuring(Effect.suspend(() =>
+          Effect.annotateCurrentSpan(
+            lastStatus === undefined
+              ? { "kaizen.attempts": attempts }
+              : { "kaizen.attempts": attempts, "http.response.status_code": lastStatus }
+          )
+        )),
         Effect.withSpan(`KaizenClient.${operation}`, {
           kind: "client",
           attributes: { "kaizen.operation": operation, "kaizen.request_id": requestId }
@@ -307,7 +391,7 @@ export const makeWith = (config: KaizenConfig.Resolved): Effect.Effect<Service, 
               options !== undefined && "schema" in options
                 ? Schema.decodeUnknownEither(KaizenSchema.decodeResponseOf(options.schema))
                 : decodeDecodeResponse
-            ) as Effect.Effect<KaizenSchema.DecodeResponse<any>, KaizenError>
+            ) as Effect.Effect<KaizenSchema.DecodeResponse<any> & ResponseInfo, KaizenError>
         })
       )
 
@@ -337,7 +421,7 @@ export const makeWith = (config: KaizenConfig.Resolved): Effect.Effect<Service, 
  */
 export const make = (
   options: KaizenConfig.Options = {}
-): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
+): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.flatMap(KaizenConfig.resolve(options), makeWith)
 
 const lazyNode = (config: Config.Config<KaizenConfig.Options>) =>
@@ -377,7 +461,7 @@ export class KaizenClient extends Context.Tag("kaizen-effect/KaizenClient")<Kaiz
    */
   static readonly layer = (
     options: KaizenConfig.Options = {}
-  ): Layer.Layer<KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient> => Layer.effect(KaizenClient, make(options))
+  ): Layer.Layer<KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient> => Layer.scoped(KaizenClient, make(options))
 
   /**
    * The client from a `Config` (by default {@link KaizenConfig.fromEnv}); requires an
@@ -392,7 +476,7 @@ export class KaizenClient extends Context.Tag("kaizen-effect/KaizenClient")<Kaiz
   static readonly layerConfig = (
     config: Config.Config<KaizenConfig.Options> = KaizenConfig.fromEnv
   ): Layer.Layer<KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-    Layer.effect(KaizenClient, Effect.flatMap(config, make))
+    Layer.scoped(KaizenClient, Effect.flatMap(config, make))
 
   /**
    * The client configured from the environment; requires an `HttpClient`.

@@ -14,6 +14,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import type * as Schedule from "effect/Schedule"
+import type { KaizenError } from "./KaizenError.js"
 
 /**
  * The production Kaizen API.
@@ -65,8 +67,28 @@ export interface Options {
   readonly verifySsl?: boolean | undefined
   /** Extra headers sent on every request (e.g. `X-Request-ID`). */
   readonly headers?: Readonly<Record<string, string>> | undefined
+  /**
+   * The retry policy applied to every operation: a `Schedule` over the Kaizen error, or
+   * `false` for none. Default `KaizenRetry.policy({ maxRetries })`.
+   */
+  readonly retry?: Schedule.Schedule<unknown, KaizenError> | false | undefined
+  /** An overall deadline for one call across all its attempts and waits (default none). */
+  readonly deadline?: Duration.DurationInput | undefined
+  /** At most this many requests in flight across all calls of the client (default unlimited). */
+  readonly maxConcurrency?: number | undefined
+  /** At most this many requests started per second (default unlimited). */
+  readonly maxRequestsPerSecond?: number | undefined
   /** Node transport only: the most sockets the connection pool opens, default 64. */
   readonly maxConnections?: number | undefined
+  /** Node transport only: a PEM file of CA certificates to trust (e.g. a corporate CA). */
+  readonly caFile?: string | undefined
+  /** Node transport only: PEM CA certificates to trust, given inline. */
+  readonly ca?: string | undefined
+  /**
+   * Node transport only: an HTTP(S) proxy URL for every request. When not set, the standard
+   * `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` variables are honoured.
+   */
+  readonly proxy?: string | URL | undefined
   /**
    * Send W3C `traceparent` / `b3` headers to the Kaizen API, default `false`: trace context
    * is internal detail that a third-party API has no need for. Opt in for your own gateway.
@@ -95,7 +117,15 @@ export interface Resolved {
   readonly maxRetries: number
   readonly verifySsl: boolean
   readonly headers: Readonly<Record<string, string>>
+  readonly retry: Schedule.Schedule<unknown, KaizenError> | false | undefined
+  readonly deadline: Duration.Duration | undefined
+  readonly maxConcurrency: number | undefined
+  readonly maxRequestsPerSecond: number | undefined
   readonly maxConnections: number
+  readonly caFile: string | undefined
+  readonly ca: string | undefined
+  /** The proxy, and whether it came from the standard variables (then `NO_PROXY` applies). */
+  readonly proxy: { readonly url: string; readonly fromEnvironment: boolean; readonly noProxy?: string | undefined } | undefined
   readonly tracePropagation: boolean
   readonly transformClient: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
@@ -126,8 +156,28 @@ const parseTimeoutSeconds = (seconds: number): Either.Either<Duration.Duration, 
     ? Either.right(Duration.millis(Math.round(seconds * 1000)))
     : Either.left(`timeout must be a positive number of seconds, got ${seconds}`)
 
-const parseMaxConnections = (n: number): Either.Either<number, string> =>
-  Number.isInteger(n) && n >= 1 ? Either.right(n) : Either.left(`max connections must be a whole number >= 1, got ${n}`)
+const positiveInt = (what: string) => (n: number): Either.Either<number, string> =>
+  Number.isInteger(n) && n >= 1 ? Either.right(n) : Either.left(`${what} must be a whole number >= 1, got ${n}`)
+
+const positiveNumber = (what: string) => (n: number): Either.Either<number, string> =>
+  Number.isFinite(n) && n > 0 ? Either.right(n) : Either.left(`${what} must be a positive number, got ${n}`)
+
+const parseProxyUrl = (input: string): Either.Either<string, string> => {
+  try {
+    const url = new URL(input.trim())
+    return url.protocol === "http:" || url.protocol === "https:"
+      ? Either.right(url.href)
+      : Either.left(`"${url.protocol}" proxies are not supported; use http://host:port or https://host:port`)
+  } catch {
+    return Either.left(`"${input}" is not a proxy URL; expected e.g. http://proxy.internal:3128`)
+  }
+}
+
+const decodeDuration = (input: Duration.DurationInput): Either.Either<Duration.Duration, string> =>
+  Option.match(Duration.decodeUnknown(input), {
+    onNone: () => Either.left(`"${String(input)}" is not a duration`),
+    onSome: (d) => parseTimeoutSeconds(Duration.toMillis(d) / 1000)
+  })
 
 const parseMaxRetries = (n: number): Either.Either<number, string> =>
   Number.isInteger(n) && n >= 0 ? Either.right(n) : Either.left(`max retries must be a whole number >= 0, got ${n}`)
@@ -188,6 +238,9 @@ export const parseHeaders = (input: string): Either.Either<Record<string, string
   return checkHeaders(pairs)
 }
 
+const optionalConfig = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
+  Config.map(Config.option(config), Option.getOrUndefined)
+
 const invalid = (name: string, message: string) => ConfigError.InvalidData([name], message)
 
 const fromEither = <A>(name: string, either: Either.Either<A, string>): Effect.Effect<A, ConfigError.ConfigError> =>
@@ -219,16 +272,22 @@ export const resolve = (options: Options = {}): Effect.Effect<Resolved, ConfigEr
     const baseUrl = yield* fromEither("baseUrl", parseBaseUrl(String(options.baseUrl ?? DEFAULT_BASE_URL)))
     const timeout = options.timeout === undefined
       ? Duration.seconds(30)
-      : yield* fromEither(
-        "timeout",
-        Option.match(Duration.decodeUnknown(options.timeout), {
-          onNone: () => Either.left(`"${String(options.timeout)}" is not a duration`),
-          onSome: (d) => parseTimeoutSeconds(Duration.toMillis(d) / 1000)
-        })
-      )
+      : yield* fromEither("timeout", decodeDuration(options.timeout))
+    const deadline = options.deadline === undefined
+      ? undefined
+      : yield* fromEither("deadline", decodeDuration(options.deadline))
+    const maxConcurrency = options.maxConcurrency === undefined
+      ? undefined
+      : yield* fromEither("maxConcurrency", positiveInt("max concurrency")(options.maxConcurrency))
+    const maxRequestsPerSecond = options.maxRequestsPerSecond === undefined
+      ? undefined
+      : yield* fromEither("maxRequestsPerSecond", positiveNumber("max requests per second")(options.maxRequestsPerSecond))
+    const proxy = options.proxy === undefined
+      ? undefined
+      : { url: yield* fromEither("proxy", parseProxyUrl(String(options.proxy))), fromEnvironment: false }
     const maxRetries = yield* fromEither("maxRetries", parseMaxRetries(options.maxRetries ?? 2))
     const headers = yield* fromEither("headers", checkHeaders(options.headers ?? {}))
-    const maxConnections = yield* fromEither("maxConnections", parseMaxConnections(options.maxConnections ?? 64))
+    const maxConnections = yield* fromEither("maxConnections", positiveInt("max connections")(options.maxConnections ?? 64))
     return {
       baseUrl,
       apiKey: toRedacted(options.apiKey),
@@ -236,7 +295,14 @@ export const resolve = (options: Options = {}): Effect.Effect<Resolved, ConfigEr
       maxRetries,
       verifySsl: options.verifySsl ?? true,
       headers,
+      retry: options.retry,
+      deadline,
+      maxConcurrency,
+      maxRequestsPerSecond,
       maxConnections,
+      caFile: options.caFile,
+      ca: options.ca,
+      proxy,
       tracePropagation: options.tracePropagation ?? false,
       transformClient: options.transformClient
     }
@@ -257,7 +323,12 @@ const validated = <A, B>(config: Config.Config<A>, parse: (a: A) => Either.Eithe
  * | `KAIZEN_MAX_RETRIES` | `2` | retries after the first attempt |
  * | `KAIZEN_VERIFY_SSL` | `true` | TLS certificate verification |
  * | `KAIZEN_HEADERS` | none | extra headers: `Name=value,Other=value` or a JSON object |
+ * | `KAIZEN_DEADLINE` | none | overall deadline of one call across retries, seconds |
+ * | `KAIZEN_MAX_CONCURRENCY` | none | requests in flight at once, across all calls |
+ * | `KAIZEN_MAX_REQUESTS_PER_SECOND` | none | requests started per second |
  * | `KAIZEN_MAX_CONNECTIONS` | `64` | connection pool size of the Node transport |
+ * | `KAIZEN_CA_FILE` | none | PEM file of extra CA certificates (Node transport) |
+ * | `KAIZEN_PROXY` | `HTTPS_PROXY` | HTTP(S) proxy URL (Node transport) |
  *
  * @since 0.1.0
  * @category config
@@ -275,5 +346,42 @@ export const fromEnv: Config.Config<Options> = Config.all({
   maxRetries: validated(Config.integer("KAIZEN_MAX_RETRIES"), parseMaxRetries).pipe(Config.withDefault(2)),
   verifySsl: Config.boolean("KAIZEN_VERIFY_SSL").pipe(Config.withDefault(true)),
   headers: validated(Config.string("KAIZEN_HEADERS"), parseHeaders).pipe(Config.withDefault({})),
-  maxConnections: validated(Config.integer("KAIZEN_MAX_CONNECTIONS"), parseMaxConnections).pipe(Config.withDefault(64))
+  deadline: optionalConfig(validated(Config.number("KAIZEN_DEADLINE"), parseTimeoutSeconds)),
+  maxConcurrency: optionalConfig(validated(Config.integer("KAIZEN_MAX_CONCURRENCY"), positiveInt("max concurrency"))),
+  maxRequestsPerSecond: optionalConfig(
+    validated(Config.number("KAIZEN_MAX_REQUESTS_PER_SECOND"), positiveNumber("max requests per second"))
+  ),
+  maxConnections: validated(Config.integer("KAIZEN_MAX_CONNECTIONS"), positiveInt("max connections")).pipe(
+    Config.withDefault(64)
+  ),
+  caFile: optionalConfig(Config.nonEmptyString("KAIZEN_CA_FILE")),
+  proxy: optionalConfig(validated(Config.nonEmptyString("KAIZEN_PROXY"), parseProxyUrl))
 })
+
+/**
+ * The proxy named by the standard variables (`HTTPS_PROXY`, `HTTP_PROXY`, either case), with
+ * `NO_PROXY`; used by the Node transport when no proxy is configured explicitly.
+ *
+ * @since 0.1.0
+ * @category config
+ * @example
+ * import { Effect } from "effect"
+ * import { KaizenConfig } from "kaizen-effect"
+ * const proxy = Effect.runSync(KaizenConfig.standardProxy) // Option<{ url, noProxy }>
+ */
+export const standardProxy: Config.Config<Option.Option<{ readonly url: string; readonly noProxy: string | undefined }>> =
+  Config.all({
+    url: Config.option(
+      validated(
+        Config.nonEmptyString("HTTPS_PROXY").pipe(
+          Config.orElse(() => Config.nonEmptyString("https_proxy")),
+          Config.orElse(() => Config.nonEmptyString("HTTP_PROXY")),
+          Config.orElse(() => Config.nonEmptyString("http_proxy"))
+        ),
+        parseProxyUrl
+      )
+    ),
+    noProxy: Config.option(Config.string("NO_PROXY").pipe(Config.orElse(() => Config.string("no_proxy"))))
+  }).pipe(
+    Config.map(({ noProxy, url }) => Option.map(url, (url) => ({ url, noProxy: Option.getOrUndefined(noProxy) })))
+  )

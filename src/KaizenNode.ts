@@ -12,11 +12,14 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
-import { Agent } from "undici"
+import { readFileSync } from "node:fs"
+import { rootCertificates } from "node:tls"
+import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici"
 import { KaizenClient, makeWith } from "./KaizenClient.js"
 import * as KaizenConfig from "./KaizenConfig.js"
 
@@ -27,18 +30,52 @@ import * as KaizenConfig from "./KaizenConfig.js"
  * @category models
  * @example
  * import type { KaizenNode } from "kaizen-effect"
- * const options: KaizenNode.TransportOptions = { maxConnections: 16, verifySsl: true }
+ * const options: KaizenNode.TransportOptions = { maxConnections: 16, proxy: { url: "http://proxy:3128" } }
  */
 export interface TransportOptions {
   /** The most sockets the pool opens (default 64). */
   readonly maxConnections?: number | undefined
   /** TLS certificate verification (default true). */
   readonly verifySsl?: boolean | undefined
+  /** Extra CA certificates (PEM) to trust besides Node's built-in roots. */
+  readonly ca?: string | undefined
+  /** Send requests through this HTTP(S) proxy; `noProxy` lists hosts that bypass it. */
+  readonly proxy?: { readonly url: string; readonly noProxy?: string | undefined } | undefined
 }
 
 /**
- * An undici `Agent` bounded to `maxConnections` sockets, destroyed (every socket closed) when
- * the scope closes.
+ * An undici dispatcher for the options: a plain `Agent`, or a proxy agent (which tunnels to
+ * HTTPS targets with CONNECT), bounded to `maxConnections` sockets per origin.
+ *
+ * @since 0.1.0
+ * @category constructors
+ * @example
+ * import { KaizenNode } from "kaizen-effect"
+ * const dispatcher = KaizenNode.makeDispatcher({ maxConnections: 8 })
+ */
+export const makeDispatcher = (options: TransportOptions = {}): Dispatcher => {
+  const tls = {
+    rejectUnauthorized: options.verifySsl ?? true,
+    // A `ca` replaces Node's roots; keep them so a corporate CA adds to, not replaces, trust.
+    ...(options.ca === undefined ? {} : { ca: [...rootCertificates, options.ca] })
+  }
+  const connections = options.maxConnections ?? 64
+  if (options.proxy === undefined) return new Agent({ connections, connect: tls })
+  if (options.proxy.noProxy !== undefined) {
+    return new EnvHttpProxyAgent({
+      connections,
+      httpProxy: options.proxy.url,
+      httpsProxy: options.proxy.url,
+      noProxy: options.proxy.noProxy,
+      connect: tls,
+      requestTls: tls
+    })
+  }
+  return new ProxyAgent({ uri: options.proxy.url, connections, connect: tls, requestTls: tls })
+}
+
+/**
+ * A dispatcher that is destroyed (every socket closed) when the scope closes.
  *
  * @since 0.1.0
  * @category constructors
@@ -47,15 +84,10 @@ export interface TransportOptions {
  * import { KaizenNode } from "kaizen-effect"
  * const agent = Effect.scoped(KaizenNode.makeAgent({ maxConnections: 8 }))
  */
-export const makeAgent = (options: TransportOptions = {}): Effect.Effect<Agent, never, Scope.Scope> =>
+export const makeAgent = (options: TransportOptions = {}): Effect.Effect<Dispatcher, never, Scope.Scope> =>
   Effect.acquireRelease(
-    Effect.sync(() =>
-      new Agent({
-        connections: options.maxConnections ?? 64,
-        connect: { rejectUnauthorized: options.verifySsl ?? true }
-      })
-    ),
-    (agent) => Effect.promise(() => agent.destroy())
+    Effect.sync(() => makeDispatcher(options)),
+    (dispatcher) => Effect.promise(() => dispatcher.destroy())
   )
 
 /**
@@ -66,7 +98,7 @@ export const makeAgent = (options: TransportOptions = {}): Effect.Effect<Agent, 
  * @example
  * import { Layer } from "effect"
  * import { KaizenClient, KaizenNode } from "kaizen-effect"
- * const live = KaizenClient.layer({ baseUrl: "http://127.0.0.1:8787" }).pipe(
+ * const live = KaizenClient.KaizenClient.layer({ baseUrl: "http://127.0.0.1:8787" }).pipe(
  *   Layer.provide(KaizenNode.layerHttpClient({ maxConnections: 16 }))
  * )
  */
@@ -75,9 +107,39 @@ export const layerHttpClient = (options: TransportOptions = {}): Layer.Layer<Htt
     Layer.provide(Layer.scoped(NodeHttpClient.Dispatcher, makeAgent(options)))
   )
 
+const readCa = (resolved: KaizenConfig.Resolved): Effect.Effect<string | undefined, ConfigError.ConfigError> => {
+  const file = resolved.caFile
+  if (file === undefined) return Effect.succeed(resolved.ca)
+  return Effect.try({
+    try: () => [resolved.ca, readFileSync(file, "utf8")].filter((pem) => pem !== undefined).join("\n"),
+    catch: (cause) =>
+      ConfigError.InvalidData(["caFile"], `cannot read the CA file "${file}": ${(cause as Error).message}`)
+  })
+}
+
+/**
+ * The transport options that follow from the client configuration: pool size, TLS, CA file
+ * and proxy (explicit, else `HTTPS_PROXY` / `HTTP_PROXY` with `NO_PROXY`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ * @example
+ * import { Effect } from "effect"
+ * import { KaizenConfig, KaizenNode } from "kaizen-effect"
+ * const options = Effect.flatMap(KaizenConfig.resolve({ maxConnections: 8 }), KaizenNode.transportOptions)
+ */
+export const transportOptions = (
+  resolved: KaizenConfig.Resolved
+): Effect.Effect<TransportOptions, ConfigError.ConfigError> =>
+  Effect.gen(function*() {
+    const ca = yield* readCa(resolved)
+    const proxy = resolved.proxy ?? Option.getOrUndefined(yield* KaizenConfig.standardProxy)
+    return { maxConnections: resolved.maxConnections, verifySsl: resolved.verifySsl, ca, proxy }
+  })
+
 /**
  * The Kaizen client on the Node transport, configured from a `Config` (by default the
- * environment). With `baseUrl` `"local"` it runs on the embedded engine.
+ * environment).
  *
  * @since 0.1.0
  * @category layers
@@ -89,8 +151,9 @@ export const layerConfig = (
   config: Config.Config<KaizenConfig.Options> = KaizenConfig.fromEnv
 ): Layer.Layer<KaizenClient, ConfigError.ConfigError> =>
   Layer.unwrapEffect(
-    Effect.map(Effect.flatMap(config, KaizenConfig.resolve), (resolved) =>
-      Layer.effect(KaizenClient, makeWith(resolved)).pipe(
-        Layer.provide(layerHttpClient({ maxConnections: resolved.maxConnections, verifySsl: resolved.verifySsl }))
-      ))
+    Effect.gen(function*() {
+      const resolved = yield* Effect.flatMap(config, KaizenConfig.resolve)
+      const transport = yield* transportOptions(resolved)
+      return Layer.scoped(KaizenClient, makeWith(resolved)).pipe(Layer.provide(layerHttpClient(transport)))
+    })
   )

@@ -82,9 +82,11 @@ const JsonObject = Schema.Record({ key: Schema.String, value: JsonInput }).annot
   message: () => "must be a JSON object, e.g. { \"trace_id\": \"abc\" }"
 })
 
-// Python's client drops `None` fields; accepting `null` for an optional field (and sending
-// nothing) keeps payloads copied from Python code working.
-const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { nullable: true, exact: true })
+// `exact`: an optional field is absent or of its type (`null` in an optional request field is
+// dropped before validation, see `dropNullOptions`; in responses it is accepted as absent).
+const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+const optionalNullable = <S extends Schema.Schema.Any>(schema: S) =>
+  Schema.optionalWith(schema, { exact: true, nullable: true })
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -106,7 +108,8 @@ const Indent = Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)).annotations({
  */
 export const Delimiter = Schema.Literal(",", "\t", "|").annotations({
   identifier: "Delimiter",
-  message: () => "delimiter must be one of \",\", \"\\t\" or \"|\""
+  // override: report the one rule, not one "Expected" line per literal.
+  message: () => ({ message: "delimiter must be one of \",\", \"\\t\" or \"|\"", override: true })
 })
 
 /**
@@ -123,7 +126,7 @@ export const EncodeOptions = Schema.Struct({
   delimiter: optional(Delimiter),
   length_marker: optional(
     Schema.Union(Schema.Boolean, Schema.String).annotations({
-      message: () => "length_marker must be a boolean or \"#\""
+      message: () => ({ message: "length_marker must be a boolean or \"#\"", override: true })
     })
   )
 }).annotations({ identifier: "EncodeOptions" })
@@ -152,7 +155,7 @@ const Ktof = Schema.String.pipe(Schema.minLength(1)).annotations({
   message: () => "ktof must be a non-empty KTOF string"
 })
 
-const AutoDetectJson = Schema.optionalWith(Schema.Boolean, { default: () => true, nullable: true })
+const AutoDetectJson = Schema.optionalWith(Schema.Boolean, { default: () => true })
 
 /**
  * Body of `POST /v1/compress`: any JSON value in `data`.
@@ -280,13 +283,13 @@ const Rest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
  */
 export const Stats = Schema.Struct(
   {
-    original_length: optional(Schema.Number),
-    optimized_length: optional(Schema.Number),
-    reduction: optional(Schema.Number),
-    reduction_ratio: optional(Schema.Number),
-    original_bytes: optional(Schema.Number),
-    optimized_bytes: optional(Schema.Number),
-    compressed_bytes: optional(Schema.Number)
+    original_length: optionalNullable(Schema.Number),
+    optimized_length: optionalNullable(Schema.Number),
+    reduction: optionalNullable(Schema.Number),
+    reduction_ratio: optionalNullable(Schema.Number),
+    original_bytes: optionalNullable(Schema.Number),
+    optimized_bytes: optionalNullable(Schema.Number),
+    compressed_bytes: optionalNullable(Schema.Number)
   },
   Rest
 ).annotations({ identifier: "Stats" })
@@ -303,10 +306,10 @@ export const Stats = Schema.Struct(
  */
 export const TokenCount = Schema.Struct(
   {
-    tokens: optional(Schema.Number),
-    bytes: optional(Schema.Number),
-    original: optional(Schema.Number),
-    compressed: optional(Schema.Number)
+    tokens: optionalNullable(Schema.Number),
+    bytes: optionalNullable(Schema.Number),
+    original: optionalNullable(Schema.Number),
+    compressed: optionalNullable(Schema.Number)
   },
   Rest
 ).annotations({ identifier: "TokenCount" })
@@ -345,11 +348,11 @@ export const TokenStats = Schema.Union(
  */
 export const Replacement = Schema.Struct(
   {
-    start: optional(Schema.Number),
-    end: optional(Schema.Number),
-    original_length: optional(Schema.Number),
-    ktof_length: optional(Schema.Number),
-    preview: optional(Schema.String)
+    start: optionalNullable(Schema.Number),
+    end: optionalNullable(Schema.Number),
+    original_length: optionalNullable(Schema.Number),
+    ktof_length: optionalNullable(Schema.Number),
+    preview: optionalNullable(Schema.String)
   },
   Rest
 ).annotations({ identifier: "Replacement" })
@@ -367,24 +370,24 @@ export const Replacement = Schema.Struct(
  */
 export const Meta = Schema.Struct(
   {
-    auto_detected_json: optional(Schema.Boolean),
-    embedded_json_count: optional(Schema.Number),
-    segments_schema: optional(Schema.String),
-    replacements: optional(Schema.Array(Replacement)),
-    auto_detection_applied: optional(Schema.Boolean),
-    schemas: optional(Rest),
-    client_metadata: optional(Rest)
+    auto_detected_json: optionalNullable(Schema.Boolean),
+    embedded_json_count: optionalNullable(Schema.Number),
+    segments_schema: optionalNullable(Schema.String),
+    replacements: optionalNullable(Schema.Array(Replacement)),
+    auto_detection_applied: optionalNullable(Schema.Boolean),
+    schemas: optionalNullable(Rest),
+    client_metadata: optionalNullable(Rest)
   },
   Rest
 ).annotations({ identifier: "Meta" })
 
 const envelopeFields = {
-  operation: optional(Schema.String),
-  status: optional(Schema.String),
-  stats: optional(Stats),
-  token_stats: optional(TokenStats),
-  meta: optional(Meta),
-  metadata: optional(Rest)
+  operation: optionalNullable(Schema.String),
+  status: optionalNullable(Schema.String),
+  stats: optionalNullable(Stats),
+  token_stats: optionalNullable(TokenStats),
+  meta: optionalNullable(Meta),
+  metadata: optionalNullable(Rest)
 }
 
 /**
@@ -442,7 +445,7 @@ export const DecodeResponse = decodeResponseOf(JsonValue).annotations({ identifi
  * Schema.decodeUnknownSync(KaizenSchema.HealthResponse)({ status: "ok" })
  */
 export const HealthResponse = Schema.Struct(
-  { status: optional(Schema.String), message: optional(Schema.String) },
+  { status: optionalNullable(Schema.String), message: optionalNullable(Schema.String) },
   Rest
 ).annotations({ identifier: "HealthResponse" })
 
@@ -477,9 +480,9 @@ export const ValidationErrorItem = Schema.Struct(
  */
 export const ErrorBody = Schema.Struct(
   {
-    detail: optional(Schema.Union(Schema.String, Schema.Array(ValidationErrorItem))),
-    code: optional(Schema.Union(Schema.String, Schema.Number)),
-    request_id: optional(Schema.String)
+    detail: optionalNullable(Schema.Union(Schema.String, Schema.Array(ValidationErrorItem))),
+    code: optionalNullable(Schema.Union(Schema.String, Schema.Number)),
+    request_id: optionalNullable(Schema.String)
   },
   Rest
 ).annotations({ identifier: "ErrorBody" })
@@ -572,6 +575,29 @@ export type RequestInput<Op extends BodyOperation> = (typeof Endpoints)[Op]["req
  * type Body = KaizenSchema.RequestBody<"promptsEncode"> // auto_detect_json is always present
  */
 export type RequestBody<Op extends BodyOperation> = (typeof Endpoints)[Op]["request"]["Type"]
+
+const requiredFields = new Set(["data", "prompt", "ktof"])
+
+/**
+ * Drops `null` from the optional fields of a request and of its `options`, as the Python
+ * client drops `None`: a payload written for Python (`"metadata": null`) is sent without the
+ * field instead of being refused. `null` stays meaningful where it is data (`data`, `prompt`).
+ *
+ * @since 0.1.0
+ * @category requests
+ * @example
+ * import { KaizenSchema } from "kaizen-effect"
+ * KaizenSchema.dropNullOptions({ prompt: null, metadata: null }) // { prompt: null }
+ */
+export const dropNullOptions = (input: unknown): unknown => {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return input
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(input)) {
+    if (value === null && !requiredFields.has(key)) continue
+    out[key] = key === "options" ? dropNullOptions(value) : value
+  }
+  return out
+}
 
 /**
  * Normalises the spellings the docs use for a decode result: `decompress` is shown

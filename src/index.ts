@@ -22,6 +22,9 @@ export * as KaizenConfig from "./KaizenConfig.js"
 export * as KaizenNode from "./KaizenNode.js"
 
 /** @since 0.1.0 */
+export * as KaizenRetry from "./KaizenRetry.js"
+
+/** @since 0.1.0 */
 export * as KaizenSchema from "./KaizenSchema.js"
 
 /** @since 0.1.0 */

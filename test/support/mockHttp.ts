@@ -2,7 +2,7 @@
  * A mock `HttpClient` layer that records every request and answers with a handler: the
  * public testing story for code that uses the Kaizen client (see README, "Testing your code").
  */
-import { HttpClient, HttpClientResponse } from "@effect/platform"
+import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
 import type { HttpClientRequest } from "@effect/platform"
 import { Effect, Layer } from "effect"
 
@@ -30,15 +30,19 @@ const bodyText = (request: HttpClientRequest.HttpClientRequest): string | undefi
 export const mockHttp = (handler: Handler) => {
   const requests: Array<Recorded> = []
   const client = HttpClient.make((request, url) =>
-    Effect.promise(async () => {
-      const recorded: Recorded = {
-        method: request.method,
-        url: url.toString(),
-        headers: { ...request.headers },
-        body: bodyText(request)
-      }
-      requests.push(recorded)
-      return HttpClientResponse.fromWeb(request, await handler(recorded))
+    Effect.tryPromise({
+      try: async () => {
+        const recorded: Recorded = {
+          method: request.method,
+          url: url.toString(),
+          headers: { ...request.headers },
+          body: bodyText(request)
+        }
+        requests.push(recorded)
+        return HttpClientResponse.fromWeb(request, await handler(recorded))
+      },
+      // A handler that throws behaves like a transport that failed (reset, refused, ...).
+      catch: (cause) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
     })
   )
   return { requests, layer: Layer.succeed(HttpClient.HttpClient, client) }
