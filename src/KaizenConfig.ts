@@ -76,7 +76,10 @@ export interface Options {
   readonly deadline?: Duration.DurationInput | undefined
   /** At most this many requests in flight across all calls of the client (default unlimited). */
   readonly maxConcurrency?: number | undefined
-  /** At most this many requests started per second (default unlimited). */
+  /**
+   * A sustained rate of requests started per second, as a token bucket (Effect's
+   * `RateLimiter`): bursts of up to this many, then one every `1/n` s (default unlimited).
+   */
   readonly maxRequestsPerSecond?: number | undefined
   /** Node transport only: the most sockets the connection pool opens, default 64. */
   readonly maxConnections?: number | undefined
@@ -325,7 +328,7 @@ const validated = <A, B>(config: Config.Config<A>, parse: (a: A) => Either.Eithe
  * | `KAIZEN_HEADERS` | none | extra headers: `Name=value,Other=value` or a JSON object |
  * | `KAIZEN_DEADLINE` | none | overall deadline of one call across retries, seconds |
  * | `KAIZEN_MAX_CONCURRENCY` | none | requests in flight at once, across all calls |
- * | `KAIZEN_MAX_REQUESTS_PER_SECOND` | none | requests started per second |
+ * | `KAIZEN_MAX_REQUESTS_PER_SECOND` | none | sustained requests per second (token bucket) |
  * | `KAIZEN_MAX_CONNECTIONS` | `64` | connection pool size of the Node transport |
  * | `KAIZEN_CA_FILE` | none | PEM file of extra CA certificates (Node transport) |
  * | `KAIZEN_PROXY` | `HTTPS_PROXY` | HTTP(S) proxy URL (Node transport) |
@@ -358,29 +361,28 @@ export const fromEnv: Config.Config<Options> = Config.all({
   proxy: optionalConfig(validated(Config.nonEmptyString("KAIZEN_PROXY"), parseProxyUrl))
 })
 
+const proxyVariable = (name: string) =>
+  Config.option(
+    validated(Config.nonEmptyString(name.toUpperCase()).pipe(Config.orElse(() => Config.nonEmptyString(name))), parseProxyUrl)
+  )
+
 /**
- * The proxy named by the standard variables (`HTTPS_PROXY`, `HTTP_PROXY`, either case), with
- * `NO_PROXY`; used by the Node transport when no proxy is configured explicitly.
+ * The proxy the standard variables name for a target, as curl chooses it: `HTTPS_PROXY` for an
+ * `https:` target, `HTTP_PROXY` for `http:` (either case), with `NO_PROXY`. Used by the Node
+ * transport when no proxy is configured explicitly.
  *
  * @since 0.1.0
  * @category config
  * @example
  * import { Effect } from "effect"
  * import { KaizenConfig } from "kaizen-effect"
- * const proxy = Effect.runSync(KaizenConfig.standardProxy) // Option<{ url, noProxy }>
+ * const proxy = Effect.runSync(KaizenConfig.standardProxy("https://api.getkaizen.io")) // Option<{ url, noProxy }>
  */
-export const standardProxy: Config.Config<Option.Option<{ readonly url: string; readonly noProxy: string | undefined }>> =
+export const standardProxy = (
+  target: string
+): Config.Config<Option.Option<{ readonly url: string; readonly noProxy: string | undefined }>> =>
   Config.all({
-    url: Config.option(
-      validated(
-        Config.nonEmptyString("HTTPS_PROXY").pipe(
-          Config.orElse(() => Config.nonEmptyString("https_proxy")),
-          Config.orElse(() => Config.nonEmptyString("HTTP_PROXY")),
-          Config.orElse(() => Config.nonEmptyString("http_proxy"))
-        ),
-        parseProxyUrl
-      )
-    ),
+    url: proxyVariable(target.startsWith("https:") ? "https_proxy" : "http_proxy"),
     noProxy: Config.option(Config.string("NO_PROXY").pipe(Config.orElse(() => Config.string("no_proxy"))))
   }).pipe(
     Config.map(({ noProxy, url }) => Option.map(url, (url) => ({ url, noProxy: Option.getOrUndefined(noProxy) })))

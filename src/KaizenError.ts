@@ -124,10 +124,36 @@ export const isKaizenError = (u: unknown): u is KaizenError =>
  */
 export const transientStatuses: ReadonlySet<number> = new Set([408, 409, 429, 500, 502, 503, 504])
 
+// TLS verification failures: the same certificate will fail the same way on every attempt.
+const certificateCodes = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_REVOKED",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID"
+])
+
+const isCertificateFailure = (cause: unknown): boolean => {
+  for (let c = cause, depth = 0; typeof c === "object" && c !== null && depth < 5; depth++) {
+    const code = (c as { code?: unknown }).code
+    if (typeof code === "string" && certificateCodes.has(code)) return true
+    c = (c as { cause?: unknown }).cause
+  }
+  return false
+}
+
 /**
  * Whether trying the same request again may succeed: transport failures, timeouts, 408, 409,
  * 429 and 5xx gateway/service errors, or whatever the server says with `x-should-retry`.
- * Never a request refused locally, nor 400, 401, 403, 404, 413 or 422.
+ * Never a request refused locally, a TLS certificate that does not verify, nor 400, 401, 403,
+ * 404, 413 or 422.
  *
  * @since 0.1.0
  * @category predicates
@@ -139,7 +165,8 @@ export const transientStatuses: ReadonlySet<number> = new Set([408, 409, 429, 50
  */
 export const isTransient = (error: KaizenError): boolean => {
   if (error._tag === "KaizenRequestError") {
-    return error.reason === "Transport" || error.reason === "Timeout"
+    if (error.reason === "Timeout") return true
+    return error.reason === "Transport" && !isCertificateFailure(error.cause)
   }
   const hint = error.headers["x-should-retry"]
   if (hint === "true") return true

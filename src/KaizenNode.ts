@@ -10,9 +10,10 @@
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import type * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -20,6 +21,7 @@ import type * as Scope from "effect/Scope"
 import { readFileSync } from "node:fs"
 import { rootCertificates } from "node:tls"
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici"
+import * as UndiciClient from "./internal/undiciClient.js"
 import { KaizenClient, makeWith } from "./KaizenClient.js"
 import * as KaizenConfig from "./KaizenConfig.js"
 
@@ -39,6 +41,13 @@ export interface TransportOptions {
   readonly verifySsl?: boolean | undefined
   /** Extra CA certificates (PEM) to trust besides Node's built-in roots. */
   readonly ca?: string | undefined
+  /** Responses larger than this fail instead of filling memory (default 100 MiB). */
+  readonly maxResponseBytes?: number | undefined
+  /**
+   * Abort any request without a complete response (headers and body) within this time. The
+   * client built with the same timeout then relies on it instead of `Effect.timeoutFail`.
+   */
+  readonly timeout?: Duration.DurationInput | undefined
   /** Send requests through this HTTP(S) proxy; `noProxy` lists hosts that bypass it. */
   readonly proxy?: { readonly url: string; readonly noProxy?: string | undefined } | undefined
 }
@@ -103,6 +112,27 @@ export const makeAgent = (options: TransportOptions = {}): Effect.Effect<Dispatc
  * )
  */
 export const layerHttpClient = (options: TransportOptions = {}): Layer.Layer<HttpClient.HttpClient> =>
+  Layer.scoped(
+    HttpClient.HttpClient,
+    Effect.map(makeAgent(options), (dispatcher) =>
+      UndiciClient.make(dispatcher, {
+        maxResponseBytes: options.maxResponseBytes,
+        timeoutMillis: options.timeout === undefined ? undefined : Duration.toMillis(options.timeout)
+      }))
+  )
+
+/**
+ * `@effect/platform-node`'s own undici `HttpClient` over the same bounded, scoped pool: the
+ * full platform client (per-request spans, streaming bodies), at about a third of the speed.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @example
+ * import { Layer } from "effect"
+ * import { KaizenClient, KaizenNode } from "kaizen-effect"
+ * const live = KaizenClient.KaizenClient.layer().pipe(Layer.provide(KaizenNode.layerPlatformHttpClient()))
+ */
+export const layerPlatformHttpClient = (options: TransportOptions = {}): Layer.Layer<HttpClient.HttpClient> =>
   NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
     Layer.provide(Layer.scoped(NodeHttpClient.Dispatcher, makeAgent(options)))
   )
@@ -113,7 +143,11 @@ const readCa = (resolved: KaizenConfig.Resolved): Effect.Effect<string | undefin
   return Effect.try({
     try: () => [resolved.ca, readFileSync(file, "utf8")].filter((pem) => pem !== undefined).join("\n"),
     catch: (cause) =>
-      ConfigError.InvalidData(["caFile"], `cannot read the CA file "${file}": ${(cause as Error).message}`)
+      // The value may come from the option or the variable; name both so either reader finds it.
+      ConfigError.InvalidData(
+        ["caFile"],
+        `cannot read the CA file "${file}" (caFile / KAIZEN_CA_FILE): ${(cause as Error).message}`
+      )
   })
 }
 
@@ -133,8 +167,14 @@ export const transportOptions = (
 ): Effect.Effect<TransportOptions, ConfigError.ConfigError> =>
   Effect.gen(function*() {
     const ca = yield* readCa(resolved)
-    const proxy = resolved.proxy ?? Option.getOrUndefined(yield* KaizenConfig.standardProxy)
-    return { maxConnections: resolved.maxConnections, verifySsl: resolved.verifySsl, ca, proxy }
+    const proxy = resolved.proxy ?? Option.getOrUndefined(yield* KaizenConfig.standardProxy(resolved.baseUrl))
+    return {
+      maxConnections: resolved.maxConnections,
+      verifySsl: resolved.verifySsl,
+      ca,
+      proxy,
+      timeout: resolved.timeout
+    }
   })
 
 /**

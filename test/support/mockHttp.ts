@@ -22,6 +22,9 @@ const bodyText = (request: HttpClientRequest.HttpClientRequest): string | undefi
       return undefined
     case "Uint8Array":
       return new TextDecoder().decode(body.body)
+    case "Raw":
+      if (typeof body.body === "string") return body.body
+      throw new Error("unexpected raw body")
     default:
       throw new Error(`unexpected body ${body._tag}`)
   }

@@ -1,0 +1,107 @@
+/**
+ * Client CPU per call with an in-memory transport (`HttpClient.make` answering at once), so
+ * only the client's own work is measured: kaizen-effect's `compress` against the bare
+ * @effect/platform path (execute + json) on the same transport, and raw undici's client CPU
+ * per call on loopback at saturation as the floor.
+ *
+ *   npm run bench:cpu
+ */
+import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import { Effect, Layer, ManagedRuntime } from "effect"
+import { fork } from "node:child_process"
+import { Agent, request as undiciRequest } from "undici"
+import { KaizenClient } from "kaizen-effect"
+import { median, writeSection } from "./report.js"
+
+const calls = Number(process.env.CALLS ?? 100_000)
+const rounds = 3
+const payload = { data: { users: [{ id: 1, name: "Ada" }, { id: 2, name: "Linus" }] } }
+const payloadText = JSON.stringify(payload)
+const answer = JSON.stringify({ operation: "compress", status: "success", result: "users[2]{id,name}:\n  1,Ada\n  2,Linus" })
+
+// The same answer every time: a Response is cheap next to either client, and both pay for it.
+const inMemory = Layer.succeed(
+  HttpClient.HttpClient,
+  HttpClient.make((request) =>
+    Effect.sync(() =>
+      HttpClientResponse.fromWeb(request, new Response(answer, { headers: { "content-type": "application/json" } }))
+    )
+  )
+)
+
+const cpuPerCall = async (run: () => Promise<void>, n: number) => {
+  await run() // warm-up
+  const cpu0 = process.cpuUsage()
+  await run()
+  const cpu = process.cpuUsage(cpu0)
+  return (cpu.user + cpu.system) / n
+}
+
+const batch = <R, E>(runtime: ManagedRuntime.ManagedRuntime<R, E>, call: Effect.Effect<unknown, unknown, R>) => () =>
+  runtime.runPromise(Effect.forEach(Array.from({ length: calls }), () => call, { concurrency: 64, discard: true }))
+
+const platform = ManagedRuntime.make(inMemory)
+const platformCall = Effect.flatMap(HttpClient.HttpClient, (client) =>
+  client.execute(HttpClientRequest.post("http://kaizen.test/v1/compress").pipe(
+    HttpClientRequest.bodyText(payloadText, "application/json")
+  )).pipe(Effect.flatMap((response) => response.json)))
+
+const kaizen = ManagedRuntime.make(
+  KaizenClient.KaizenClient.layer({ baseUrl: "http://kaizen.test" }).pipe(Layer.provide(inMemory))
+)
+const kaizenCall = Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress(payload))
+
+// The floor: raw undici against a loopback server in another process, at concurrency 64.
+const server = fork(new URL("./server.mjs", import.meta.url), { stdio: ["ignore", "inherit", "inherit", "ipc"] })
+const port = await new Promise<number>((resolve) => server.once("message", (m) => resolve((m as { port: number }).port)))
+const dispatcher = new Agent()
+const undiciCalls = Math.min(calls, 20_000)
+const undiciBatch = async () => {
+  let next = 0
+  const worker = async () => {
+    while (next++ < undiciCalls) {
+      const res = await undiciRequest(`http://127.0.0.1:${port}/v1/compress`, {
+        method: "POST",
+        dispatcher,
+        headers: { "content-type": "application/json" },
+        body: payloadText
+      })
+      await res.body.json()
+    }
+  }
+  await Promise.all(Array.from({ length: 64 }, worker))
+}
+
+const figures = { platform: [] as Array<number>, kaizen: [] as Array<number>, undici: [] as Array<number> }
+for (let round = 1; round <= rounds; round++) {
+  figures.platform.push(await cpuPerCall(batch(platform, platformCall), calls))
+  figures.kaizen.push(await cpuPerCall(batch(kaizen, kaizenCall), calls))
+  figures.undici.push(await cpuPerCall(undiciBatch, undiciCalls))
+  console.log(
+    `round ${round}: platform ${figures.platform.at(-1)!.toFixed(1)} µs/call, kaizen-effect ${
+      figures.kaizen.at(-1)!.toFixed(1)
+    } µs/call, raw undici (loopback) ${figures.undici.at(-1)!.toFixed(1)} µs/call`
+  )
+}
+await platform.dispose()
+await kaizen.dispose()
+await dispatcher.close()
+server.send("close")
+
+const p = median(figures.platform)
+const k = median(figures.kaizen)
+const u = median(figures.undici)
+const table = [
+  `Median of ${rounds} rounds of ${calls} calls at concurrency 64 (Effect.forEach), after a warm-up.`,
+  "",
+  "| client | CPU µs per call | vs bare platform |",
+  "| --- | ---: | ---: |",
+  `| bare @effect/platform (execute + json), in-memory transport | ${p.toFixed(1)} | 1.00x |`,
+  `| kaizen-effect \`compress\` (validation, retries, span, timeout), in-memory transport | ${k.toFixed(1)} | ${
+    (k / p).toFixed(2)
+  }x |`,
+  `| raw \`undici.request\` on loopback at concurrency 64 (client CPU, the floor) | ${u.toFixed(1)} | ${(u / p).toFixed(2)}x |`
+].join("\n")
+console.log("\n" + table)
+await writeSection("Client CPU per call (in-memory transport)", "npm run bench:cpu", table)
+process.exit(0)

@@ -1,0 +1,270 @@
+/**
+ * A lean `HttpClient` over undici's `dispatcher.dispatch`, for the Node layer.
+ *
+ * `@effect/platform-node`'s undici client reaches ~0.3x of raw undici on loopback: per request
+ * it creates a span, copies headers for it, an AbortController, a Readable body stream with a
+ * cached `text` Effect, and registers the response with a FinalizationRegistry. Kaizen requests
+ * and responses are small JSON documents read whole, so this client does only that: it
+ * dispatches the request, collects the body chunks into one buffer (up to a maximum size), and
+ * answers with a response whose headers are converted only if read. Interruption aborts the
+ * request through undici's controller, which frees its socket.
+ *
+ * Streaming request bodies are refused with a clear error rather than buffered silently.
+ *
+ * @internal
+ */
+import * as Cookies from "@effect/platform/Cookies"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Inspectable from "effect/Inspectable"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import type { Dispatcher } from "undici"
+import { markTransport, TransportTimeout } from "./transport.js"
+
+export interface Options {
+  /** Responses larger than this fail instead of filling memory (default 100 MiB). */
+  readonly maxResponseBytes?: number | undefined
+  /**
+   * Abort any request with no complete response (headers and body) within this many ms,
+   * failing with a `TransportTimeout` cause; the client then relies on it (see
+   * transport.ts). Default: no timeout here.
+   */
+  readonly timeoutMillis?: number | undefined
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
+
+class LeanResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  readonly [IncomingMessage.TypeId]: IncomingMessage.TypeId = IncomingMessage.TypeId
+  private cachedHeaders: Headers.Headers | undefined
+  private cachedText: string | undefined
+
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    readonly status: number,
+    private readonly rawHeaders: Record<string, string | Array<string> | undefined>,
+    private readonly body: Buffer,
+    /** Set when the connection failed after the headers: reading the body fails with it. */
+    private readonly bodyError?: unknown
+  ) {
+    super()
+  }
+
+  get headers(): Headers.Headers {
+    return this.cachedHeaders ??= Headers.fromInput(this.rawHeaders as Record<string, string | ReadonlyArray<string>>)
+  }
+
+  get cookies(): Cookies.Cookies {
+    const setCookie = this.rawHeaders["set-cookie"]
+    if (setCookie === undefined) return Cookies.empty
+    return Cookies.fromSetCookie(Array.isArray(setCookie) ? setCookie : [setCookie])
+  }
+
+  get remoteAddress(): Option.Option<string> {
+    return Option.none()
+  }
+
+  private decodeError(cause: unknown) {
+    return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+  }
+
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    if (this.bodyError !== undefined) return Effect.fail(this.decodeError(this.bodyError))
+    return Effect.sync(() => this.cachedText ??= this.body.toString("utf8"))
+  }
+
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: () => (text === "" ? null : JSON.parse(text)),
+        catch: (cause) => this.decodeError(cause)
+      }))
+  }
+
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: () => UrlParams.fromInput(new URLSearchParams(text)),
+        catch: (cause) => this.decodeError(cause)
+      }))
+  }
+
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    if (this.bodyError !== undefined) return Effect.fail(this.decodeError(this.bodyError))
+    return Effect.sync(() =>
+      this.body.buffer.slice(this.body.byteOffset, this.body.byteOffset + this.body.byteLength) as ArrayBuffer
+    )
+  }
+
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    if (this.bodyError !== undefined) return Effect.fail(this.decodeError(this.bodyError))
+    return Effect.tryPromise({
+      try: () => new Response(this.body, { headers: this.headers as Record<string, string> }).formData(),
+      catch: (cause) => this.decodeError(cause)
+    })
+  }
+
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    if (this.bodyError !== undefined) return Stream.fail(this.decodeError(this.bodyError))
+    return Stream.succeed(new Uint8Array(this.body.buffer, this.body.byteOffset, this.body.byteLength))
+  }
+
+  toJSON(): unknown {
+    return IncomingMessage.inspect(this, {
+      _id: "@effect/platform/HttpClientResponse",
+      request: this.request.toJSON(),
+      status: this.status
+    })
+  }
+}
+
+type Body = string | Uint8Array | null
+
+const requestBody = (
+  request: HttpClientRequest.HttpClientRequest
+): Either.Either<Body, HttpClientError.RequestError> => {
+  const body = request.body
+  switch (body._tag) {
+    case "Empty":
+      return Either.right(null)
+    case "Uint8Array":
+      return Either.right(body.body)
+    case "Raw":
+      if (typeof body.body === "string" || body.body instanceof Uint8Array) return Either.right(body.body)
+      break
+  }
+  return Either.left(
+    new HttpClientError.RequestError({
+      request,
+      reason: "Encode",
+      cause: new Error(
+        `kaizen-effect's Node transport sends whole bodies only (a string or Uint8Array); got a ${body._tag} body. ` +
+          "Read the stream into memory first, or provide another HttpClient layer."
+      )
+    })
+  )
+}
+
+// Kaizen calls go to a handful of URLs; parsing each once keeps `new URL` off the hot path.
+const urlCache = new Map<string, { readonly origin: string; readonly path: string }>()
+
+const target = (
+  request: HttpClientRequest.HttpClientRequest
+): Either.Either<{ readonly origin: string; readonly path: string }, HttpClientError.RequestError> => {
+  const simple = request.urlParams.length === 0 && Option.isNone(request.hash)
+  if (simple) {
+    const cached = urlCache.get(request.url)
+    if (cached !== undefined) return Either.right(cached)
+  }
+  const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+  if (Either.isLeft(url)) {
+    return Either.left(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+  }
+  const parsed = { origin: url.right.origin, path: url.right.pathname + url.right.search + url.right.hash }
+  if (simple) {
+    if (urlCache.size >= 256) urlCache.clear()
+    urlCache.set(request.url, parsed)
+  }
+  return Either.right(parsed)
+}
+
+const send = (
+  dispatcher: Dispatcher,
+  request: HttpClientRequest.HttpClientRequest,
+  maxBytes: number,
+  timeoutMillis: number | undefined
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+  const destination = target(request)
+  if (Either.isLeft(destination)) return Effect.fail(destination.left)
+  const body = requestBody(request)
+  if (Either.isLeft(body)) return Effect.fail(body.left)
+  return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+    let controller: Dispatcher.DispatchController | undefined
+    // Set once the outcome is decided (answer, failure, timeout, interruption): later callbacks
+    // from undici for the same request are ignored.
+    let settled = false
+    let status = 0
+    let headers: Record<string, string | Array<string> | undefined> = {}
+    const chunks: Array<Buffer> = []
+    let size = 0
+    const settle = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => {
+      if (settled) return
+      settled = true
+      if (timer !== undefined) clearTimeout(timer)
+      resume(effect)
+    }
+    const fail = (cause: unknown) => settle(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+    const timer = timeoutMillis === undefined ? undefined : setTimeout(() => {
+      const cause = new TransportTimeout(timeoutMillis)
+      fail(cause)
+      controller?.abort(cause)
+    }, timeoutMillis)
+    dispatcher.dispatch({
+      origin: destination.right.origin,
+      path: destination.right.path,
+      method: request.method as Dispatcher.HttpMethod,
+      headers: request.headers,
+      body: body.right,
+      // Timeouts are the client's (one clock for headers and body), not undici's.
+      headersTimeout: 0,
+      bodyTimeout: 0
+    }, {
+      onRequestStart(c) {
+        controller = c
+        if (settled) c.abort(new Error("request abandoned"))
+      },
+      onResponseStart(_c, statusCode, responseHeaders) {
+        status = statusCode
+        headers = responseHeaders
+      },
+      onResponseData(c, chunk) {
+        size += chunk.length
+        if (size > maxBytes) {
+          c.abort(new Error(`the response body exceeds the ${maxBytes}-byte limit`))
+          return
+        }
+        chunks.push(chunk)
+      },
+      onResponseEnd() {
+        const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)
+        settle(Effect.succeed(new LeanResponse(request, status, headers, whole)))
+      },
+      onResponseError(_c, error) {
+        // After the headers, the request did get an answer: as with a streamed body, the
+        // failure belongs to reading the body, so the response is returned and its body fails.
+        if (status !== 0) settle(Effect.succeed(new LeanResponse(request, status, headers, Buffer.alloc(0), error)))
+        else fail(error)
+      }
+    })
+    // Interruption (a timeout, a cancelled fiber) aborts the request: undici closes the socket.
+    return Effect.sync(() => {
+      settled = true
+      if (timer !== undefined) clearTimeout(timer)
+      controller?.abort(new Error("request interrupted"))
+    })
+  })
+}
+
+/**
+ * An `HttpClient` that sends every request through `dispatcher`.
+ *
+ * @internal
+ */
+export const make = (dispatcher: Dispatcher, options: Options = {}): HttpClient.HttpClient => {
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+  const timeoutMillis = options.timeoutMillis
+  const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+    (request) => Effect.flatMap(request, (request) => send(dispatcher, request, maxBytes, timeoutMillis)),
+    Effect.succeed
+  )
+  return markTransport(client, { timeoutMillis })
+}
