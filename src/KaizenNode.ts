@@ -24,6 +24,7 @@ import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici"
 import * as UndiciClient from "./internal/undiciClient.js"
 import { KaizenClient, makeWith } from "./KaizenClient.js"
 import * as KaizenConfig from "./KaizenConfig.js"
+import * as KaizenLocal from "./KaizenLocal.js"
 
 /**
  * Options of the Node transport.
@@ -100,6 +101,31 @@ export const makeAgent = (options: TransportOptions = {}): Effect.Effect<Dispatc
   )
 
 /**
+ * kaizen-effect's lean `HttpClient` over any undici `Dispatcher` (an `Agent`, a `ProxyAgent`,
+ * undici's `MockAgent` in tests): whole bodies, headers converted only when read, interruption
+ * aborts the request. With `timeout`, it aborts a request with no complete response in time,
+ * and a client built with the same timeout relies on that instead of its own timer.
+ *
+ * @since 0.1.0
+ * @category constructors
+ * @example
+ * import { Layer } from "effect"
+ * import { HttpClient } from "@effect/platform"
+ * import { MockAgent } from "undici"
+ * import { KaizenNode } from "kaizen-effect"
+ * const agent = new MockAgent()
+ * const http = Layer.succeed(HttpClient.HttpClient, KaizenNode.makeHttpClient(agent, { timeout: "30 seconds" }))
+ */
+export const makeHttpClient = (
+  dispatcher: Dispatcher,
+  options: Pick<TransportOptions, "maxResponseBytes" | "timeout"> = {}
+): HttpClient.HttpClient =>
+  UndiciClient.make(dispatcher, {
+    maxResponseBytes: options.maxResponseBytes,
+    timeoutMillis: options.timeout === undefined ? undefined : Duration.toMillis(options.timeout)
+  })
+
+/**
  * An `HttpClient` on undici over a bounded pool owned by the layer's Scope.
  *
  * @since 0.1.0
@@ -114,11 +140,7 @@ export const makeAgent = (options: TransportOptions = {}): Effect.Effect<Dispatc
 export const layerHttpClient = (options: TransportOptions = {}): Layer.Layer<HttpClient.HttpClient> =>
   Layer.scoped(
     HttpClient.HttpClient,
-    Effect.map(makeAgent(options), (dispatcher) =>
-      UndiciClient.make(dispatcher, {
-        maxResponseBytes: options.maxResponseBytes,
-        timeoutMillis: options.timeout === undefined ? undefined : Duration.toMillis(options.timeout)
-      }))
+    Effect.map(makeAgent(options), (dispatcher) => makeHttpClient(dispatcher, options))
   )
 
 /**
@@ -179,7 +201,8 @@ export const transportOptions = (
 
 /**
  * The Kaizen client on the Node transport, configured from a `Config` (by default the
- * environment).
+ * environment). With `KAIZEN_BASE_URL=local` (or `baseUrl: "local"`) it runs on the embedded
+ * engine instead: no network, no key.
  *
  * @since 0.1.0
  * @category layers
@@ -193,7 +216,10 @@ export const layerConfig = (
   Layer.unwrapEffect(
     Effect.gen(function*() {
       const resolved = yield* Effect.flatMap(config, KaizenConfig.resolve)
+      const client = Layer.scoped(KaizenClient, makeWith(resolved))
+      // `local`: the embedded engine answers in-process; it loads its codec on first request.
+      if (resolved.baseUrl === KaizenConfig.LOCAL_BASE_URL) return Layer.provide(client, KaizenLocal.layer)
       const transport = yield* transportOptions(resolved)
-      return Layer.scoped(KaizenClient, makeWith(resolved)).pipe(Layer.provide(layerHttpClient(transport)))
+      return Layer.provide(client, layerHttpClient(transport))
     })
   )

@@ -124,9 +124,10 @@ export const Delimiter = Schema.Literal(",", "\t", "|").annotations({
 export const EncodeOptions = Schema.Struct({
   indent: optional(Indent),
   delimiter: optional(Delimiter),
+  // `true` or "#" writes `[#N]` headers, `false` or "" omits them; no other marker exists.
   length_marker: optional(
-    Schema.Union(Schema.Boolean, Schema.String).annotations({
-      message: () => ({ message: "length_marker must be a boolean or \"#\"", override: true })
+    Schema.Union(Schema.Boolean, Schema.Literal("#", "")).annotations({
+      message: () => ({ message: "length_marker must be true, false or \"#\"", override: true })
     })
   )
 }).annotations({ identifier: "EncodeOptions" })

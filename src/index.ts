@@ -19,6 +19,9 @@ export * as KaizenClient from "./KaizenClient.js"
 export * as KaizenConfig from "./KaizenConfig.js"
 
 /** @since 0.1.0 */
+export * as KaizenLocal from "./KaizenLocal.js"
+
+/** @since 0.1.0 */
 export * as KaizenNode from "./KaizenNode.js"
 
 /** @since 0.1.0 */

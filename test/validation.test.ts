@@ -110,3 +110,20 @@ describe("bad input is refused locally and nothing is sent", () => {
       expect(error.message).toContain("options.indent")
     }))
 })
+
+describe("length_marker", () => {
+  it.effect("takes true, false or \"#\" and nothing else", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json({ status: "success", result: "x" }))
+      const layer = KaizenClient.KaizenClient.layer().pipe(Layer.provide(mock.layer))
+      for (const length_marker of [true, false, "#"] as const) {
+        yield* Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: [1], options: { length_marker } })).pipe(
+          Effect.provide(layer)
+        )
+      }
+      const error = yield* Effect.flatMap(KaizenClient.KaizenClient, (k) =>
+        k.compress({ data: [1], options: { length_marker: "*" as never } })).pipe(Effect.provide(layer), Effect.flip)
+      expect(error.message).toContain("options.length_marker: length_marker must be true, false or \"#\"")
+      expect(mock.requests).toHaveLength(3)
+    }))
+})

@@ -1,0 +1,82 @@
+/**
+ * Refuses JSON the engine cannot handle safely before any recursive code sees it.
+ *
+ * The KTOF codec, `JSON.stringify` and Schema all recurse, so a value nested a few thousand
+ * levels deep would overflow the stack; and a lone surrogate has no UTF-8 form (the Python
+ * service cannot put it in a response). One iterative walk finds the first such problem with
+ * its path, so the answer is a clear 4xx instead of a crash.
+ *
+ * @internal
+ */
+import { findLoneSurrogate } from "./text.js"
+
+/**
+ * The deepest nesting the engine accepts in a value (`[[1]]` is 2 levels). The codec handles
+ * about 1,250 levels on Node's default stack; 1,000 leaves room for the callers' frames.
+ */
+export const MAX_DEPTH = 1000
+
+/** Why a value was refused, and where. */
+export interface Problem {
+  readonly path: ReadonlyArray<string | number>
+  readonly kind: "TooDeep" | "LoneSurrogate"
+  readonly message: string
+}
+
+interface Frame {
+  readonly value: unknown
+  readonly depth: number
+  // Paths are parent links, turned into an array only when a problem is found.
+  readonly parent: Frame | undefined
+  readonly key: string | number | undefined
+}
+
+const pathOf = (frame: Frame | undefined): Array<string | number> => {
+  const path: Array<string | number> = []
+  for (let f = frame; f !== undefined && f.key !== undefined; f = f.parent) path.push(f.key)
+  return path.reverse()
+}
+
+const surrogateProblem = (path: Array<string | number>, where: string, unit: string): Problem => ({
+  path,
+  kind: "LoneSurrogate",
+  message: `${where} contains a lone surrogate (${unit}), which has no UTF-8 form; send well-formed Unicode`
+})
+
+/**
+ * The first problem in a value parsed from JSON, or `undefined`. `maxDepth` counts the
+ * containers around the deepest value.
+ */
+export const findProblem = (value: unknown, maxDepth: number = MAX_DEPTH): Problem | undefined => {
+  const stack: Array<Frame> = [{ value, depth: 0, parent: undefined, key: undefined }]
+  while (stack.length > 0) {
+    const frame = stack.pop()!
+    const current = frame.value
+    if (typeof current === "string") {
+      const unit = findLoneSurrogate(current)
+      if (unit !== undefined) return surrogateProblem(pathOf(frame), "the string", unit)
+      continue
+    }
+    if (typeof current !== "object" || current === null) continue
+    const depth = frame.depth + 1
+    if (depth > maxDepth) {
+      return {
+        path: pathOf(frame),
+        kind: "TooDeep",
+        message: `nested more than ${maxDepth} levels deep; the engine refuses deeper values (they would overflow the stack)`
+      }
+    }
+    if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], depth, parent: frame, key: i })
+      continue
+    }
+    const keys = Object.keys(current)
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!
+      const unit = findLoneSurrogate(key)
+      if (unit !== undefined) return surrogateProblem(pathOf(frame), `the key ${JSON.stringify(key)}`, unit)
+      stack.push({ value: (current as Record<string, unknown>)[key], depth, parent: frame, key })
+    }
+  }
+  return undefined
+}

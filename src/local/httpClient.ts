@@ -1,0 +1,107 @@
+/**
+ * The engine as an `HttpClient`: requests are answered in-process, no socket involved.
+ *
+ * It routes on the URL's path and ignores its origin, so a client configured for any base URL
+ * works unchanged, including one with a path prefix (`https://gateway/kaizen` sends
+ * `/kaizen/v1/compress`, answered as `/v1/compress`, and `/kaizen/` as `/`). A relative URL is
+ * accepted too: with `KAIZEN_BASE_URL=local` the client's URLs are `local/v1/...`, which the
+ * platform could not parse; they are answered as `/v1/...`.
+ * Only web-standard globals are used (`Response`, `TextEncoder`), so this runs wherever
+ * `@effect/platform` does.
+ *
+ * The engine itself (codec, statistics, tokenizer table) is imported on the first request, not
+ * with this module: an application that merely imports the package never loads it.
+ *
+ * @internal
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
+import { LOCAL_BASE_URL } from "../KaizenConfig.js"
+import { collect } from "./body.js"
+import { DEFAULT_MAX_BODY_BYTES } from "./defaults.js"
+import type * as Handlers from "./handlers.js"
+
+/** The origin given to relative URLs; it is never contacted. */
+const LOCAL_ORIGIN = "http://kaizen.local"
+
+const isAbsolute = (url: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(url)
+
+const absolute = (url: string): string => {
+  const path = url === LOCAL_BASE_URL || url.startsWith(`${LOCAL_BASE_URL}/`) ? url.slice(LOCAL_BASE_URL.length) : url
+  return LOCAL_ORIGIN + (path.startsWith("/") ? path : `/${path}`)
+}
+
+// The service's routes are `/` and `/v1/...`; whatever stands before them is the base URL's.
+const routePath = (path: string): string => {
+  const v1 = path.indexOf("/v1/")
+  if (v1 > 0) return path.slice(v1)
+  return v1 < 0 && path.endsWith("/") ? "/" : path
+}
+
+const encoder = new TextEncoder()
+
+const refuse = (request: HttpClientRequest.HttpClientRequest, description: string, cause?: unknown) =>
+  new HttpClientError.RequestError({ request, reason: "Encode", description, cause })
+
+/** The request body as bytes (a stream is read only as far as the size limit needs). */
+const bodyBytes = (
+  request: HttpClientRequest.HttpClientRequest,
+  maxBodyBytes: number
+): Effect.Effect<Uint8Array, HttpClientError.RequestError> => {
+  const body = request.body
+  switch (body._tag) {
+    case "Empty":
+      return Effect.succeed(new Uint8Array(0))
+    case "Uint8Array":
+      return Effect.succeed(body.body)
+    case "Raw":
+      if (typeof body.body === "string") return Effect.succeed(encoder.encode(body.body))
+      if (body.body instanceof Uint8Array) return Effect.succeed(body.body)
+      if (body.body instanceof ArrayBuffer) return Effect.succeed(new Uint8Array(body.body))
+      return Effect.fail(refuse(request, "the embedded Kaizen engine reads text or byte bodies only"))
+    case "FormData":
+      return Effect.fail(refuse(request, "the embedded Kaizen engine reads JSON bodies, not form data"))
+    case "Stream":
+      return Effect.mapError(
+        collect(body.stream, maxBodyBytes),
+        (cause) => new HttpClientError.RequestError({ request, reason: "Transport", description: "reading the body failed", cause })
+      )
+  }
+}
+
+let engine: Promise<typeof Handlers> | undefined
+
+const loadEngine = (request: HttpClientRequest.HttpClientRequest) =>
+  Effect.tryPromise({
+    try: () => {
+      engine ??= import("./handlers.js")
+      return engine
+    },
+    catch: (cause) =>
+      new HttpClientError.RequestError({ request, reason: "Transport", description: "the embedded Kaizen engine could not be loaded", cause })
+  })
+
+/** An `HttpClient` answered by the engine. */
+export const make = (options: Handlers.EngineOptions = {}): HttpClient.HttpClient => {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  let handle: Handlers.Handler | undefined
+  return HttpClient.make((request, url) =>
+    Effect.gen(function*() {
+      const body = yield* bodyBytes(request, maxBodyBytes)
+      handle ??= (yield* loadEngine(request)).makeHandler(options)
+      const answer = yield* handle({ method: request.method, path: routePath(url.pathname), body })
+      return HttpClientResponse.fromWeb(
+        request,
+        new Response(answer.body === "" ? null : answer.body, { status: answer.status, headers: answer.headers })
+      )
+    })
+  ).pipe(
+    // Runs before the platform parses the URL, so a relative one never fails as InvalidUrl.
+    HttpClient.mapRequest((request) =>
+      isAbsolute(request.url) ? request : HttpClientRequest.setUrl(request, absolute(request.url))
+    )
+  )
+}
