@@ -1,16 +1,24 @@
 /**
- * Client CPU per call with an in-memory transport (`HttpClient.make` answering at once), so
- * only the client's own work is measured: kaizen-effect's `compress` against the bare
- * @effect/platform path (execute + json) on the same transport, and raw undici's client CPU
- * per call on loopback at saturation as the floor.
+ * Client CPU per call without a network, so only the client's own work is measured:
+ *
+ * - on an in-memory transport (`HttpClient.make` answering at once): kaizen-effect's `compress`
+ *   against the bare @effect/platform path (execute + json) on the same transport;
+ * - on an in-memory undici `Dispatcher` (answering at once, no sockets): the platform's undici
+ *   client against kaizen-effect on its own Node transport, the one `layerNode` uses;
+ * - raw undici's client CPU per call on loopback at saturation, as the floor.
+ *
+ * Effect clients run as 64 worker fibers looping over the calls, as the raw client runs 64
+ * promise loops, so neither pays for a fiber per call that the other does not.
  *
  *   npm run bench:cpu
  */
 import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { NodeHttpClient } from "@effect/platform-node"
+import { Duration, Effect, Layer, ManagedRuntime } from "effect"
 import { fork } from "node:child_process"
 import { Agent, request as undiciRequest } from "undici"
-import { KaizenClient } from "kaizen-effect"
+import { KaizenClient, KaizenNode } from "kaizen-effect"
+import { MemoryDispatcher } from "./memoryDispatcher.js"
 import { median, writeSection } from "./report.js"
 
 const calls = Number(process.env.CALLS ?? 100_000)
@@ -37,8 +45,18 @@ const cpuPerCall = async (run: () => Promise<void>, n: number) => {
   return (cpu.user + cpu.system) / n
 }
 
-const batch = <R, E>(runtime: ManagedRuntime.ManagedRuntime<R, E>, call: Effect.Effect<unknown, unknown, R>) => () =>
-  runtime.runPromise(Effect.forEach(Array.from({ length: calls }), () => call, { concurrency: 64, discard: true }))
+const batch = <R, E>(runtime: ManagedRuntime.ManagedRuntime<R, E>, call: Effect.Effect<unknown, unknown, R>) => () => {
+  let next = 0
+  const worker = Effect.whileLoop({
+    while: () => next < calls,
+    body: () => {
+      next++
+      return call
+    },
+    step: () => {}
+  })
+  return runtime.runPromise(Effect.forEach(Array.from({ length: 64 }), () => worker, { concurrency: 64, discard: true }))
+}
 
 const platform = ManagedRuntime.make(inMemory)
 const platformCall = Effect.flatMap(HttpClient.HttpClient, (client) =>
@@ -50,6 +68,15 @@ const kaizen = ManagedRuntime.make(
   KaizenClient.KaizenClient.layer({ baseUrl: "http://kaizen.test" }).pipe(Layer.provide(inMemory))
 )
 const kaizenCall = Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress(payload))
+
+const memory = new MemoryDispatcher(Buffer.from(answer))
+const platformUndici = ManagedRuntime.make(Layer.succeed(HttpClient.HttpClient, NodeHttpClient.makeUndici(memory)))
+const timeout = Duration.seconds(30)
+const kaizenNode = ManagedRuntime.make(
+  KaizenClient.KaizenClient.layer({ baseUrl: "http://kaizen.test", timeout }).pipe(
+    Layer.provide(Layer.succeed(HttpClient.HttpClient, KaizenNode.makeHttpClient(memory, { timeout })))
+  )
+)
 
 // The floor: raw undici against a loopback server in another process, at concurrency 64.
 const server = fork(new URL("./server.mjs", import.meta.url), { stdio: ["ignore", "inherit", "inherit", "ipc"] })
@@ -72,35 +99,49 @@ const undiciBatch = async () => {
   await Promise.all(Array.from({ length: 64 }, worker))
 }
 
-const figures = { platform: [] as Array<number>, kaizen: [] as Array<number>, undici: [] as Array<number> }
+const figures = {
+  platform: [] as Array<number>,
+  kaizen: [] as Array<number>,
+  platformUndici: [] as Array<number>,
+  kaizenNode: [] as Array<number>,
+  undici: [] as Array<number>
+}
 for (let round = 1; round <= rounds; round++) {
   figures.platform.push(await cpuPerCall(batch(platform, platformCall), calls))
   figures.kaizen.push(await cpuPerCall(batch(kaizen, kaizenCall), calls))
+  figures.platformUndici.push(await cpuPerCall(batch(platformUndici, platformCall), calls))
+  figures.kaizenNode.push(await cpuPerCall(batch(kaizenNode, kaizenCall), calls))
   figures.undici.push(await cpuPerCall(undiciBatch, undiciCalls))
   console.log(
-    `round ${round}: platform ${figures.platform.at(-1)!.toFixed(1)} µs/call, kaizen-effect ${
-      figures.kaizen.at(-1)!.toFixed(1)
-    } µs/call, raw undici (loopback) ${figures.undici.at(-1)!.toFixed(1)} µs/call`
+    `round ${round}: ` + Object.entries(figures).map(([name, f]) => `${name} ${f.at(-1)!.toFixed(1)}`).join(", ") +
+      " µs/call"
   )
 }
 await platform.dispose()
 await kaizen.dispose()
+await platformUndici.dispose()
+await kaizenNode.dispose()
 await dispatcher.close()
 server.send("close")
 
 const p = median(figures.platform)
 const k = median(figures.kaizen)
+const pu = median(figures.platformUndici)
+const kn = median(figures.kaizenNode)
 const u = median(figures.undici)
 const table = [
-  `Median of ${rounds} rounds of ${calls} calls at concurrency 64 (Effect.forEach), after a warm-up.`,
+  `Median of ${rounds} rounds of ${calls} calls by 64 looping worker fibers, after a warm-up. kaizen-effect's`,
+  "figures include request validation, the retry policy (on), the operation span and the per-attempt timeout.",
   "",
-  "| client | CPU µs per call | vs bare platform |",
-  "| --- | ---: | ---: |",
-  `| bare @effect/platform (execute + json), in-memory transport | ${p.toFixed(1)} | 1.00x |`,
-  `| kaizen-effect \`compress\` (validation, retries, span, timeout), in-memory transport | ${k.toFixed(1)} | ${
-    (k / p).toFixed(2)
+  "| transport | client | CPU µs per call | ratio |",
+  "| --- | --- | ---: | ---: |",
+  `| \`HttpClient.make\` in memory | bare @effect/platform (execute + json) | ${p.toFixed(1)} | 1.00x |`,
+  `| \`HttpClient.make\` in memory | kaizen-effect \`compress\` | ${k.toFixed(1)} | ${(k / p).toFixed(2)}x |`,
+  `| undici \`Dispatcher\` in memory | @effect/platform-node \`makeUndici\` (execute + json) | ${pu.toFixed(1)} | 1.00x |`,
+  `| undici \`Dispatcher\` in memory | kaizen-effect \`compress\` on its Node transport | ${kn.toFixed(1)} | ${
+    (kn / pu).toFixed(2)
   }x |`,
-  `| raw \`undici.request\` on loopback at concurrency 64 (client CPU, the floor) | ${u.toFixed(1)} | ${(u / p).toFixed(2)}x |`
+  `| loopback socket, concurrency 64 | raw \`undici.request\` (client CPU, the floor) | ${u.toFixed(1)} | |`
 ].join("\n")
 console.log("\n" + table)
 await writeSection("Client CPU per call (in-memory transport)", "npm run bench:cpu", table)

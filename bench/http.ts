@@ -73,18 +73,24 @@ async (requests: number, concurrency: number, latencies: Float64Array) => {
   await Promise.all(Array.from({ length: concurrency }, worker))
 }
 
-/** The same for an Effect, the way an Effect application runs a batch: Effect.forEach. */
+/**
+ * The same for an Effect: `concurrency` worker fibers each looping over calls, the Effect
+ * form of the promise workers above (Effect.forEach over every call would fork a fiber per
+ * call, a cost the raw clients are not charged).
+ */
 const effectRunner = <R, E>(runtime: ManagedRuntime.ManagedRuntime<R, E>, call: Effect.Effect<unknown, unknown, R>) =>
 async (requests: number, concurrency: number, latencies: Float64Array) => {
-  const timed = (i: number) =>
-    Effect.suspend(() => {
-      const t0 = performance.now()
-      return Effect.map(call, () => {
-        latencies[i] = performance.now() - t0
-      })
+  let next = 0
+  const timed = Effect.suspend(() => {
+    const index = next++
+    const start = performance.now()
+    return Effect.map(call, () => {
+      latencies[index] = performance.now() - start
     })
+  })
+  const worker = Effect.whileLoop({ while: () => next < requests, body: () => timed, step: () => {} })
   await runtime.runPromise(
-    Effect.forEach(Array.from({ length: requests }, (_, i) => i), timed, { concurrency, discard: true })
+    Effect.forEach(Array.from({ length: concurrency }), () => worker, { concurrency, discard: true })
   )
 }
 
@@ -224,8 +230,7 @@ const soak = async () => {
   await send("reset")
   const runtime = ManagedRuntime.make(KaizenClient.KaizenClient.layerNode)
   const call = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress(payload))
-  const batch = (n: number) =>
-    runtime.runPromise(Effect.forEach(Array.from({ length: n }), () => call, { concurrency: 64, discard: true }))
+  const batch = (n: number) => effectRunner(runtime, call)(n, 64, new Float64Array(n))
   const gc = (globalThis as { gc?: () => void }).gc
   await batch(20_000) // warm
   gc?.()
