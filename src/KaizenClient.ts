@@ -320,8 +320,10 @@ export const makeWith = (
     // there can see it: user middleware, trace propagation, a transport that makes spans.
     // Kaizen's own transport makes none, and providing the parent costs a FiberRef change.
     const spanIsParent = config.transformClient !== undefined || config.tracePropagation || transport === undefined
-    // The Node transport arms one timer per request instead of Effect.timeoutFail's two fibers.
-    const transportEnforcesTimeout = transport?.timeoutMillis === Duration.toMillis(config.timeout)
+    // The Node transport arms one timer per request instead of Effect.timeoutFail's two fibers;
+    // the embedded engine answers in-process, with nothing to time out.
+    const transportEnforcesTimeout = transport?.inProcess === true ||
+      transport?.timeoutMillis === Duration.toMillis(config.timeout)
     const shownBaseUrl = stripCredentials(config.baseUrl)
 
     const retry = config.retry === false

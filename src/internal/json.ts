@@ -45,8 +45,19 @@ type Frame =
   | { readonly exit: false; readonly value: unknown; readonly at: PathNode | undefined; readonly inArray: boolean }
   | { readonly exit: true; readonly value: object }
 
+// Objects that came out of `JSON.parse`: JSON by construction, so the walk below has nothing
+// to find in them. The embedded engine registers the bodies it parses, so the contract's
+// Schemas (which it shares with the client) do not walk a large request a second time.
+const parsedJson = new WeakSet<object>()
+
+/** Records that `value` was produced by `JSON.parse` (a no-op for primitives). */
+export const trustParsedJson = (value: unknown): void => {
+  if (typeof value === "object" && value !== null) parsedJson.add(value)
+}
+
 /** Returns the first reason `value` cannot be sent as JSON faithfully, or `undefined`. */
 export const findJsonProblem = (value: unknown): JsonProblem | undefined => {
+  if (typeof value === "object" && value !== null && parsedJson.has(value)) return undefined
   const stack: Array<Frame> = [{ exit: false, value, at: undefined, inArray: false }]
   // Objects on the current path: a repeat is a cycle; a shared (non-cyclic) reference is fine.
   const ancestors = new Set<object>()

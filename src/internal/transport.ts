@@ -20,6 +20,11 @@ export const TransportInfoId: unique symbol = Symbol.for("kaizen-effect/Transpor
 export interface TransportInfo {
   /** The timeout (ms) enforced on every request, headers and body, if any. */
   readonly timeoutMillis: number | undefined
+  /**
+   * Answered in-process (the embedded engine): there is no I/O to wait for, and synchronous
+   * work cannot be interrupted by a timer anyway, so a client-side timeout race only costs.
+   */
+  readonly inProcess?: boolean | undefined
 }
 
 /** What the transport says of itself, if it is kaizen-effect's own. */

@@ -13,20 +13,16 @@
  *
  * @internal
  */
-import * as Cookies from "@effect/platform/Cookies"
-import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
 import type { Dispatcher } from "undici"
+import { BufferedResponse } from "./bufferedResponse.js"
 import { markTransport, TransportTimeout } from "./transport.js"
 
 export interface Options {
@@ -41,91 +37,6 @@ export interface Options {
 }
 
 const DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
-
-class LeanResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
-  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-  readonly [IncomingMessage.TypeId]: IncomingMessage.TypeId = IncomingMessage.TypeId
-  private cachedHeaders: Headers.Headers | undefined
-  private cachedText: string | undefined
-
-  constructor(
-    readonly request: HttpClientRequest.HttpClientRequest,
-    readonly status: number,
-    private readonly rawHeaders: Record<string, string | Array<string> | undefined>,
-    private readonly body: Buffer,
-    /** Set when the connection failed after the headers: reading the body fails with it. */
-    private readonly bodyError?: unknown
-  ) {
-    super()
-  }
-
-  get headers(): Headers.Headers {
-    return this.cachedHeaders ??= Headers.fromInput(this.rawHeaders as Record<string, string | ReadonlyArray<string>>)
-  }
-
-  get cookies(): Cookies.Cookies {
-    const setCookie = this.rawHeaders["set-cookie"]
-    if (setCookie === undefined) return Cookies.empty
-    return Cookies.fromSetCookie(Array.isArray(setCookie) ? setCookie : [setCookie])
-  }
-
-  get remoteAddress(): Option.Option<string> {
-    return Option.none()
-  }
-
-  private decodeError(cause: unknown) {
-    return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
-  }
-
-  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    if (this.bodyError !== undefined) return Effect.fail(this.decodeError(this.bodyError))
-    return Effect.sync(() => this.cachedText ??= this.body.toString("utf8"))
-  }
-
-  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({
-        try: () => (text === "" ? null : JSON.parse(text)),
-        catch: (cause) => this.decodeError(cause)
-      }))
-  }
-
-  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({
-        try: () => UrlParams.fromInput(new URLSearchParams(text)),
-        catch: (cause) => this.decodeError(cause)
-      }))
-  }
-
-  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    if (this.bodyError !== undefined) return Effect.fail(this.decodeError(this.bodyError))
-    return Effect.sync(() =>
-      this.body.buffer.slice(this.body.byteOffset, this.body.byteOffset + this.body.byteLength) as ArrayBuffer
-    )
-  }
-
-  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    if (this.bodyError !== undefined) return Effect.fail(this.decodeError(this.bodyError))
-    return Effect.tryPromise({
-      try: () => new Response(this.body, { headers: this.headers as Record<string, string> }).formData(),
-      catch: (cause) => this.decodeError(cause)
-    })
-  }
-
-  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
-    if (this.bodyError !== undefined) return Stream.fail(this.decodeError(this.bodyError))
-    return Stream.succeed(new Uint8Array(this.body.buffer, this.body.byteOffset, this.body.byteLength))
-  }
-
-  toJSON(): unknown {
-    return IncomingMessage.inspect(this, {
-      _id: "@effect/platform/HttpClientResponse",
-      request: this.request.toJSON(),
-      status: this.status
-    })
-  }
-}
 
 type Body = string | Uint8Array | null
 
@@ -236,12 +147,12 @@ const send = (
       },
       onResponseEnd() {
         const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)
-        settle(Effect.succeed(new LeanResponse(request, status, headers, whole)))
+        settle(Effect.succeed(new BufferedResponse(request, status, headers, whole)))
       },
       onResponseError(_c, error) {
         // After the headers, the request did get an answer: as with a streamed body, the
         // failure belongs to reading the body, so the response is returned and its body fails.
-        if (status !== 0) settle(Effect.succeed(new LeanResponse(request, status, headers, Buffer.alloc(0), error)))
+        if (status !== 0) settle(Effect.succeed(new BufferedResponse(request, status, headers, new Uint8Array(0), error)))
         else fail(error)
       }
     })

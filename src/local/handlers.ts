@@ -21,7 +21,8 @@ export interface EngineRequest {
   readonly method: string
   /** The URL path; a query string, if any, is ignored. */
   readonly path: string
-  readonly body: Uint8Array
+  /** The body as received: bytes from a socket, or the text an in-process client sent. */
+  readonly body: Uint8Array | string
 }
 
 /** An answer, ready for any transport. */
@@ -62,7 +63,7 @@ export const errorResponse = (error: EngineError): EngineResponse => {
   }
 }
 
-type Route = (body: Uint8Array, maxBodyBytes: number) => Effect.Effect<Envelope, EngineError>
+type Route = (body: Uint8Array | string, maxBodyBytes: number) => Effect.Effect<Envelope, EngineError>
 
 type Run<Op extends KaizenSchema.BodyOperation> = (
   request: RequestOf<Op>

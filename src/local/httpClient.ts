@@ -17,8 +17,9 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
+import { BufferedResponse } from "../internal/bufferedResponse.js"
+import { markTransport } from "../internal/transport.js"
 import { LOCAL_BASE_URL } from "../KaizenConfig.js"
 import { collect } from "./body.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./defaults.js"
@@ -41,25 +42,22 @@ const routePath = (path: string): string => {
   return v1 < 0 && path.endsWith("/") ? "/" : path
 }
 
-const encoder = new TextEncoder()
-
 const refuse = (request: HttpClientRequest.HttpClientRequest, description: string, cause?: unknown) =>
   new HttpClientError.RequestError({ request, reason: "Encode", description, cause })
 
-/** The request body as bytes (a stream is read only as far as the size limit needs). */
-const bodyBytes = (
+/** The request body as the engine takes it: text as sent, or bytes (a stream is read only as far as the size limit needs). */
+const bodyOf = (
   request: HttpClientRequest.HttpClientRequest,
   maxBodyBytes: number
-): Effect.Effect<Uint8Array, HttpClientError.RequestError> => {
+): Effect.Effect<Uint8Array | string, HttpClientError.RequestError> => {
   const body = request.body
   switch (body._tag) {
     case "Empty":
-      return Effect.succeed(new Uint8Array(0))
+      return Effect.succeed("")
     case "Uint8Array":
       return Effect.succeed(body.body)
     case "Raw":
-      if (typeof body.body === "string") return Effect.succeed(encoder.encode(body.body))
-      if (body.body instanceof Uint8Array) return Effect.succeed(body.body)
+      if (typeof body.body === "string" || body.body instanceof Uint8Array) return Effect.succeed(body.body)
       if (body.body instanceof ArrayBuffer) return Effect.succeed(new Uint8Array(body.body))
       return Effect.fail(refuse(request, "the embedded Kaizen engine reads text or byte bodies only"))
     case "FormData":
@@ -84,24 +82,42 @@ const loadEngine = (request: HttpClientRequest.HttpClientRequest) =>
       new HttpClientError.RequestError({ request, reason: "Transport", description: "the embedded Kaizen engine could not be loaded", cause })
   })
 
-/** An `HttpClient` answered by the engine. */
+// A client calls a handful of URLs; each is parsed once.
+const pathCache = new Map<string, string>()
+
+const pathOf = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<string, HttpClientError.RequestError> => {
+  const cached = pathCache.get(request.url)
+  if (cached !== undefined) return Effect.succeed(cached)
+  let path: string
+  try {
+    path = routePath(new URL(isAbsolute(request.url) ? request.url : absolute(request.url)).pathname)
+  } catch (cause) {
+    return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause }))
+  }
+  if (pathCache.size >= 256) pathCache.clear()
+  pathCache.set(request.url, path)
+  return Effect.succeed(path)
+}
+
+/**
+ * An `HttpClient` answered by the engine. Built on `HttpClient.makeWith`, not `make`: there is
+ * no connection to abort and no network span to record, only a function call. It tells the
+ * client it answers in-process (see internal/transport.ts).
+ */
 export const make = (options: Handlers.EngineOptions = {}): HttpClient.HttpClient => {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   let handle: Handlers.Handler | undefined
-  return HttpClient.make((request, url) =>
+  const answer = (request: HttpClientRequest.HttpClientRequest) =>
     Effect.gen(function*() {
-      const body = yield* bodyBytes(request, maxBodyBytes)
+      const path = yield* pathOf(request)
+      const body = yield* bodyOf(request, maxBodyBytes)
       handle ??= (yield* loadEngine(request)).makeHandler(options)
-      const answer = yield* handle({ method: request.method, path: routePath(url.pathname), body })
-      return HttpClientResponse.fromWeb(
-        request,
-        new Response(answer.body === "" ? null : answer.body, { status: answer.status, headers: answer.headers })
-      )
+      const answer = yield* handle({ method: request.method, path, body })
+      return new BufferedResponse(request, answer.status, answer.headers, answer.body)
     })
-  ).pipe(
-    // Runs before the platform parses the URL, so a relative one never fails as InvalidUrl.
-    HttpClient.mapRequest((request) =>
-      isAbsolute(request.url) ? request : HttpClientRequest.setUrl(request, absolute(request.url))
-    )
+  const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+    (request) => Effect.flatMap(request, answer),
+    Effect.succeed
   )
+  return markTransport(client, { timeoutMillis: undefined, inProcess: true })
 }

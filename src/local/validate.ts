@@ -13,11 +13,13 @@
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { trustParsedJson } from "../internal/json.js"
 import * as KaizenSchema from "../KaizenSchema.js"
 import type { EngineError, ValidationItem } from "./errors.js"
 import { InvalidRequest, invalidField, PayloadTooLarge } from "./errors.js"
 import type { Problem } from "./guard.js"
 import { findProblem, MAX_DEPTH } from "./guard.js"
+import { utf8Length } from "./text.js"
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
@@ -28,6 +30,12 @@ const errorPosition = (message: string, text: string): number => {
   if (match !== null) return Number(match[1])
   return /end of JSON input/.test(message) ? text.length : 0
 }
+
+// A body's size in UTF-8 bytes, counted only when its length leaves the answer open.
+const sizeOver = (body: Uint8Array | string, limit: number): boolean =>
+  typeof body === "string"
+    ? body.length > limit || (body.length * 3 > limit && utf8Length(body) > limit)
+    : body.byteLength > limit
 
 const jsonInvalid = (position: number, error: string): InvalidRequest =>
   new InvalidRequest({
@@ -48,14 +56,20 @@ const findBodyProblem = (body: unknown): Problem | undefined => {
  * A body as a JSON value: 413 above `maxBodyBytes`, 422 when it is missing, not UTF-8, not
  * JSON, nested deeper than the engine accepts, or holding a lone surrogate.
  */
-export const readJson = (body: Uint8Array, maxBodyBytes: number): Either.Either<unknown, EngineError> => {
-  if (body.byteLength > maxBodyBytes) return Either.left(new PayloadTooLarge({ limit: maxBodyBytes }))
-  if (body.byteLength === 0) return Either.left(invalidField([], "Field required", "missing"))
+export const readJson = (body: Uint8Array | string, maxBodyBytes: number): Either.Either<unknown, EngineError> => {
+  if (sizeOver(body, maxBodyBytes)) return Either.left(new PayloadTooLarge({ limit: maxBodyBytes }))
+  if (body.length === 0) return Either.left(invalidField([], "Field required", "missing"))
   let text: string
-  try {
-    text = utf8.decode(body)
-  } catch {
-    return Either.left(jsonInvalid(0, "the body is not valid UTF-8"))
+  if (typeof body === "string") {
+    // Text from an in-process client: it is a string already, and a lone surrogate in it
+    // (no UTF-8 form) is found by the walk below, with its path.
+    text = body
+  } else {
+    try {
+      text = utf8.decode(body)
+    } catch {
+      return Either.left(jsonInvalid(0, "the body is not valid UTF-8"))
+    }
   }
   let value: unknown
   try {
@@ -69,6 +83,10 @@ export const readJson = (body: Uint8Array, maxBodyBytes: number): Either.Either<
     return Either.left(
       invalidField(problem.path, problem.message, problem.kind === "TooDeep" ? "value_error" : "string_unicode")
     )
+  }
+  // Parsed JSON holds no value JSON cannot carry: the request Schemas need not walk its fields.
+  if (typeof value === "object" && value !== null) {
+    for (const field of Object.values(value)) trustParsedJson(field)
   }
   return Either.right(value)
 }

@@ -1,0 +1,103 @@
+/**
+ * Embedded engine throughput: `compress` through `KaizenClient` on `KaizenLocal.layer` (the
+ * whole path: request validation and serialisation, the in-process route, the engine's own
+ * validation, encoding and stats, the response envelope and its decoding) against calling
+ * `@toon-format/toon`'s `encode` directly on the same inputs. Token statistics are measured
+ * separately, as the extra time `token_models` adds.
+ *
+ *   npm run bench:engine
+ */
+import { encode } from "@toon-format/toon"
+import { Effect, Layer, ManagedRuntime } from "effect"
+import { KaizenClient, KaizenLocal } from "kaizen-effect"
+import { median, writeSection } from "./report.js"
+
+const rounds = 3
+
+const row = (i: number) => ({
+  id: i,
+  name: `user-${i}`,
+  email: `user${i}@example.com`,
+  score: Math.round(((i * 7919) % 1000) / 10) / 10,
+  active: i % 3 !== 0,
+  plan: ["free", "pro", "team"][i % 3]
+})
+const table = (rows: number) => ({ rows: Array.from({ length: rows }, (_, i) => row(i)) })
+const rowsFor = (bytes: number) => Math.ceil(bytes / JSON.stringify(row(1000)).length)
+
+const inputs: ReadonlyArray<{ readonly name: string; readonly data: unknown; readonly iterations: number }> = [
+  {
+    name: "small chat prompt",
+    data: {
+      messages: [
+        { role: "system", content: "You are a support assistant. Answer in one sentence." },
+        { role: "user", content: "Which of my orders are still pending?" },
+        { role: "assistant", content: "Let me check your orders." },
+        { role: "user", content: "Thanks. Order ids: A-100, B-220, C-310." }
+      ]
+    },
+    iterations: 5_000
+  },
+  { name: "100-row table", data: table(100), iterations: 1_000 },
+  { name: "1 MB document", data: table(rowsFor(1024 * 1024)), iterations: 10 },
+  { name: "10 MB document", data: table(rowsFor(10 * 1024 * 1024)), iterations: 2 }
+]
+
+// The engine's default body limit is 10 MiB, as the service's plans; the benchmark's largest
+// input is 10 MB of JSON, so the layer is given room for it.
+const runtime = ManagedRuntime.make(
+  KaizenClient.KaizenClient.layer({ baseUrl: "local", retry: false, timeout: "10 minutes" }).pipe(
+    Layer.provide(KaizenLocal.layerWith({ maxBodyBytes: 64 * 1024 * 1024 }))
+  )
+)
+
+const timeIt = async (iterations: number, run: () => Promise<unknown>): Promise<number> => {
+  await run() // warm-up
+  const t0 = performance.now()
+  for (let i = 0; i < iterations; i++) await run()
+  return (performance.now() - t0) / iterations
+}
+
+const rows: Array<string> = []
+for (const { data, iterations, name } of inputs) {
+  const bytes = Buffer.byteLength(JSON.stringify(data))
+  const direct: Array<number> = []
+  const client: Array<number> = []
+  const withTokens: Array<number> = []
+  for (let round = 0; round < rounds; round++) {
+    direct.push(await timeIt(iterations, async () => encode(data)))
+    client.push(
+      await timeIt(iterations, () =>
+        runtime.runPromise(Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data }))))
+    )
+    withTokens.push(
+      await timeIt(Math.max(1, Math.floor(iterations / 4)), () =>
+        runtime.runPromise(
+          Effect.flatMap(KaizenClient.KaizenClient, (k) => k.optimize({ data, token_models: ["gpt-4o"] }))
+        ))
+    )
+  }
+  const d = median(direct)
+  const c = median(client)
+  const t = median(withTokens)
+  const mbps = (ms: number) => bytes / 1024 / 1024 / (ms / 1000)
+  const line = `| ${name} | ${(bytes / 1024).toFixed(1)} KB | ${mbps(d).toFixed(1)} | ${mbps(c).toFixed(1)} | **${
+    (c / d).toFixed(2)
+  }x** | ${t.toFixed(2)} ms (+${(t - c).toFixed(2)} ms) |`
+  console.log(line)
+  rows.push(line)
+}
+await runtime.dispose()
+
+const body = [
+  `Median of ${rounds} rounds, each after a warm-up. MB/s of input JSON; "time ratio" is the time of \`compress\``,
+  "through the client on the embedded engine over the time of `encode` alone on the same input. The last",
+  "column is one `optimize` call with `token_models: [\"gpt-4o\"]` (exact o200k counts of the JSON and the KTOF).",
+  "",
+  "| input | JSON size | `encode` MB/s | `compress` via `KaizenLocal.layer` MB/s | time ratio | with token stats |",
+  "| --- | ---: | ---: | ---: | ---: | ---: |",
+  ...rows
+].join("\n")
+console.log("\n" + body)
+await writeSection("Embedded engine throughput", "npm run bench:engine", body)
+process.exit(0)
