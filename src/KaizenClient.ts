@@ -157,6 +157,10 @@ const decodeHealthResponse = envelopeDecoder(KaizenSchema.HealthResponse)
 
 const newRequestId = (): string => globalThis.crypto.randomUUID()
 
+// Effect's default tracer: the one in every runtime's default services until a tracer layer
+// (OpenTelemetry, ...) replaces it.
+const nativeTracer = Effect.runSync(Effect.tracer)
+
 /**
  * `Effect.retry(attempt, schedule)`, paying for the schedule only once an attempt has failed:
  * most calls succeed first time, and building a schedule driver per call is measurable. The
@@ -433,7 +437,11 @@ export const makeWith = (
           onTimeout: () => timeoutError("overall deadline across retries", deadline)
         })
       }
-      return Effect.useSpan(
+      // Without a tracer installed (Effect's native one records nothing anywhere), a span would
+      // cost a third of the client's CPU per call and be seen by no one: skip it, unless
+      // something inside the call reads the current span (see spanIsParent).
+      return Effect.tracerWith((tracer) =>
+        tracer === nativeTracer && !spanIsParent ? call : Effect.useSpan(
         `KaizenClient.${operation}`,
         {
           kind: "client",
@@ -449,7 +457,7 @@ export const makeWith = (
               if (lastStatus !== undefined) span.attribute("http.response.status_code", lastStatus)
             })
           )
-      )
+      ))
     }
 
     const encodeRoute = <Op extends KaizenSchema.BodyOperation>(operation: Op): EncodeOperation<Op> =>
