@@ -321,9 +321,9 @@ export const makeWith = (
     )
     const client = config.transformClient ? config.transformClient(base) : base
     // The operation span becomes the parent of whatever runs inside the call when something
-    // there can see it: user middleware, trace propagation, a transport that makes spans.
-    // Kaizen's own transport makes none, and providing the parent costs a FiberRef change.
-    const spanIsParent = config.transformClient !== undefined || config.tracePropagation || transport === undefined
+    // there can see it: user middleware, or trace propagation. Transports make no spans (the
+    // platform's are disabled above), and providing the parent costs a FiberRef change.
+    const spanIsParent = config.transformClient !== undefined || config.tracePropagation
     // The Node transport arms one timer per request instead of Effect.timeoutFail's two fibers;
     // the embedded engine answers in-process, with nothing to time out.
     const transportEnforcesTimeout = transport?.inProcess === true ||
