@@ -10,6 +10,7 @@
  * Published as the optional entry point `kaizen-effect/ai`, so an application without
  * `@effect/ai` never loads it.
  *
+ * @module kaizen-effect/ai
  * @since 0.1.0
  */
 import * as AiError from "@effect/ai/AiError"

@@ -72,6 +72,10 @@ type KaizenError = KaizenRequestError | KaizenAPIError
  *
  * @since 0.1.0
  * @category models
+ * @example
+ * import type { KaizenClient } from "kaizen-effect"
+ * const compressAll = (compress: KaizenClient.EncodeOperation<"compress">, items: ReadonlyArray<unknown>) =>
+ *   items.map((data) => compress({ data }))
  */
 export type EncodeOperation<Op extends KaizenSchema.BodyOperation> = (
   request: KaizenSchema.RequestInput<Op>,
@@ -83,6 +87,12 @@ export type EncodeOperation<Op extends KaizenSchema.BodyOperation> = (
  *
  * @since 0.1.0
  * @category models
+ * @example
+ * import { Schema } from "effect"
+ * import type { KaizenClient } from "kaizen-effect"
+ * const Users = Schema.Struct({ users: Schema.Array(Schema.Struct({ id: Schema.Number })) })
+ * const usersOf = (decompress: KaizenClient.DecodeOperation<"decompress">, ktof: string) =>
+ *   decompress({ data: ktof }, { schema: Users })
  */
 export interface DecodeOperation<Op extends KaizenSchema.BodyOperation> {
   (request: KaizenSchema.RequestInput<Op>, options?: CallOptions): Effect.Effect<
@@ -101,6 +111,11 @@ export interface DecodeOperation<Op extends KaizenSchema.BodyOperation> {
  *
  * @since 0.1.0
  * @category models
+ * @example
+ * import { Effect } from "effect"
+ * import type { KaizenClient } from "kaizen-effect"
+ * const roundTrip = (kaizen: KaizenClient.Service) =>
+ *   Effect.flatMap(kaizen.compress({ data: { a: 1 } }), (encoded) => kaizen.decompress({ data: encoded.result }))
  */
 export interface Service {
   /** `POST /v1/compress`: JSON `data` to KTOF. */

@@ -18,6 +18,9 @@ import type * as handlers from "./local/handlers.js"
 import * as httpClient from "./local/httpClient.js"
 import type * as server from "./local/server.js"
 
+// The models below are interfaces over the engine's own types, not aliases of them, so that the
+// API reference lists their fields (an alias would point at a type it does not document).
+
 /**
  * Settings of the engine: `maxBodyBytes`, above which a body is answered 413 (default 10 MiB).
  *
@@ -27,7 +30,7 @@ import type * as server from "./local/server.js"
  * import type { KaizenLocal } from "kaizen-effect"
  * const options: KaizenLocal.Options = { maxBodyBytes: 1024 * 1024 }
  */
-export type Options = handlers.EngineOptions
+export interface Options extends handlers.EngineOptions {}
 
 /**
  * Settings of the HTTP server: the engine's, plus `port` (default 8787; `0` picks a free one,
@@ -39,7 +42,7 @@ export type Options = handlers.EngineOptions
  * import type { KaizenLocal } from "kaizen-effect"
  * const options: KaizenLocal.ServeOptions = { port: 0, host: "127.0.0.1" }
  */
-export type ServeOptions = server.ServeOptions
+export interface ServeOptions extends server.ServeOptions {}
 
 /**
  * Where a running server listens: `hostname`, `port`, and `url`, the base URL for a client.
@@ -50,7 +53,7 @@ export type ServeOptions = server.ServeOptions
  * import type { KaizenLocal } from "kaizen-effect"
  * const show = (address: KaizenLocal.Address) => `Kaizen engine on ${address.url}`
  */
-export type Address = server.Address
+export interface Address extends server.Address {}
 
 /**
  * The largest body the engine accepts by default: 10 MiB.

@@ -551,7 +551,15 @@ export const Endpoints = {
  */
 export type Operation = keyof typeof Endpoints
 
-/** The operations that take a request body. @since 0.1.0 @category endpoints */
+/**
+ * The operations that take a request body: all but `health`.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ * @example
+ * import type { KaizenSchema } from "kaizen-effect"
+ * const op: KaizenSchema.BodyOperation = "promptsEncode"
+ */
 export type BodyOperation = Exclude<Operation, "health">
 
 /**

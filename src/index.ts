@@ -3,40 +3,90 @@
  *
  * Each module is exported as a namespace, after its main type: `KaizenClient.layerNode`,
  * `KaizenConfig.fromEnv`, `KaizenSchema.EncodeRequest`, `KaizenError.isTransient`.
+ * `kaizen-effect/ai` adds Kaizen compression to `@effect/ai` language models.
  *
+ * @module kaizen-effect
  * @since 0.1.0
  */
+import type { KaizenAPIError, KaizenRequestError } from "./KaizenError.js"
 import * as KaizenErrorModule from "./KaizenError.js"
 
 /**
  * The client service tag, its layers and its operations' types.
  *
  * @since 0.1.0
+ * @example
+ * import { Effect } from "effect"
+ * import { KaizenClient } from "kaizen-effect"
+ * const compressed = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } })).pipe(
+ *   Effect.provide(KaizenClient.KaizenClient.layerNode)
+ * )
  */
 export * as KaizenClient from "./KaizenClient.js"
 
-/** @since 0.1.0 */
+/**
+ * Client configuration: options in code, or Effect `Config` read from the `KAIZEN_*`
+ * environment variables, validated once when the layer is built.
+ *
+ * @since 0.1.0
+ * @example
+ * import { Effect } from "effect"
+ * import { KaizenConfig } from "kaizen-effect"
+ * const resolved = Effect.runSync(KaizenConfig.resolve({ baseUrl: KaizenConfig.LOCAL_BASE_URL }))
+ */
 export * as KaizenConfig from "./KaizenConfig.js"
 
-/** @since 0.1.0 */
+/**
+ * The embedded Kaizen engine: every route answered in-process and offline, as an `HttpClient`
+ * layer or as an HTTP server.
+ *
+ * @since 0.1.0
+ * @example
+ * import { Layer } from "effect"
+ * import { KaizenClient, KaizenLocal } from "kaizen-effect"
+ * const offline = KaizenClient.KaizenClient.Default.pipe(Layer.provide(KaizenLocal.layer))
+ */
 export * as KaizenLocal from "./KaizenLocal.js"
 
-/** @since 0.1.0 */
+/**
+ * The Node transport: undici over a bounded connection pool owned by the layer's Scope.
+ *
+ * @since 0.1.0
+ * @example
+ * import { Layer } from "effect"
+ * import { KaizenClient, KaizenNode } from "kaizen-effect"
+ * const live = KaizenClient.KaizenClient.layer().pipe(Layer.provide(KaizenNode.layerHttpClient({ maxConnections: 16 })))
+ */
 export * as KaizenNode from "./KaizenNode.js"
 
-/** @since 0.1.0 */
+/**
+ * Retry policies as `Schedule`s over the Kaizen errors, honouring `Retry-After`.
+ *
+ * @since 0.1.0
+ * @example
+ * import { KaizenClient, KaizenRetry } from "kaizen-effect"
+ * const layer = KaizenClient.KaizenClient.layerNodeWith({ retry: KaizenRetry.policy({ maxRetries: 5 }) })
+ */
 export * as KaizenRetry from "./KaizenRetry.js"
 
-/** @since 0.1.0 */
+/**
+ * The Kaizen HTTP contract: request and response Schemas and the endpoint table.
+ *
+ * @since 0.1.0
+ * @example
+ * import { Schema } from "effect"
+ * import { KaizenSchema } from "kaizen-effect"
+ * const body = Schema.decodeUnknownSync(KaizenSchema.EncodeRequest)({ data: [1, 2] })
+ */
 export * as KaizenSchema from "./KaizenSchema.js"
 
-/** @since 0.1.0 */
 export { KaizenAPIError, KaizenRequestError } from "./KaizenError.js"
 
 /**
  * The error module (`KaizenError.isTransient`, ...) and, as a type, the union of the two
  * errors every operation can fail with.
  *
+ * @namespace
  * @since 0.1.0
  * @example
  * import { KaizenError } from "kaizen-effect"
@@ -44,13 +94,43 @@ export { KaizenAPIError, KaizenRequestError } from "./KaizenError.js"
  */
 export const KaizenError: typeof KaizenErrorModule = KaizenErrorModule
 
-/** @since 0.1.0 */
-export type KaizenError = KaizenErrorModule.KaizenError
+/**
+ * Every failure of a Kaizen operation: `KaizenRequestError | KaizenAPIError`.
+ *
+ * @since 0.1.0
+ * @example
+ * import { Effect } from "effect"
+ * import type { KaizenError } from "kaizen-effect"
+ * const recover = <A, R>(self: Effect.Effect<A, KaizenError, R>) => Effect.either(self)
+ */
+export type KaizenError = KaizenRequestError | KaizenAPIError
 
-/** @since 0.1.0 */
+/**
+ * The error module's types, under the same name as its values.
+ *
+ * @since 0.1.0
+ * @example
+ * import type { KaizenError } from "kaizen-effect"
+ * const describe = (e: KaizenError.KaizenError, reason: KaizenError.RequestErrorReason) =>
+ *   e._tag === "KaizenRequestError" && e.reason === reason
+ */
 export declare namespace KaizenError {
-  /** @since 0.1.0 */
-  export type RequestErrorReason = KaizenErrorModule.RequestErrorReason
-  /** @since 0.1.0 */
-  export type KaizenError = KaizenErrorModule.KaizenError
+  /**
+   * Why a request did not complete: `"InvalidRequest" | "InvalidUrl" | "Transport" | "Timeout"`.
+   *
+   * @since 0.1.0
+   * @example
+   * import type { KaizenError } from "kaizen-effect"
+   * const reason: KaizenError.RequestErrorReason = "Timeout"
+   */
+  export type RequestErrorReason = KaizenRequestError["reason"]
+  /**
+   * The union of the two errors, as `KaizenError.KaizenError`.
+   *
+   * @since 0.1.0
+   * @example
+   * import type { KaizenError } from "kaizen-effect"
+   * const statusOf = (e: KaizenError.KaizenError) => (e._tag === "KaizenAPIError" ? e.statusCode : undefined)
+   */
+  export type KaizenError = KaizenRequestError | KaizenAPIError
 }

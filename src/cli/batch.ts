@@ -1,0 +1,148 @@
+/**
+ * Many inputs through one operation, a bounded number at a time, one output file each. A
+ * failed input is reported and the others go on; the run fails at the end if any did.
+ *
+ * @internal
+ */
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type { KaizenClient } from "../KaizenClient.js"
+import type { KaizenError } from "../KaizenError.js"
+import { BatchFailed, CliError, describe } from "./failure.js"
+import * as Input from "./input.js"
+import type { AnyOperation } from "./operations.js"
+import type { Outcome } from "./outcome.js"
+import { change, size } from "./outcome.js"
+import { convert, writeFile } from "./single.js"
+import * as Table from "./table.js"
+import { isTerminal, printError, redrawLine, tell } from "./terminal.js"
+
+/** What a batch is asked to do. */
+export interface Batch<Flags> {
+  readonly op: AnyOperation
+  readonly flags: Flags
+  readonly sources: ReadonlyArray<Input.Source>
+  readonly outDir: string
+  readonly concurrency: number
+  readonly asEnvelope: boolean
+}
+
+interface Planned {
+  readonly source: Input.Source
+  readonly input: string
+  readonly output: string
+}
+
+/** Each input's output file; refuses names that clash, or an output that is an input. */
+const plan = <Flags>(batch: Batch<Flags>): Effect.Effect<Array<Planned>, CliError, Path.Path> =>
+  Effect.gen(function*() {
+    const path = yield* Path.Path
+    const extension = batch.asEnvelope || batch.op.direction === "decode" ? ".json" : ".ktof"
+    const inputs = new Set<string>()
+    const planned: Array<Planned> = []
+    for (const source of batch.sources) {
+      if (source._tag === "Stdin") {
+        return yield* new CliError({ message: "- (standard input) writes to standard output or --output, not --out-dir" })
+      }
+      inputs.add(path.resolve(source.path))
+      const base = path.basename(source.path, path.extname(source.path))
+      planned.push({ source, input: source.path, output: path.join(batch.outDir, `${base}${extension}`) })
+    }
+    const outputs = new Map<string, string>()
+    for (const { input, output } of planned) {
+      const resolved = path.resolve(output)
+      if (inputs.has(resolved)) {
+        return yield* new CliError({ message: `${output} would overwrite the input ${input}`, hint: "choose another --out-dir" })
+      }
+      const other = outputs.get(resolved)
+      if (other !== undefined) {
+        return yield* new CliError({ message: `${other} and ${input} would both be written to ${output}` })
+      }
+      outputs.set(resolved, input)
+    }
+    return planned
+  })
+
+const bar = (done: number, total: number, width = 24): string => {
+  const filled = Math.round((done / total) * width)
+  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total}`
+}
+
+const doneLine = (planned: Planned, o: Outcome): string => {
+  const delta = change(o.before.bytes, o.after.bytes)
+  return `ok ${planned.input} → ${planned.output} (${size(o.before)} → ${size(o.after)}${delta === "" ? "" : `, ${delta}`})`
+}
+
+// A message that names the input already is not prefixed with it again.
+const failedLine = (planned: Planned, message: string): string =>
+  `failed ${message.includes(planned.input) ? message : `${planned.input}: ${message}`}`
+
+/**
+ * Reports each input as it ends: on a terminal, a progress bar redrawn in place (failures
+ * printed above it); otherwise one plain line per input, for logs.
+ */
+const makeProgress = (total: number) => {
+  const tty = isTerminal("stderr")
+  let done = 0
+  const start = tty ? redrawLine(bar(0, total)) : Effect.void
+  const report = (planned: Planned, result: Either.Either<Outcome, string>): Effect.Effect<void> => {
+    done++
+    const line = `[${done}/${total}] ${
+      Either.match(result, { onLeft: (message) => failedLine(planned, message), onRight: (o) => doneLine(planned, o) })
+    }`
+    if (!tty) return printError(line)
+    const redraw = redrawLine(`${bar(done, total)} ${planned.input}`)
+    return Either.isLeft(result) ? Effect.zipRight(redrawLine(`${line}\n`), redraw) : redraw
+  }
+  const finish = tty ? redrawLine("") : Effect.void
+  return { start, report, finish }
+}
+
+/** How a run of inputs, one or many, fails. */
+export type Failure = CliError | KaizenError | BatchFailed
+
+/** What a run of inputs needs. */
+export type Requirements = FileSystem.FileSystem | Path.Path | KaizenClient
+
+/** Runs the batch; fails with {@link BatchFailed} after the table if any input failed. */
+export const run = <Flags>(batch: Batch<Flags>): Effect.Effect<void, CliError | BatchFailed, Requirements> =>
+  Effect.gen(function*() {
+    const planned = yield* plan(batch)
+    const fs = yield* FileSystem.FileSystem
+    yield* Effect.mapError(fs.makeDirectory(batch.outDir, { recursive: true }), Input.fileError("create", batch.outDir))
+    const progress = makeProgress(planned.length)
+    yield* progress.start
+    const results = yield* Effect.forEach(
+      planned,
+      (item) =>
+        convert(batch.op, batch.flags, item.source, batch.asEnvelope).pipe(
+          Effect.tap((o) => writeFile(item.output, o.text)),
+          Effect.either,
+          Effect.tap((result) =>
+            progress.report(item, Either.mapLeft(result, (error) => describe(error).message))
+          )
+        ),
+      { concurrency: batch.concurrency }
+    )
+    yield* progress.finish
+    const rows = results.map((result, i): Table.Row => {
+      const { input, output } = planned[i]!
+      return Either.match(result, {
+        onLeft: (error) => ({ _tag: "Failed", input, message: describe(error).message }),
+        onRight: (outcome) => ({ _tag: "Done", input, output, outcome })
+      })
+    })
+    yield* tell("stdout", Table.render(rows))
+    const failures = results.flatMap((result) => (Either.isLeft(result) ? [result.left] : []))
+    const first = failures[0]
+    if (first === undefined) return
+    const reports = failures.map((error: CliError | KaizenError) => describe(error))
+    return yield* new BatchFailed({
+      failed: failures.length,
+      total: planned.length,
+      code: describe(first).code,
+      hints: [...new Set(reports.flatMap((r) => r.hints))]
+    })
+  })

@@ -1,0 +1,281 @@
+/**
+ * The built `kaizen` bin on the embedded engine (`--local`): inputs from files and standard
+ * input, pipes, the flags that map onto the API, `--json`, `--output`, the summary line, and
+ * the usage and bad-input failures (exit code 1).
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { KaizenClient } from "../../src/KaizenClient.js"
+import * as KaizenLocal from "../../src/KaizenLocal.js"
+import { examplePrompt, kaizen, shell, tempDir } from "./support.js"
+
+const data = { users: [{ id: 1, name: "Ada", tags: ["math"] }, { id: 2, name: "Grace", tags: [] }] }
+const ktof = "users[2]:\n  - id: 1\n    name: Ada\n    tags[1]: math\n  - id: 2\n    name: Grace\n    tags[0]:"
+const table = { users: [{ id: 1, name: "Ada" }, { id: 2, name: "Grace" }] }
+const tableKtof = "users[2]{id,name}:\n  1,Ada\n  2,Grace"
+
+/** What the engine answers in-process: the expected values of the CLI's runs. */
+const engine = <A>(f: (kaizen: KaizenClient["Type"]) => Effect.Effect<A, unknown>) =>
+  Effect.runPromise(
+    Effect.flatMap(KaizenClient, f).pipe(
+      Effect.provide(KaizenClient.layer({ retry: false }).pipe(Layer.provide(KaizenLocal.layer)))
+    )
+  )
+
+const bytes = (text: string) => Buffer.byteLength(text, "utf8")
+
+describe("kaizen on the embedded engine", () => {
+  it("compresses a file to KTOF on stdout, and standard input (-) the same, options after it", async () => {
+    const dir = tempDir()
+    try {
+      const file = join(dir.path, "data.json")
+      writeFileSync(file, JSON.stringify(data, null, 2))
+      const [fromFile, fromStdin] = await Promise.all([
+        kaizen(["compress", file, "--local"]),
+        kaizen(["compress", "-", "--local"], { stdin: JSON.stringify(data) })
+      ])
+      for (const run of [fromFile, fromStdin]) {
+        expect(run).toMatchObject({ code: 0, stdout: `${ktof}\n`, stderr: "" })
+      }
+    } finally {
+      dir.remove()
+    }
+  })
+
+  it("pipes: kaizen compress | kaizen decompress - gives the data back", async () => {
+    const dir = tempDir()
+    try {
+      const file = join(dir.path, "data.json")
+      writeFileSync(file, JSON.stringify(data))
+      const run = await shell(`kaizen compress "${file}" --local | kaizen decompress - --local`)
+      expect(run.code).toBe(0)
+      expect(JSON.parse(run.stdout)).toEqual(data)
+      // Prompts: encode | decode, with metadata replayed into the response's meta.
+      const prompt = await shell(`kaizen encode "${examplePrompt}" --local | kaizen decode - --local --json --replay-meta turn=3`)
+      expect(prompt.code).toBe(0)
+      const envelope = JSON.parse(prompt.stdout)
+      expect(envelope.result).toEqual(JSON.parse(readFileSync(examplePrompt, "utf8")))
+      expect(envelope.meta).toEqual({ turn: "3" })
+    } finally {
+      dir.remove()
+    }
+  })
+
+  it("maps --indent, --delimiter, --length-marker, --strict/--no-strict onto the request", async () => {
+    const [encoded, strict, lenient, explicitStrict] = await Promise.all([
+      kaizen(["compress", "-", "--local", "--delimiter", "pipe", "--length-marker", "--indent", "4"], {
+        stdin: JSON.stringify(table)
+      }),
+      // Three rows announced, two given: a strict decode refuses (the engine answers 400).
+      kaizen(["decompress", "-", "--local"], { stdin: "users[3]{id,name}:\n  1,Ada\n  2,Grace\n" }),
+      kaizen(["decompress", "-", "--local", "--no-strict"], { stdin: "users[3]{id,name}:\n  1,Ada\n  2,Grace\n" }),
+      kaizen(["decompress", "-", "--local", "--strict"], { stdin: "users[3]{id,name}:\n  1,Ada\n  2,Grace\n" })
+    ])
+    expect(encoded).toMatchObject({ code: 0, stdout: "users[#2|]{id|name}:\n    1|Ada\n    2|Grace\n" })
+    expect(strict.code).toBe(2)
+    expect(strict.stderr).toMatch(/^kaizen decompress: Kaizen API error 400 on POST \/v1\/decompress: Invalid KTOF/)
+    expect(strict.stderr).toContain("hint: check the input and the options")
+    expect(explicitStrict.code).toBe(2)
+    expect(lenient.code).toBe(0)
+    expect(JSON.parse(lenient.stdout)).toEqual(table)
+  })
+
+  it("optimize-request: a text prompt's embedded JSON is re-encoded, unless --no-auto-detect-json; --text", async () => {
+    const text = `Summarise these users: ${JSON.stringify(table)} please.`
+    const [detected, plain, asText, expected] = await Promise.all([
+      kaizen(["optimize-request", "-", "--local", "--json"], { stdin: text }),
+      kaizen(["optimize-request", "-", "--local", "--json", "--no-auto-detect-json"], { stdin: text }),
+      kaizen(["optimize-request", "-", "--local", "--json", "--text", "--metadata", "trace=t-1", "--metadata", "team=cli"], {
+        stdin: JSON.stringify(table)
+      }),
+      engine((k) => k.optimizeRequest({ prompt: text }))
+    ])
+    expect(JSON.parse(detected.stdout)).toEqual(JSON.parse(JSON.stringify(expected)))
+    expect(JSON.parse(detected.stdout).meta.auto_detection_applied).toBe(true)
+    expect(JSON.parse(plain.stdout).meta).toMatchObject({ auto_detected_json: false, auto_detection_applied: false })
+    // --text: JSON input sent as a string prompt, so the result is the KTOF of a string.
+    const envelope = JSON.parse(asText.stdout)
+    expect(envelope.meta.client_metadata).toEqual({ trace: "t-1", team: "cli" })
+    expect(envelope.result).not.toBe(tableKtof)
+  })
+
+  it("--json prints the envelope; --output writes the result to a file and nothing to stdout", async () => {
+    const dir = tempDir()
+    try {
+      const out = join(dir.path, "out.ktof")
+      const [json, written, expected] = await Promise.all([
+        kaizen(["optimize", examplePrompt, "--local", "--json", "--token-model", "gpt-4o-mini"]),
+        kaizen(["optimize", examplePrompt, "--local", "-o", out]),
+        engine((k) => k.optimize({ data: JSON.parse(readFileSync(examplePrompt, "utf8")), token_models: ["gpt-4o-mini"] }))
+      ])
+      expect(json.code).toBe(0)
+      expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(expected)))
+      expect(written).toMatchObject({ code: 0, stdout: "", stderr: "" })
+      expect(readFileSync(out, "utf8")).toBe(`${expected.result}\n`)
+    } finally {
+      dir.remove()
+    }
+  })
+
+  it("prints the summary line on stderr when it is a terminal (KAIZEN_FORCE_TTY=1), with tokens per model", async () => {
+    const prompt = JSON.parse(readFileSync(examplePrompt, "utf8"))
+    const [run, expected] = await Promise.all([
+      kaizen(["encode", examplePrompt, "--local", "--token-model", "gpt-4o-mini", "--token-model", "gpt-4"], {
+        env: { KAIZEN_FORCE_TTY: "1" }
+      }),
+      engine((k) => k.promptsEncode({ prompt, token_models: ["gpt-4o-mini", "gpt-4"] }))
+    ])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toBe(`${expected.result}\n`)
+    const before = bytes(JSON.stringify(prompt))
+    const after = bytes(expected.result)
+    const stats = expected.token_stats as {
+      raw: Record<string, { tokens: number }>
+      optimized: Record<string, { tokens: number }>
+    }
+    const pct = (b: number, a: number) => ((1 - a / b) * 100).toFixed(1)
+    const tokens = (model: string) => {
+      const [b, a] = [stats.raw[model]!.tokens, stats.optimized[model]!.tokens]
+      return `${model}: ${b.toLocaleString("en-US")} → ${a.toLocaleString("en-US")} tokens, ${pct(b, a)}% fewer`
+    }
+    expect(run.stderr).toBe(
+      `kaizen encode: ${before.toLocaleString("en-US")} B JSON → ${after.toLocaleString("en-US")} B KTOF, ${
+        pct(before, after)
+      }% smaller; ${tokens("gpt-4o-mini")}; ${tokens("gpt-4")}\n`
+    )
+  })
+
+  it("prints the summary on a real pseudo-terminal too (script(1)), and nothing extra through a pipe", async () => {
+    const hasScript = (await shell("command -v script")).code === 0
+    const run = hasScript
+      ? await shell(`script -qec '"$TEST_NODE" "$TEST_BIN" compress "${examplePrompt}" --local' /dev/null`)
+      : undefined
+    // Without script(1) only the forced mode above is covered.
+    if (run !== undefined) {
+      expect(run.code).toBe(0)
+      expect(run.stdout).toMatch(/kaizen compress: [\d,]+ B JSON → [\d,]+ B KTOF, [\d.]+% smaller/)
+    }
+    const piped = await kaizen(["compress", examplePrompt, "--local"])
+    expect(piped.stderr).toBe("")
+  })
+
+  it("health on the engine", async () => {
+    const run = await kaizen(["health", "--local"])
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout).status).toBe("ok")
+  })
+})
+
+describe("usage and bad input: exit code 1, one or two lines, no stack trace", () => {
+  const cases: ReadonlyArray<{
+    readonly name: string
+    readonly args: ReadonlyArray<string>
+    readonly stdin?: string
+    readonly env?: Record<string, string>
+    readonly stderr: RegExp
+  }> = [
+    { name: "a missing file", args: ["compress", "nope.json", "--local"], stderr: /^kaizen compress: cannot read nope\.json: no such file or directory\n$/ },
+    {
+      name: "invalid JSON, with its line and column",
+      args: ["compress", "-", "--local"],
+      stdin: "{\n  \"a\": 1,\n}",
+      stderr: /^kaizen compress: standard input is not valid JSON: .* at line 3, column 1\n$/
+    },
+    { name: "an invalid option value", args: ["compress", "-", "--local", "--indent", "0"], stderr: /--indent must be a whole number >= 1/ },
+    { name: "an unknown delimiter", args: ["compress", "-", "--local", "--delimiter", ";"], stderr: /--delimiter must be comma/ },
+    { name: "a mistyped flag", args: ["compress", "-", "--local", "--indnet", "2"], stderr: /--indnet/ },
+    { name: "an option of another command", args: ["compress", "-", "--local", "--token-model", "gpt-4o"], stderr: /unknown option --token-model/ },
+    { name: "no input", args: ["compress", "--local"], stderr: /no input\nhint: give a file, a directory, or - to read standard input/ },
+    { name: "an unknown command", args: ["compres"], stderr: /compres/ },
+    { name: "--local with --base-url", args: ["compress", "-", "--local", "--base-url", "http://x"], stderr: /--local and --base-url/ },
+    {
+      name: "a bad KAIZEN_TIMEOUT",
+      args: ["compress", "-"],
+      stdin: "{}",
+      env: { KAIZEN_TIMEOUT: "soon" },
+      stderr: /^kaizen compress: invalid configuration: KAIZEN_TIMEOUT: .*"soon".*\nhint: fix the KAIZEN_\* variable/
+    },
+    { name: "a bad --base-url", args: ["compress", "-", "--base-url", "ftp://x"], stdin: "{}", stderr: /--base-url: "ftp:" is not supported/ },
+    {
+      name: "empty KTOF, refused before sending",
+      args: ["decode", "-", "--local"],
+      stdin: "\n",
+      stderr: /^kaizen decode: Invalid promptsDecode request \(nothing was sent\): ktof: ktof must be a non-empty KTOF string\n$/
+    },
+    { name: "--output with several inputs", args: ["compress", "a.json", "b.json", "-o", "x", "--local"], stderr: /--output names one file/ },
+    { name: "several inputs and no --out-dir", args: ["compress", "a.json", "b.json", "--local"], stderr: /2 inputs and nowhere to write them\nhint: pass --out-dir/ }
+  ]
+
+  it("each is told, with exit code 1", async () => {
+    const runs = await Promise.all(cases.map((c) => kaizen(c.args, { ...(c.stdin === undefined ? {} : { stdin: c.stdin }), ...(c.env === undefined ? {} : { env: c.env }) })))
+    runs.forEach((run, i) => {
+      const c = cases[i]!
+      expect({ case: c.name, code: run.code, stdout: run.stdout }).toEqual({ case: c.name, code: 1, stdout: "" })
+      expect(run.stderr, c.name).toMatch(c.stderr)
+      expect(run.stderr, c.name).not.toMatch(/\n\s+at |Error:|FiberFailure/)
+    })
+  })
+})
+
+describe("batch", () => {
+  it("compresses a directory, 2 at a time, one output per input; a failed input fails the run but not the others", async () => {
+    const dir = tempDir()
+    try {
+      const input = join(dir.path, "in")
+      const out = join(dir.path, "out")
+      mkdirSync(input)
+      const files = { "a.json": table, "c.json": data, "d.json": [1, 2, 3] }
+      for (const [name, value] of Object.entries(files)) writeFileSync(join(input, name), JSON.stringify(value))
+      writeFileSync(join(input, "b.json"), "{ not json")
+      writeFileSync(join(input, "notes.md"), "not an input of compress")
+
+      const run = await kaizen(["compress", input, "--out-dir", out, "--concurrency", "2", "--local"])
+      expect(run.code).toBe(1)
+      const expected = await engine((k) =>
+        Effect.forEach(Object.values(files), (value) => Effect.map(k.compress({ data: value }), (r) => r.result))
+      )
+      Object.keys(files).forEach((name, i) => {
+        expect(readFileSync(join(out, name.replace(".json", ".ktof")), "utf8")).toBe(`${expected[i]}\n`)
+      })
+      // Plain lines on a non-terminal stderr, one per input, then the verdict.
+      const lines = run.stderr.trimEnd().split("\n")
+      expect(lines).toHaveLength(5)
+      expect(lines.filter((l) => /^\[\d\/4\] ok /.test(l))).toHaveLength(3)
+      expect(lines.filter((l) => /^\[\d\/4\] failed .*b\.json is not valid JSON/.test(l))).toHaveLength(1)
+      expect(lines[4]).toBe("kaizen compress: 1 of 4 inputs failed; the outputs of the others were written")
+      // The closing table: a row per input in order, then the totals of those that succeeded.
+      const rows = run.stdout.trimEnd().split("\n")
+      expect(rows[0]).toMatch(/^input\s+output\s+bytes before\s+after\s+change$/)
+      expect(rows.slice(1, 5).map((r) => r.split(/\s+/)[0])).toEqual(["a", "b", "c", "d"].map((n) => join(input, `${n}.json`)))
+      expect(rows[2]).toContain("failed:")
+      const before = Object.values(files).reduce((n, v) => n + bytes(JSON.stringify(v)), 0)
+      const after = expected.reduce((n, k) => n + bytes(k), 0)
+      expect(rows[5]).toMatch(new RegExp(`^total \\(3 of 4\\)\\s+${before}\\s+${after}\\s+${((1 - after / before) * 100).toFixed(1)}% smaller$`))
+    } finally {
+      dir.remove()
+    }
+  })
+
+  it("draws a progress bar when stderr is a terminal, and refuses outputs that would overwrite an input", async () => {
+    const dir = tempDir()
+    try {
+      for (const name of ["a", "b", "c"]) writeFileSync(join(dir.path, `${name}.json`), JSON.stringify(table))
+      const inputs = ["a", "b", "c"].map((n) => join(dir.path, `${n}.json`))
+      const [run, clash] = await Promise.all([
+        kaizen(["optimize", ...inputs, "--out-dir", join(dir.path, "out"), "--local", "--token-model", "gpt-4o"], {
+          env: { KAIZEN_FORCE_TTY: "1" }
+        }),
+        kaizen(["compress", ...inputs, "--out-dir", dir.path, "--local", "--json"])
+      ])
+      expect(run.code).toBe(0)
+      expect(run.stderr).toContain("\r\x1b[2K[########################] 3/3 ")
+      expect(run.stdout).toMatch(/gpt-4o tokens\n/)
+      expect(clash.code).toBe(1)
+      expect(clash.stderr).toMatch(/would overwrite the input/)
+    } finally {
+      dir.remove()
+    }
+  })
+})

@@ -1,0 +1,39 @@
+/**
+ * The CLI's pure parts, in-process: the command-line rewriting, the secrets it knows, and
+ * reading `token_stats` in both of the contract's spellings.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { normalize, secretsOf, STDIN, subcommandOf } from "../../src/cli/argv.js"
+import { tokensOf } from "../../src/cli/outcome.js"
+import { scrub } from "../../src/cli/terminal.js"
+
+describe("argv", () => {
+  it("- becomes the stdin stand-in before --; after it, names starting with - are made paths", () => {
+    expect(normalize(["node", "main.js", "decompress", "-", "--local"])).toEqual(["node", "main.js", "decompress", STDIN, "--local"])
+    expect(normalize(["node", "main.js", "compress", "--", "-", "-odd.json", "x.json"])).toEqual(
+      ["node", "main.js", "compress", "--", "./-", "./-odd.json", "x.json"]
+    )
+    expect(subcommandOf(["node", "main.js", "serve", "--port", "0"])).toBe("serve")
+    expect(subcommandOf(["node", "main.js", "--help"])).toBe("")
+  })
+
+  it("the secrets: KAIZEN_API_KEY and --api-key in both spellings; none when empty", () => {
+    expect(secretsOf(["node", "main.js", "compress", "--api-key", "k1", "--api-key=k2"], { KAIZEN_API_KEY: " k3 " }))
+      .toEqual(["k3", "k1", "k2"])
+    expect(secretsOf(["node", "main.js", "--api-key="], { KAIZEN_API_KEY: "" })).toEqual([])
+    expect(scrub("key k1 and k1k2", ["k1", "k2"])).toBe("key <redacted> and <redacted><redacted>")
+  })
+})
+
+describe("token_stats", () => {
+  it("reads the service reference's { raw, optimized } and the docs' { model: { original, compressed } }", () => {
+    expect(tokensOf({ raw: { "gpt-4o": { tokens: 12, bytes: 40 } }, optimized: { "gpt-4o": { tokens: 7, bytes: 22 } } }))
+      .toEqual([{ model: "gpt-4o", before: 12, after: 7 }])
+    expect(tokensOf({ "gpt-4o": { original: 12, compressed: 7 }, "gpt-4": { original: 11, compressed: 8 } })).toEqual([
+      { model: "gpt-4o", before: 12, after: 7 },
+      { model: "gpt-4", before: 11, after: 8 }
+    ])
+    expect(tokensOf(undefined)).toEqual([])
+    expect(tokensOf({ "gpt-4o": { tokens: 3 } })).toEqual([])
+  })
+})
