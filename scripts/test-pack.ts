@@ -104,7 +104,7 @@ const main = () => {
       !(path.startsWith("dist/") && /\.(js|d\.ts)$/.test(path)) && !["README.md", "LICENSE", "package.json"].includes(path)
     )
     expectEqual("files in the tarball other than dist/*.js, dist/*.d.ts, README, LICENSE", stray, [])
-    for (const needed of ["dist/index.js", "dist/index.d.ts", "dist/KaizenAi.d.ts", "dist/cli/main.js", "LICENSE", "README.md"]) {
+    for (const needed of ["dist/index.js", "dist/index.d.ts", "dist/KaizenAi.d.ts", "dist/KaizenNode.d.ts", "dist/cli/main.js", "LICENSE", "README.md"]) {
       if (!files.some((f) => f.path === needed)) throw new Error(`the tarball has no ${needed}`)
     }
     step(`${filename}: ${files.length} files`)
@@ -132,9 +132,10 @@ const main = () => {
     const required = run(process.execPath, [
       "-e",
       `const kaizen = require("kaizen-effect")
-       process.stdout.write([typeof kaizen.KaizenClient.KaizenClient, typeof kaizen.KaizenLocal.serve, kaizen.KaizenConfig.LOCAL_BASE_URL].join(" "))`
+       const node = require("kaizen-effect/node")
+       process.stdout.write([typeof kaizen.KaizenClient.KaizenClient, typeof kaizen.KaizenLocal.serve, kaizen.KaizenConfig.LOCAL_BASE_URL, typeof node.layerHttpClient].join(" "))`
     ], project)
-    expectEqual("exports through require", required, "function function local")
+    expectEqual("exports through require", required, "function function local function")
 
     step("tsc --noEmit (strict) on a consumer of the exact error union")
     writeFileSync(join(project, "consumer.ts"), consumer)

@@ -1,12 +1,14 @@
 /**
- * The Node transport: `@effect/platform-node`'s undici client over a bounded connection pool
- * owned by the layer's Scope.
+ * The Node transport: kaizen-effect's lean `HttpClient` over undici, with a bounded connection
+ * pool owned by the layer's Scope. A separate entry point, `kaizen-effect/node`, so the package
+ * root stays free of Node-only modules; `KaizenClient.layerNode` loads it on demand.
  *
  * `NodeHttpClient.layer` (node:http) opens a TCP connection per request, and
  * `NodeHttpClient.layerUndici`'s own `Agent` has no connection limit (about two sockets per
  * concurrent request); this layer gives undici an `Agent({ connections })` that is destroyed
  * when the layer's scope closes, so nothing is left open.
  *
+ * @module kaizen-effect/node
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -32,7 +34,7 @@ import * as KaizenLocal from "./KaizenLocal.js"
  * @since 0.1.0
  * @category models
  * @example
- * import type { KaizenNode } from "kaizen-effect"
+ * import type * as KaizenNode from "kaizen-effect/node"
  * const options: KaizenNode.TransportOptions = { maxConnections: 16, proxy: { url: "http://proxy:3128" } }
  */
 export interface TransportOptions {
@@ -60,7 +62,7 @@ export interface TransportOptions {
  * @since 0.1.0
  * @category constructors
  * @example
- * import { KaizenNode } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * const dispatcher = KaizenNode.makeDispatcher({ maxConnections: 8 })
  */
 export const makeDispatcher = (options: TransportOptions = {}): Dispatcher => {
@@ -91,7 +93,7 @@ export const makeDispatcher = (options: TransportOptions = {}): Dispatcher => {
  * @category constructors
  * @example
  * import { Effect } from "effect"
- * import { KaizenNode } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * const agent = Effect.scoped(KaizenNode.makeAgent({ maxConnections: 8 }))
  */
 export const makeAgent = (options: TransportOptions = {}): Effect.Effect<Dispatcher, never, Scope.Scope> =>
@@ -112,7 +114,7 @@ export const makeAgent = (options: TransportOptions = {}): Effect.Effect<Dispatc
  * import { Layer } from "effect"
  * import { HttpClient } from "@effect/platform"
  * import { MockAgent } from "undici"
- * import { KaizenNode } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * const agent = new MockAgent()
  * const http = Layer.succeed(HttpClient.HttpClient, KaizenNode.makeHttpClient(agent, { timeout: "30 seconds" }))
  */
@@ -132,7 +134,8 @@ export const makeHttpClient = (
  * @category layers
  * @example
  * import { Layer } from "effect"
- * import { KaizenClient, KaizenNode } from "kaizen-effect"
+ * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * const live = KaizenClient.KaizenClient.layer({ baseUrl: "http://127.0.0.1:8787" }).pipe(
  *   Layer.provide(KaizenNode.layerHttpClient({ maxConnections: 16 }))
  * )
@@ -151,7 +154,8 @@ export const layerHttpClient = (options: TransportOptions = {}): Layer.Layer<Htt
  * @category layers
  * @example
  * import { Layer } from "effect"
- * import { KaizenClient, KaizenNode } from "kaizen-effect"
+ * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * const live = KaizenClient.KaizenClient.layer().pipe(Layer.provide(KaizenNode.layerPlatformHttpClient()))
  */
 export const layerPlatformHttpClient = (options: TransportOptions = {}): Layer.Layer<HttpClient.HttpClient> =>
@@ -181,7 +185,8 @@ const readCa = (resolved: KaizenConfig.Resolved): Effect.Effect<string | undefin
  * @category constructors
  * @example
  * import { Effect } from "effect"
- * import { KaizenConfig, KaizenNode } from "kaizen-effect"
+ * import { KaizenConfig } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * const options = Effect.flatMap(KaizenConfig.resolve({ maxConnections: 8 }), KaizenNode.transportOptions)
  */
 export const transportOptions = (
@@ -207,7 +212,7 @@ export const transportOptions = (
  * @since 0.1.0
  * @category layers
  * @example
- * import { KaizenNode } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * const live = KaizenNode.layerConfig()
  */
 export const layerConfig = (

@@ -48,16 +48,6 @@ export * as KaizenConfig from "./KaizenConfig.js"
  */
 export * as KaizenLocal from "./KaizenLocal.js"
 
-/**
- * The Node transport: undici over a bounded connection pool owned by the layer's Scope.
- *
- * @since 0.1.0
- * @example
- * import { Layer } from "effect"
- * import { KaizenClient, KaizenNode } from "kaizen-effect"
- * const live = KaizenClient.KaizenClient.layer().pipe(Layer.provide(KaizenNode.layerHttpClient({ maxConnections: 16 })))
- */
-export * as KaizenNode from "./KaizenNode.js"
 
 /**
  * Retry policies as `Schedule`s over the Kaizen errors, honouring `Retry-After`.

@@ -57,6 +57,14 @@ describe("dependency rules", () => {
     expect(loaded).toEqual([])
   })
 
+  it("importing the package root loads no codec, no tokenizer and nothing Node-only", () => {
+    // KaizenClient.layerNode reaches the Node transport through a dynamic import, on demand.
+    const loaded = [...reachable(join(src, "index.ts"))].filter((specifier) =>
+      heavyOrNodeOnly(specifier) || specifier === "undici" || specifier.endsWith("/KaizenNode.ts")
+    )
+    expect(loaded).toEqual([])
+  })
+
   it("the engine loads the codec, statically, once it is used", () => {
     expect(reachable(join(src, "local", "handlers.ts")).has("@toon-format/toon")).toBe(true)
   })

@@ -4,7 +4,8 @@
  */
 import { expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect } from "effect"
-import { KaizenClient, KaizenNode } from "../../src/index.js"
+import { KaizenClient } from "../../src/index.js"
+import * as KaizenNode from "../../src/KaizenNode.js"
 
 it.effect("KaizenNode.layerConfig with KAIZEN_BASE_URL=local round-trips on the embedded engine", () =>
   Effect.gen(function*() {
