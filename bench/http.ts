@@ -254,31 +254,37 @@ server.send("close")
 const medianOf = (concurrency: number, name: string, pick: (f: Figures) => number) =>
   median((results.get(`${concurrency}|${name}`) ?? []).map(pick))
 const baseline = clients[0]!.name
+// A ratio is taken within each round (client and baseline measured minutes apart at most), and
+// the median of those ratios reported: the machine's speed drifts between rounds.
+const ratioOf = (concurrency: number, name: string, pick: (f: Figures) => number) => {
+  const mine = results.get(`${concurrency}|${name}`) ?? []
+  const base = results.get(`${concurrency}|${baseline}`) ?? []
+  return median(mine.map((f, round) => pick(f) / pick(base[round]!)))
+}
 const rows: Array<string> = []
 for (const { concurrency } of levels) {
   for (const client of clients) {
+    const figure = (pick: (f: Figures) => number, digits: number) =>
+      `${medianOf(concurrency, client.name, pick).toFixed(digits)} (${ratioOf(concurrency, client.name, pick).toFixed(2)}x)`
     const rps = medianOf(concurrency, client.name, (f) => f.reqPerSec)
-    const base = medianOf(concurrency, baseline, (f) => f.reqPerSec)
-    const cpu = medianOf(concurrency, client.name, (f) => f.cpuMicrosPerCall)
-    const baseCpu = medianOf(concurrency, baseline, (f) => f.cpuMicrosPerCall)
-    const p50 = medianOf(concurrency, client.name, (f) => f.p50)
-    const p99 = medianOf(concurrency, client.name, (f) => f.p99)
-    const baseP50 = medianOf(concurrency, baseline, (f) => f.p50)
-    const baseP99 = medianOf(concurrency, baseline, (f) => f.p99)
     const rss = medianOf(concurrency, client.name, (f) => f.peakRssMb)
-    const conns = medianOf(concurrency, client.name, (f) => f.connections)
+    const conns = Math.max(...(results.get(`${concurrency}|${client.name}`) ?? []).map((f) => f.connections))
     rows.push(
-      `| ${concurrency} | ${client.name} | ${rps.toFixed(0)} | **${(rps / base).toFixed(2)}x** | ${p50.toFixed(2)} (${
-        (p50 / baseP50).toFixed(2)
-      }x) | ${p99.toFixed(2)} (${(p99 / baseP99).toFixed(2)}x) | ${cpu.toFixed(1)} (${(cpu / baseCpu).toFixed(2)}x) | ${
+      `| ${concurrency} | ${client.name} | ${rps.toFixed(0)} | **${
+        ratioOf(concurrency, client.name, (f) => f.reqPerSec).toFixed(2)
+      }x** | ${figure((f) => f.p50, 2)} | ${figure((f) => f.p99, 2)} | ${figure((f) => f.cpuMicrosPerCall, 1)} | ${
         rss.toFixed(0)
-      } | ${conns.toFixed(0)} |`
+      } | ${conns} |`
     )
   }
 }
 const table = [
-  `Median of ${rounds} round(s); ratios are to raw \`undici.request\` in the same round. Each run is preceded by a warm-up;`,
-  "requests per run: " + levels.map((l) => `${l.requests} at concurrency ${l.concurrency}`).join(", ") + ".",
+  `Median of ${rounds} round(s); each ratio is taken to raw \`undici.request\` within a round, and the median of those`,
+  "ratios shown. Each run is preceded by a warm-up; requests per run: " +
+  levels.map((l) => `${l.requests} at concurrency ${l.concurrency}`).join(", ") + ".",
+  "Effect clients run as looping worker fibers, raw clients as promise loops. CPU is the benchmark process's (user +",
+  "system) per call; peak RSS is that process's, which only grows within a session. TCP connections: the most the",
+  "server accepted in one run (`fetch` keeps its global dispatcher's sockets between runs, so it may show fewer).",
   "",
   "| concurrency | client | req/s | vs undici | p50 ms | p99 ms | CPU µs/call | peak RSS MB | TCP connections |",
   "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

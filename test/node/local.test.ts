@@ -4,8 +4,9 @@
  */
 import { expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect } from "effect"
-import { KaizenClient } from "../../src/index.js"
+import { KaizenClient, KaizenLocal } from "../../src/index.js"
 import * as KaizenNode from "../../src/KaizenNode.js"
+import { recordingTracer } from "../support/recordingTracer.js"
 
 it.effect("KaizenNode.layerConfig with KAIZEN_BASE_URL=local round-trips on the embedded engine", () =>
   Effect.gen(function*() {
@@ -31,3 +32,35 @@ it.effect("layerNodeWith({ baseUrl: \"local\" }) answers health offline", () =>
     )
     expect(health.status).toBe("ok")
   }))
+
+it.live("the Node layer as users get it (retries on) against kaizen serve: the full lifecycle, one attempt each", () =>
+  Effect.scoped(Effect.gen(function*() {
+    const address = yield* KaizenLocal.serve({ port: 0 })
+    const { spans, tracer } = recordingTracer()
+    const data = { rows: [{ id: 1, title: "alpha" }, { id: 2, title: "beta" }] }
+    yield* Effect.gen(function*() {
+      const kaizen = yield* KaizenClient.KaizenClient
+      const encoded = yield* kaizen.promptsEncode({ prompt: data, token_models: ["gpt-4o-mini"] })
+      expect((yield* kaizen.promptsDecode({ ktof: encoded.result })).result).toEqual(data)
+      const request = yield* kaizen.optimizeRequest({ prompt: `Rows: ${JSON.stringify(data)}` })
+      expect(request.meta?.auto_detected_json).toBe(true)
+      expect((yield* kaizen.optimizeResponse({ ktof: (yield* kaizen.optimize({ data })).result })).result).toEqual(data)
+      expect((yield* kaizen.decompress({ data: (yield* kaizen.compress({ data })).result })).result).toEqual(data)
+      expect((yield* kaizen.health()).status).toBe("ok")
+    }).pipe(
+      Effect.provide(KaizenClient.KaizenClient.layerNodeWith({ baseUrl: address.url })),
+      Effect.withTracer(tracer)
+    )
+    // The default retry policy was on and found nothing to retry.
+    expect(spans.map((s) => s.name)).toEqual([
+      "KaizenClient.promptsEncode",
+      "KaizenClient.promptsDecode",
+      "KaizenClient.optimizeRequest",
+      "KaizenClient.optimize",
+      "KaizenClient.optimizeResponse",
+      "KaizenClient.compress",
+      "KaizenClient.decompress",
+      "KaizenClient.health"
+    ])
+    for (const span of spans) expect(span.attributes.get("kaizen.attempts")).toBe(1)
+  })))

@@ -1,0 +1,63 @@
+/**
+ * Cold start, each measured in a fresh Node process (so nothing is cached in memory):
+ *
+ * - importing the package;
+ * - importing it and running one `compress` on the embedded engine (`KAIZEN_BASE_URL=local`),
+ *   which loads the codec on that first request;
+ * - the same call with `token_models`, which also loads the tokenizer's encoding; the
+ *   difference is what token counting adds on first use.
+ *
+ *   npm run bench:cold
+ */
+import { execFileSync } from "node:child_process"
+import { median, writeSection } from "./report.js"
+
+const runs = 7
+
+// Each script prints the milliseconds it measured, from the start of the import.
+const script = (body: string) => `
+const t0 = performance.now()
+const { Effect } = await import("effect")
+const { KaizenClient } = await import("kaizen-effect")
+const imported = performance.now() - t0
+${body}
+`
+const scripts = {
+  importOnly: script(`console.log(imported)`),
+  firstCall: script(`
+const k = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress({ data: { users: [{ id: 1, name: "Ada" }] } }))
+await Effect.runPromise(k.pipe(Effect.provide(KaizenClient.KaizenClient.layerNode)))
+console.log(performance.now() - t0)`),
+  firstCallTokens: script(`
+const k = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.optimize({ data: { users: [{ id: 1, name: "Ada" }] }, token_models: ["gpt-4o"] }))
+await Effect.runPromise(k.pipe(Effect.provide(KaizenClient.KaizenClient.layerNode)))
+console.log(performance.now() - t0)`)
+}
+
+const measure = (source: string): number =>
+  Number(
+    execFileSync(process.execPath, ["--input-type=module", "-e", source], {
+      env: { ...process.env, KAIZEN_BASE_URL: "local" },
+      encoding: "utf8"
+    }).trim()
+  )
+
+const results: Record<keyof typeof scripts, Array<number>> = { importOnly: [], firstCall: [], firstCallTokens: [] }
+for (let i = 0; i < runs; i++) {
+  for (const name of Object.keys(scripts) as Array<keyof typeof scripts>) results[name].push(measure(scripts[name]))
+}
+const importMs = median(results.importOnly)
+const callMs = median(results.firstCall)
+const tokensMs = median(results.firstCallTokens)
+const body = [
+  `Median of ${runs} fresh \`node\` processes each; milliseconds from the start of \`import("kaizen-effect")\`.`,
+  "",
+  "| what | ms |",
+  "| --- | ---: |",
+  `| import the package (\`effect\` and \`kaizen-effect\`) | ${importMs.toFixed(1)} |`,
+  `| import and one \`compress\` on the embedded engine (\`KAIZEN_BASE_URL=local\`; loads the codec) | ${callMs.toFixed(1)} |`,
+  `| the same with \`token_models: ["gpt-4o"]\` (also loads the o200k encoding) | ${tokensMs.toFixed(1)} |`,
+  `| what \`token_models\` adds on first use | ${(tokensMs - callMs).toFixed(1)} |`
+].join("\n")
+console.log(body)
+await writeSection("Cold start", "npm run bench:cold", body)
