@@ -45,6 +45,7 @@ import type * as KaizenSchema from "./KaizenSchema.js"
  * import type * as KaizenAi from "kaizen-effect/ai"
  * const options: KaizenAi.Options = {
  *   include: { toolResults: true },
+ *   granularity: "message",
  *   tokenModels: ["gpt-4o-mini"],
  *   decodeResponse: true,
  *   onKaizenError: "original"
@@ -63,6 +64,16 @@ export interface Options {
     readonly assistant?: boolean | undefined
     readonly toolResults?: boolean | undefined
   } | undefined
+  /**
+   * What one `promptsEncode` covers. `"part"` (default): each text part on its own.
+   * `"message"`: each included user or assistant message as one unit, its text parts joined
+   * with `"\n"`; when that KTOF is smaller (same rule as a part), one text part carrying it takes
+   * the place of the first text part and the other text parts go, while files and other parts
+   * stay where they were; otherwise the message goes unchanged. System messages are one unit
+   * either way, and tool results stay per part. A message counts as one part in the metrics
+   * and span attributes.
+   */
+  readonly granularity?: "part" | "message" | undefined
   /**
    * Models to count tokens for (`token_models`); the first one's counts feed the span and
    * {@link tokensSaved}. Without it only bytes are measured. The counts are Kaizen's
@@ -468,7 +479,8 @@ export const make = (
       system: options.include?.system ?? true,
       user: options.include?.user ?? true,
       assistant: options.include?.assistant ?? false,
-      toolResults: options.include?.toolResults ?? false
+      toolResults: options.include?.toolResults ?? false,
+      granularity: options.granularity ?? "part"
     }
     const tokenModel = options.tokenModels?.[0]
     const failOnKaizenError = options.onKaizenError === "fail"

@@ -19,6 +19,8 @@ export interface Selection {
   readonly user: boolean
   readonly assistant: boolean
   readonly toolResults: boolean
+  /** `"message"`: a user or assistant message's text parts go to Kaizen as one unit. */
+  readonly granularity: "part" | "message"
 }
 
 /**
@@ -26,6 +28,8 @@ export interface Selection {
  *
  * - `Text`: a system message, or a text part of a user or assistant message (`part` is -1 for
  *   a system message, whose content is a plain string).
+ * - `Message`: the text parts (`parts`, in order) of a user or assistant message, joined with
+ *   "\n" into `text` (granularity `"message"`).
  * - `ToolResult`: the result of a tool, sent as the JSON value it is.
  *
  * @since 0.1.0
@@ -33,6 +37,7 @@ export interface Selection {
  */
 export type Unit =
   | { readonly _tag: "Text"; readonly message: number; readonly part: number; readonly text: string }
+  | { readonly _tag: "Message"; readonly message: number; readonly parts: ReadonlyArray<number>; readonly text: string }
   | { readonly _tag: "ToolResult"; readonly message: number; readonly part: number; readonly value: unknown }
 
 const encoder = new TextEncoder()
@@ -58,6 +63,9 @@ export const payloadOf = (unit: Unit): { readonly prompt: unknown; readonly byte
   switch (unit._tag) {
     case "Text":
       return { prompt: unit.text, bytes: utf8Length(unit.text) }
+    case "Message":
+      // The provider sends the parts, not the "\n" (one byte each) that joins them for Kaizen.
+      return { prompt: unit.text, bytes: utf8Length(unit.text) - (unit.parts.length - 1) }
     case "ToolResult":
       return { prompt: unit.value, bytes: utf8Length(JSON.stringify(unit.value)) }
   }
@@ -100,15 +108,26 @@ export const unitsOf = (prompt: Prompt.Prompt, selection: Selection): ReadonlyAr
         }
         return
       case "user":
-      case "assistant":
+      case "assistant": {
         if (!selection[message.role]) return
         // Only text: files stay binary, and reasoning, tool calls and provider-executed results
         // in an assistant turn are replayed to the provider as it produced them (signatures,
         // encrypted reasoning, arguments it validates as JSON).
-        message.content.forEach((part, p) => {
-          if (part.type === "text" && part.text.length > 0) units.push({ _tag: "Text", message: m, part: p, text: part.text })
-        })
+        const texts = message.content.flatMap((part, p) =>
+          part.type === "text" && part.text.length > 0 ? [{ part: p, text: part.text }] : []
+        )
+        if (selection.granularity === "part") {
+          texts.forEach(({ part, text }) => units.push({ _tag: "Text", message: m, part, text }))
+        } else if (texts.length > 0) {
+          units.push({
+            _tag: "Message",
+            message: m,
+            parts: texts.map(({ part }) => part),
+            text: texts.map(({ text }) => text).join("\n")
+          })
+        }
         return
+      }
       case "tool":
         if (!selection.toolResults) return
         message.content.forEach((part, p) => {
@@ -122,7 +141,9 @@ export const unitsOf = (prompt: Prompt.Prompt, selection: Selection): ReadonlyAr
 }
 
 /**
- * The prompt with each replaced unit's KTOF in place of its original.
+ * The prompt with each replaced unit's KTOF in place of its original. A `Message` unit's KTOF
+ * takes the place of its first text part and its other text parts are dropped; files and any
+ * other parts stay where they were.
  *
  * @since 0.1.0
  * @internal
@@ -132,10 +153,12 @@ export const replace = (
   replacements: ReadonlyArray<{ readonly unit: Unit; readonly ktof: string }>
 ): Prompt.Prompt => {
   if (replacements.length === 0) return prompt
-  const parts = new Map<number, Map<number, string>>()
+  // Per message, per part: the KTOF to put there, or `null` for a text part merged away.
+  const parts = new Map<number, Map<number, string | null>>()
   for (const { ktof, unit } of replacements) {
-    const byPart = parts.get(unit.message) ?? new Map<number, string>()
-    byPart.set(unit.part, ktof)
+    const byPart = parts.get(unit.message) ?? new Map<number, string | null>()
+    if (unit._tag === "Message") unit.parts.forEach((p, i) => byPart.set(p, i === 0 ? ktof : null))
+    else byPart.set(unit.part, ktof)
     parts.set(unit.message, byPart)
   }
   const messages: Array<Prompt.Message> = []
@@ -150,17 +173,17 @@ export const replace = (
         messages.push({ ...message, content: byPart.get(-1) ?? message.content })
         return
       case "user":
-        messages.push({ ...message, content: message.content.map((part, p) => withText(part, byPart.get(p))) })
+        messages.push({ ...message, content: withTexts(message.content, byPart) })
         return
       case "assistant":
-        messages.push({ ...message, content: message.content.map((part, p) => withText(part, byPart.get(p))) })
+        messages.push({ ...message, content: withTexts(message.content, byPart) })
         return
       case "tool":
         messages.push({
           ...message,
           content: message.content.map((part, p) => {
             const ktof = byPart.get(p)
-            return ktof === undefined ? part : { ...part, result: ktof }
+            return ktof === undefined || ktof === null ? part : { ...part, result: ktof }
           })
         })
         return
@@ -169,5 +192,12 @@ export const replace = (
   return Prompt.fromMessages(messages)
 }
 
-const withText = <P extends Prompt.Part>(part: P, ktof: string | undefined): P =>
-  ktof === undefined || part.type !== "text" ? part : { ...part, text: ktof }
+const withTexts = <P extends Prompt.Part>(
+  content: ReadonlyArray<P>,
+  byPart: ReadonlyMap<number, string | null>
+): Array<P> =>
+  content.flatMap((part, p) => {
+    const ktof = byPart.get(p)
+    if (ktof === undefined || part.type !== "text") return [part]
+    return ktof === null ? [] : [{ ...part, text: ktof }]
+  })

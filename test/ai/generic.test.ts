@@ -228,3 +228,84 @@ describe("KaizenAi over any LanguageModel", () => {
     }).pipe(Effect.provide(withModel(provider.model, {}, downKaizen)))
   })
 })
+
+describe("KaizenAi granularity \"message\"", () => {
+  const signups = JSON.stringify({
+    rows: [
+      { day: "mon", plan: "pro", count: 4 },
+      { day: "tue", plan: "free", count: 7 },
+      { day: "wed", plan: "pro", count: 2 }
+    ]
+  })
+  const twoTables: Prompt.RawInput = [{
+    role: "user",
+    content: [{ type: "text", text: `Visits: ${table}` }, { type: "text", text: `Signups: ${signups}` }]
+  }]
+  const userParts = (prompt: Prompt.Prompt | undefined) => {
+    const message = prompt?.content[0]
+    return message?.role === "user" ? message.content : []
+  }
+
+  it.effect("a user message's text parts become one text part carrying the KTOF of the joined text, counted as one part", () => {
+    const provider = handWritten(() => "done")
+    return Effect.gen(function*() {
+      const joined = yield* encodeAsKaizen(`Visits: ${table}\nSignups: ${signups}`)
+      expect(bytes(joined.result)).toBeLessThan(bytes(`Visits: ${table}`) + bytes(`Signups: ${signups}`))
+      const before = yield* metrics
+      yield* LanguageModel.generateText({ prompt: twoTables })
+      const parts = userParts(provider.prompts[0])
+      expect(parts.map((part) => part.type)).toEqual(["text"])
+      expect(textOf(provider.prompts[0]!.content[0])).toBe(joined.result)
+      expect(moved(before, yield* metrics)).toMatchObject({ calls: 1, compressedParts: 1, latencyCount: 1 })
+    }).pipe(Effect.provide(withModel(provider.model, { granularity: "message" })))
+  })
+
+  it.effect("default granularity: the same message's text parts are encoded and sent separately", () => {
+    const provider = handWritten(() => "done")
+    return Effect.gen(function*() {
+      const first = yield* encodeAsKaizen(`Visits: ${table}`)
+      const second = yield* encodeAsKaizen(`Signups: ${signups}`)
+      yield* LanguageModel.generateText({ prompt: twoTables })
+      expect(userParts(provider.prompts[0]).map((part) => part.type)).toEqual(["text", "text"])
+      expect(textOf(provider.prompts[0]!.content[0], 0)).toBe(first.result)
+      expect(textOf(provider.prompts[0]!.content[0], 1)).toBe(second.result)
+    }).pipe(Effect.provide(withModel(provider.model)))
+  })
+
+  it.effect("never worse: a message whose joined KTOF is not smaller goes unchanged", () => {
+    const provider = handWritten(() => "done")
+    // TOON quotes strings with a colon and a comma: the KTOF is longer than the parts.
+    const conversation: Prompt.RawInput = [{
+      role: "user",
+      content: [{ type: "text", text: "Hi, there: friend" }, { type: "text", text: "Bye, now: pal" }]
+    }]
+    return Effect.gen(function*() {
+      const joined = yield* encodeAsKaizen("Hi, there: friend\nBye, now: pal")
+      expect(bytes(joined.result)).toBeGreaterThanOrEqual(bytes("Hi, there: friend") + bytes("Bye, now: pal"))
+      const before = yield* metrics
+      yield* LanguageModel.generateText({ prompt: conversation })
+      expect(provider.prompts[0]).toEqual(Prompt.make(conversation))
+      expect(moved(before, yield* metrics)).toMatchObject({ compressedParts: 0, bytesSaved: 0 })
+    }).pipe(Effect.provide(withModel(provider.model, { granularity: "message" })))
+  })
+
+  it.effect("a file part between the text parts is kept, after the KTOF that replaces them", () => {
+    const provider = handWritten(() => "done")
+    const conversation: Prompt.RawInput = [{
+      role: "user",
+      content: [
+        { type: "text", text: `Visits: ${table}` },
+        { type: "file", mediaType: "application/pdf", data: pdf, fileName: "report.pdf" },
+        { type: "text", text: `Signups: ${signups}` }
+      ]
+    }]
+    return Effect.gen(function*() {
+      const joined = yield* encodeAsKaizen(`Visits: ${table}\nSignups: ${signups}`)
+      yield* LanguageModel.generateText({ prompt: conversation })
+      const parts = userParts(provider.prompts[0])
+      expect(parts.map((part) => part.type)).toEqual(["text", "file"])
+      expect(textOf(provider.prompts[0]!.content[0])).toBe(joined.result)
+      expect(parts[1]).toEqual(userParts(Prompt.make(conversation))[1])
+    }).pipe(Effect.provide(withModel(provider.model, { granularity: "message" })))
+  })
+})
