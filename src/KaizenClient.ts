@@ -166,6 +166,17 @@ const envelopeDecoder = <A, I>(schema: Schema.Schema<A, I>) => {
   return (body: unknown): Either.Either<A, ParseResult.ParseError> => is(body) ? Either.right(body) : decode(body)
 }
 
+const isOptions = { onExcessProperty: "error" } as const
+const alreadyValid = {
+  compress: Schema.is(KaizenSchema.EncodeRequest, isOptions),
+  decompress: Schema.is(KaizenSchema.DecodeRequest, isOptions),
+  optimize: Schema.is(KaizenSchema.OptimizeRequest, isOptions),
+  optimizeRequest: Schema.is(KaizenSchema.OptimizeRequestPayload, isOptions),
+  optimizeResponse: Schema.is(KaizenSchema.OptimizeResponsePayload, isOptions),
+  promptsEncode: Schema.is(KaizenSchema.PromptEncodePayload, isOptions),
+  promptsDecode: Schema.is(KaizenSchema.PromptDecodePayload, isOptions)
+} satisfies Record<KaizenSchema.BodyOperation, (u: unknown) => boolean>
+
 const decodeEncodeResponse = envelopeDecoder(KaizenSchema.EncodeResponse)
 const decodeDecodeResponse = envelopeDecoder(KaizenSchema.DecodeResponse)
 const decodeHealthResponse = envelopeDecoder(KaizenSchema.HealthResponse)
@@ -226,12 +237,18 @@ export const encodeRequest = (
         cause
       })
     )
-  const validated: Either.Either<unknown, ParseResult.ParseError> = validators[operation](
-    KaizenSchema.dropNullOptions(input)
-  )
-  if (Either.isLeft(validated)) return refuse(formatParseError(validated.left), validated.left)
+  const request = KaizenSchema.dropNullOptions(input)
+  // A request that already is what the Schema would produce (no default to fill in) is sent as
+  // given: `is` checks it without building a copy. Anything else takes the full decode, which
+  // fills in defaults and, on failure, says what is wrong and where.
+  let body: unknown = request
+  if (!alreadyValid[operation](request)) {
+    const validated: Either.Either<unknown, ParseResult.ParseError> = validators[operation](request)
+    if (Either.isLeft(validated)) return refuse(formatParseError(validated.left), validated.left)
+    body = validated.right
+  }
   try {
-    return Either.right(JSON.stringify(validated.right))
+    return Either.right(JSON.stringify(body))
   } catch (cause) {
     // The checks above leave only nesting too deep for the JSON serialiser.
     return refuse(`the payload cannot be serialised as JSON: ${describeCause(cause)}`, cause)

@@ -587,6 +587,16 @@ export type RequestBody<Op extends BodyOperation> = (typeof Endpoints)[Op]["requ
 
 const requiredFields = new Set(["data", "prompt", "ktof"])
 
+// Most requests have no null to drop: answer that without copying the request.
+const hasNullOption = (input: object): boolean => {
+  for (const key in input) {
+    const value = (input as Record<string, unknown>)[key]
+    if (value === null && !requiredFields.has(key)) return true
+    if (key === "options" && typeof value === "object" && value !== null && hasNullOption(value)) return true
+  }
+  return false
+}
+
 /**
  * Drops `null` from the optional fields of a request and of its `options`, as the Python
  * client drops `None`: a payload written for Python (`"metadata": null`) is sent without the
@@ -599,7 +609,7 @@ const requiredFields = new Set(["data", "prompt", "ktof"])
  * KaizenSchema.dropNullOptions({ prompt: null, metadata: null }) // { prompt: null }
  */
 export const dropNullOptions = (input: unknown): unknown => {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) return input
+  if (typeof input !== "object" || input === null || Array.isArray(input) || !hasNullOption(input)) return input
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(input)) {
     if (value === null && !requiredFields.has(key)) continue

@@ -127,3 +127,29 @@ describe("length_marker", () => {
       expect(mock.requests).toHaveLength(3)
     }))
 })
+
+describe("values past the fast check", () => {
+  it.effect("a valid value nested 200 levels deep (beyond the allocation-free check) is sent intact", () =>
+    Effect.gen(function*() {
+      let deep: unknown = { leaf: "x" }
+      for (let i = 0; i < 200; i++) deep = i % 2 === 0 ? [deep] : { next: deep }
+      const mock = mockHttp(() => json({ status: "success", result: "x" }))
+      yield* Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: deep })).pipe(
+        Effect.provide(KaizenClient.KaizenClient.layer().pipe(Layer.provide(mock.layer)))
+      )
+      expect(JSON.parse(mock.requests[0]!.body!)).toEqual({ data: deep })
+    }))
+
+  it.effect("a cycle deep inside a plain value is still found, with its path", () =>
+    Effect.gen(function*() {
+      const inner: Record<string, unknown> = { id: 1 }
+      inner.parent = { child: inner }
+      const mock = mockHttp(() => json({}))
+      const error = yield* Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: { rows: [inner] } })).pipe(
+        Effect.provide(KaizenClient.KaizenClient.layer().pipe(Layer.provide(mock.layer))),
+        Effect.flip
+      )
+      expect(error.message).toContain("data.rows[0].parent.child: circular reference")
+      expect(mock.requests).toHaveLength(0)
+    }))
+})

@@ -55,9 +55,48 @@ export const trustParsedJson = (value: unknown): void => {
   if (typeof value === "object" && value !== null) parsedJson.add(value)
 }
 
+// The fast path below recurses, so it stops at this depth and leaves deeper values to the walk.
+const FAST_DEPTH = 64
+
+/**
+ * True when `value` is plainly JSON: primitives JSON carries, arrays, and objects whose
+ * prototype is Object's (or null), no deeper than FAST_DEPTH. It allocates nothing, which is
+ * what a typical prompt needs; anything else (a Date, a cycle, a problem) is left to the walk.
+ */
+const plainlyJson = (value: unknown, depth: number): boolean => {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true
+    case "number":
+      return Number.isFinite(value)
+    case "object": {
+      if (value === null) return true
+      if (depth >= FAST_DEPTH) return false
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          if (!plainlyJson(value[i], depth + 1)) return false
+        }
+        return true
+      }
+      const proto = Object.getPrototypeOf(value)
+      if (proto !== Object.prototype && proto !== null) return false
+      for (const key in value) {
+        const field = (value as Record<string, unknown>)[key]
+        // An undefined property is dropped by JSON.stringify, as the walk below allows.
+        if (field !== undefined && !plainlyJson(field, depth + 1)) return false
+      }
+      return true
+    }
+    default:
+      return false
+  }
+}
+
 /** Returns the first reason `value` cannot be sent as JSON faithfully, or `undefined`. */
 export const findJsonProblem = (value: unknown): JsonProblem | undefined => {
   if (typeof value === "object" && value !== null && parsedJson.has(value)) return undefined
+  if (plainlyJson(value, 0)) return undefined
   const stack: Array<Frame> = [{ exit: false, value, at: undefined, inArray: false }]
   // Objects on the current path: a repeat is a cycle; a shared (non-cyclic) reference is fine.
   const ancestors = new Set<object>()
