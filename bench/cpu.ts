@@ -21,6 +21,7 @@ import { KaizenClient } from "kaizen-effect"
 import * as KaizenNode from "kaizen-effect/node"
 import { MemoryDispatcher } from "./memoryDispatcher.js"
 import { median, writeSection } from "./report.js"
+import { runWorkers } from "./workers.js"
 
 const calls = Number(process.env.CALLS ?? 100_000)
 const rounds = 3
@@ -46,18 +47,8 @@ const cpuPerCall = async (run: () => Promise<void>, n: number) => {
   return (cpu.user + cpu.system) / n
 }
 
-const batch = <R, E>(runtime: ManagedRuntime.ManagedRuntime<R, E>, call: Effect.Effect<unknown, unknown, R>) => () => {
-  let next = 0
-  const worker = Effect.whileLoop({
-    while: () => next < calls,
-    body: () => {
-      next++
-      return call
-    },
-    step: () => {}
-  })
-  return runtime.runPromise(Effect.forEach(Array.from({ length: 64 }), () => worker, { concurrency: 64, discard: true }))
-}
+const batch = <R, E>(runtime: ManagedRuntime.ManagedRuntime<R, E>, call: Effect.Effect<unknown, unknown, R>) => () =>
+  runtime.runPromise(runWorkers(calls, 64, () => call))
 
 const platform = ManagedRuntime.make(inMemory)
 const platformCall = Effect.flatMap(HttpClient.HttpClient, (client) =>

@@ -16,6 +16,7 @@ import http from "node:http"
 import { Agent, request as undiciRequest } from "undici"
 import { KaizenClient } from "kaizen-effect"
 import { median, percentile, startRssSampler, writeSection } from "./report.js"
+import { runWorkers } from "./workers.js"
 
 const quick = process.env.BENCH_QUICK === "1"
 const rounds = quick ? 1 : 3
@@ -73,25 +74,16 @@ async (requests: number, concurrency: number, latencies: Float64Array) => {
   await Promise.all(Array.from({ length: concurrency }, worker))
 }
 
-/**
- * The same for an Effect: `concurrency` worker fibers each looping over calls, the Effect
- * form of the promise workers above (Effect.forEach over every call would fork a fiber per
- * call, a cost the raw clients are not charged).
- */
+/** The same for an Effect (see workers.ts), timing each call. */
 const effectRunner = <R, E>(runtime: ManagedRuntime.ManagedRuntime<R, E>, call: Effect.Effect<unknown, unknown, R>) =>
 async (requests: number, concurrency: number, latencies: Float64Array) => {
-  let next = 0
-  const timed = Effect.suspend(() => {
-    const index = next++
-    const start = performance.now()
-    return Effect.map(call, () => {
-      latencies[index] = performance.now() - start
-    })
-  })
-  const worker = Effect.whileLoop({ while: () => next < requests, body: () => timed, step: () => {} })
-  await runtime.runPromise(
-    Effect.forEach(Array.from({ length: concurrency }), () => worker, { concurrency, discard: true })
-  )
+  await runtime.runPromise(runWorkers(requests, concurrency, (index) =>
+    Effect.suspend(() => {
+      const start = performance.now()
+      return Effect.map(call, () => {
+        latencies[index] = performance.now() - start
+      })
+    })))
 }
 
 const clients: ReadonlyArray<Client> = [

@@ -7,6 +7,7 @@
 import { Effect, ManagedRuntime } from "effect"
 import { fork } from "node:child_process"
 import { KaizenClient } from "kaizen-effect"
+import { runWorkers } from "./workers.js"
 
 const calls = Number(process.env.CALLS ?? 50_000)
 const server = fork(new URL("./server.mjs", import.meta.url), { stdio: ["ignore", "inherit", "inherit", "ipc"] })
@@ -17,16 +18,7 @@ const payload = { data: { users: [{ id: 1, name: "Ada" }, { id: 2, name: "Linus"
 const call = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress(payload))
 const t0 = performance.now()
 // 64 looping worker fibers, as bench/http.ts runs Effect clients.
-let next = 0
-const worker = Effect.whileLoop({
-  while: () => next < calls,
-  body: () => {
-    next++
-    return call
-  },
-  step: () => {}
-})
-await runtime.runPromise(Effect.forEach(Array.from({ length: 64 }), () => worker, { concurrency: 64, discard: true }))
+await runtime.runPromise(runWorkers(calls, 64, () => call))
 console.log(`${calls} calls in ${(performance.now() - t0).toFixed(0)} ms`)
 await runtime.dispose()
 server.send("close")
