@@ -30,7 +30,7 @@ import { type KaizenAPIError, KaizenRequestError } from "./KaizenError.js"
 import * as KaizenRetry from "./KaizenRetry.js"
 import * as KaizenSchema from "./KaizenSchema.js"
 import type { CallInfo } from "./internal/response.js"
-import { apiError, describeCause, formatParseError, readJsonObject } from "./internal/response.js"
+import { apiError, describeCause, formatParseError, jsonObjectNow, readJsonObject } from "./internal/response.js"
 import { transportInfo, TransportTimeout } from "./internal/transport.js"
 import { version } from "./internal/version.js"
 
@@ -418,6 +418,13 @@ export const makeWith = (
 
       const readAnswer = (response: HttpClientResponse.HttpClientResponse) => {
         lastStatus = response.status
+        // A body already in memory that decodes cleanly needs no Effect steps to read; anything
+        // else (an error status, a malformed body) takes the general path and its reporting.
+        const now = jsonObjectNow(response)
+        if (now !== undefined) {
+          const decoded = decode(KaizenSchema.normalizeEnvelope(now))
+          if (Either.isRight(decoded)) return Effect.succeed(withRequestId(decoded.right, requestId))
+        }
         return Effect.flatMap(readJsonObject(info, response), (json) =>
           Either.match(decode(KaizenSchema.normalizeEnvelope(json)), {
             onLeft: (error) =>

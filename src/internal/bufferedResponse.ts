@@ -63,6 +63,12 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
     return typeof this.body === "string" ? encoder.encode(this.body) : this.body
   }
 
+  /** The body as text, read now; `undefined` when the connection failed mid-body. */
+  textNow(): string | undefined {
+    if (this.bodyError !== undefined) return undefined
+    return this.cachedText ??= typeof this.body === "string" ? this.body : decoder.decode(this.body)
+  }
+
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
     if (this.bodyError !== undefined) return Effect.fail(this.decodeError(this.bodyError))
     return Effect.sync(() => this.cachedText ??= typeof this.body === "string" ? this.body : decoder.decode(this.body))

@@ -12,6 +12,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { KaizenAPIError, KaizenRequestError } from "../KaizenError.js"
+import { BufferedResponse } from "./bufferedResponse.js"
 import { formatPath } from "./json.js"
 
 /** What an error needs to say where it happened. */
@@ -102,6 +103,9 @@ const parseJson = (text: string): { readonly ok: true; readonly value: unknown }
   }
 }
 
+// Only on error paths, and without Node's Buffer: this module runs wherever the client does.
+const utf8Bytes = (text: string): number => new TextEncoder().encode(text).byteLength
+
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /** Builds the `KaizenAPIError` for a response; `message` overrides the summary of the body. */
@@ -120,7 +124,7 @@ export const apiError = (
     const requestId = typeof body?.request_id === "string"
       ? body.request_id
       : headers["x-request-id"] ?? info.requestId
-    const summary = message ?? summarize(payload, headers["content-type"], Buffer.byteLength(text))
+    const summary = message ?? summarize(payload, headers["content-type"], utf8Bytes(text))
     return new KaizenAPIError({
       statusCode: response.status,
       message: `Kaizen API error ${response.status} on ${info.method} ${info.path}: ${summary}`,
@@ -135,6 +139,19 @@ export const apiError = (
       cause
     })
   })
+
+/**
+ * The JSON object of a 2xx answer whose body is already in memory (kaizen-effect's own
+ * transports), read without any Effect step; `undefined` for anything else, which then takes
+ * {@link readJsonObject} and its error reporting.
+ */
+export const jsonObjectNow = (response: HttpClientResponse.HttpClientResponse): Record<string, unknown> | undefined => {
+  if (!(response instanceof BufferedResponse) || response.status < 200 || response.status >= 300) return undefined
+  const text = response.textNow()
+  if (text === undefined) return undefined
+  const parsed = parseJson(text)
+  return parsed.ok && isObject(parsed.value) ? parsed.value : undefined
+}
 
 /**
  * Reads the body and returns the JSON object of a 2xx answer; anything else is a typed error:
@@ -165,7 +182,7 @@ export const readJsonObject = (
       if (!parsed.ok) {
         const what = text.trim() === "" ? "the body is empty" : "the body is not JSON"
         return Effect.flatMap(
-          apiError(info, response, text, `malformed response: ${what} (${summarize(text, response.headers["content-type"], Buffer.byteLength(text))})`),
+          apiError(info, response, text, `malformed response: ${what} (${summarize(text, response.headers["content-type"], utf8Bytes(text))})`),
           Effect.fail
         )
       }
