@@ -65,6 +65,15 @@ describe("dependency rules", () => {
     expect(loaded).toEqual([])
   })
 
+  it("what the package root reaches uses no Node-only global (Buffer, process)", () => {
+    const files = [...reachable(join(src, "index.ts"))].filter((f) => f.endsWith(".ts"))
+    for (const file of files) {
+      const code = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "")
+      expect({ file: relative(root, file), node: /\b(Buffer|process)\./.test(code) })
+        .toEqual({ file: relative(root, file), node: false })
+    }
+  })
+
   it("the engine loads the codec, statically, once it is used", () => {
     expect(reachable(join(src, "local", "handlers.ts")).has("@toon-format/toon")).toBe(true)
   })
