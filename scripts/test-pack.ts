@@ -71,6 +71,15 @@ export const unknownTag = compress.pipe(
 export const offline: Effect.Effect<string, ConfigError.ConfigError> = handled.pipe(
   Effect.provide(KaizenClient.KaizenClient.layerNodeWith({ baseUrl: "local" }))
 )
+
+// The short form: the root's KaizenClient is the tag itself, with the layers on it.
+const quickStart = Effect.gen(function*() {
+  const kaizen = yield* KaizenClient
+  const encoded = yield* kaizen.promptsEncode({ prompt: { messages: [] }, token_models: ["gpt-4o-mini"] })
+  return (yield* kaizen.promptsDecode({ ktof: encoded.result })).result
+})
+export const quick: Effect.Effect<unknown, KaizenRequestError | KaizenAPIError, KaizenClient> = quickStart
+export const provided = quickStart.pipe(Effect.provide(KaizenClient.layerNode))
 `
 
 const tsconfig = {
@@ -122,8 +131,11 @@ const main = () => {
       "-e",
       `import { Effect } from "effect"
        import { KaizenClient } from "kaizen-effect"
-       const program = Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: ${JSON.stringify(data)} }))
-       const response = await Effect.runPromise(program.pipe(Effect.provide(KaizenClient.KaizenClient.layerNodeWith({ baseUrl: "local" }))))
+       const program = Effect.gen(function*() {
+         const kaizen = yield* KaizenClient
+         return yield* kaizen.compress({ data: ${JSON.stringify(data)} })
+       })
+       const response = await Effect.runPromise(program.pipe(Effect.provide(KaizenClient.layerNodeWith({ baseUrl: "local" }))))
        process.stdout.write(response.result)`
     ], project)
     expectEqual("KTOF through import", imported, ktof)

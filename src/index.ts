@@ -9,20 +9,117 @@
  * @since 0.1.0
  */
 import type { KaizenAPIError, KaizenRequestError } from "./KaizenError.js"
+import * as KaizenClientModule from "./KaizenClient.js"
+import type * as KaizenSchemaModule from "./KaizenSchema.js"
 import * as KaizenErrorModule from "./KaizenError.js"
 
 /**
- * The client service tag, its layers and its operations' types.
+ * The client: the service tag itself (`yield* KaizenClient` gives the service; its layers are
+ * `KaizenClient.layerNode`, `KaizenClient.layer(options)`, ...), carrying the module's
+ * functions (`KaizenClient.make`, `KaizenClient.encodeRequest`) and, as a namespace, its types
+ * (`KaizenClient.Service`, `KaizenClient.CallOptions`). `KaizenClient.KaizenClient` is the same
+ * tag, for code that treats the module as a namespace.
  *
  * @since 0.1.0
  * @example
  * import { Effect } from "effect"
  * import { KaizenClient } from "kaizen-effect"
- * const compressed = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } })).pipe(
- *   Effect.provide(KaizenClient.KaizenClient.layerNode)
- * )
+ * const compressed = Effect.gen(function*() {
+ *   const kaizen = yield* KaizenClient
+ *   return yield* kaizen.compress({ data: { a: 1 } })
+ * }).pipe(Effect.provide(KaizenClient.layerNode))
  */
-export * as KaizenClient from "./KaizenClient.js"
+export const KaizenClient: typeof KaizenClientModule.KaizenClient & typeof KaizenClientModule = Object.assign(
+  KaizenClientModule.KaizenClient,
+  KaizenClientModule
+)
+
+/**
+ * The service's tag, as a type: what an Effect that uses the client requires.
+ *
+ * @since 0.1.0
+ * @example
+ * import type { Effect } from "effect"
+ * import type { KaizenClient, KaizenError } from "kaizen-effect"
+ * type Job = Effect.Effect<string, KaizenError, KaizenClient>
+ */
+export type KaizenClient = KaizenClientModule.KaizenClient
+
+/**
+ * The client module's types, under the same name as the tag.
+ *
+ * @since 0.1.0
+ * @example
+ * import type { KaizenClient } from "kaizen-effect"
+ * const options: KaizenClient.CallOptions = { requestId: "job-1" }
+ */
+export declare namespace KaizenClient {
+  /**
+   * The tag, as `KaizenClient.KaizenClient` (the module's own name for it).
+   *
+   * @since 0.1.0
+   * @example
+   * import type { Effect } from "effect"
+   * import type { KaizenClient } from "kaizen-effect"
+   * type Needs = Effect.Effect<void, never, KaizenClient.KaizenClient>
+   */
+  export type KaizenClient = KaizenClientModule.KaizenClient
+  /**
+   * The operations: `compress`, `decompress`, ..., `health`.
+   *
+   * @since 0.1.0
+   * @example
+   * import type { KaizenClient } from "kaizen-effect"
+   * const health = (kaizen: KaizenClient.Service) => kaizen.health()
+   */
+  export type Service = KaizenClientModule.Service
+  /**
+   * Per-call options: `requestId`, `headers`.
+   *
+   * @since 0.1.0
+   * @example
+   * import type { KaizenClient } from "kaizen-effect"
+   * const options: KaizenClient.CallOptions = { headers: { "X-Tenant": "acme" } }
+   */
+  export type CallOptions = KaizenClientModule.CallOptions
+  /**
+   * Per-call options of a decode route, with the Schema for `result`.
+   *
+   * @since 0.1.0
+   * @example
+   * import { Schema } from "effect"
+   * import type { KaizenClient } from "kaizen-effect"
+   * const options: KaizenClient.DecodeOptions<number, number> = { schema: Schema.Number }
+   */
+  export type DecodeOptions<A, I> = KaizenClientModule.DecodeOptions<A, I>
+  /**
+   * An encode route's signature.
+   *
+   * @since 0.1.0
+   * @example
+   * import type { KaizenClient } from "kaizen-effect"
+   * const pick = (kaizen: KaizenClient.Service): KaizenClient.EncodeOperation<"compress"> => kaizen.compress
+   */
+  export type EncodeOperation<Op extends KaizenSchemaModule.BodyOperation> = KaizenClientModule.EncodeOperation<Op>
+  /**
+   * A decode route's signature.
+   *
+   * @since 0.1.0
+   * @example
+   * import type { KaizenClient } from "kaizen-effect"
+   * const pick = (kaizen: KaizenClient.Service): KaizenClient.DecodeOperation<"decompress"> => kaizen.decompress
+   */
+  export type DecodeOperation<Op extends KaizenSchemaModule.BodyOperation> = KaizenClientModule.DecodeOperation<Op>
+  /**
+   * What every response carries besides the envelope: its `requestId`.
+   *
+   * @since 0.1.0
+   * @example
+   * import type { KaizenClient } from "kaizen-effect"
+   * const idOf = (response: KaizenClient.ResponseInfo) => response.requestId
+   */
+  export type ResponseInfo = KaizenClientModule.ResponseInfo
+}
 
 /**
  * Client configuration: options in code, or Effect `Config` read from the `KAIZEN_*`

@@ -348,3 +348,18 @@ describe("error mapping", () => {
       )
     }))
 })
+
+describe("the package root's KaizenClient", () => {
+  it.effect("is the tag itself (yield* KaizenClient) and the module (KaizenClient.KaizenClient, make)", () =>
+    Effect.gen(function*() {
+      const { KaizenClient: Root } = yield* Effect.promise(() => import("../src/index.js"))
+      expect(Root.KaizenClient).toBe(Root)
+      expect(typeof Root.make).toBe("function")
+      const mock = mockHttp(() => envelope("compress", "a: 1"))
+      const result = yield* Effect.gen(function*() {
+        const kaizen = yield* Root
+        return yield* kaizen.compress({ data: { a: 1 } })
+      }).pipe(Effect.provide(Root.layer({ retry: false }).pipe(Layer.provide(mock.layer))))
+      expect(result.result).toBe("a: 1")
+    }))
+})

@@ -118,3 +118,24 @@ describe("layers", () => {
     >()
   })
 })
+
+describe("the issue's own quick start, as written", () => {
+  it("yield* KaizenClient gives the service, and the layers hang off the same name", () => {
+    const messages = [{ role: "user", content: "hi" }]
+    const program = Effect.gen(function*() {
+      const kaizen = yield* KaizenClient
+      const encoded = yield* kaizen.promptsEncode({ prompt: { messages }, token_models: ["gpt-4o-mini"] })
+      const decoded = yield* kaizen.promptsDecode({ ktof: encoded.result })
+      return decoded.result
+    })
+    expectTypeOf(program).toEqualTypeOf<
+      Effect.Effect<KaizenSchema.JsonValue, KaizenRequestError | KaizenAPIError, KaizenClient>
+    >()
+    expectTypeOf(program.pipe(Effect.provide(KaizenClient.layerNode))).toEqualTypeOf<
+      Effect.Effect<KaizenSchema.JsonValue, KaizenRequestError | KaizenAPIError | ConfigError.ConfigError>
+    >()
+    // The namespace form names the same tag.
+    expectTypeOf<KaizenClient.KaizenClient>().toEqualTypeOf<KaizenClient>()
+    expectTypeOf<KaizenClient.Service>().toEqualTypeOf<KaizenClient["Type"]>()
+  })
+})
