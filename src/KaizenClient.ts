@@ -142,16 +142,25 @@ export interface Service {
 // refused, as the Python client's Pydantic models do.
 const requestParseOptions = { errors: "all", onExcessProperty: "error" } as const
 
-// Built once per process: Schema compiles a decoder per call to decodeUnknownEither.
-const validators = {
-  compress: Schema.decodeUnknownEither(KaizenSchema.EncodeRequest, requestParseOptions),
-  decompress: Schema.decodeUnknownEither(KaizenSchema.DecodeRequest, requestParseOptions),
-  optimize: Schema.decodeUnknownEither(KaizenSchema.OptimizeRequest, requestParseOptions),
-  optimizeRequest: Schema.decodeUnknownEither(KaizenSchema.OptimizeRequestPayload, requestParseOptions),
-  optimizeResponse: Schema.decodeUnknownEither(KaizenSchema.OptimizeResponsePayload, requestParseOptions),
-  promptsEncode: Schema.decodeUnknownEither(KaizenSchema.PromptEncodePayload, requestParseOptions),
-  promptsDecode: Schema.decodeUnknownEither(KaizenSchema.PromptDecodePayload, requestParseOptions)
-} satisfies Record<KaizenSchema.BodyOperation, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>
+interface RequestChecks {
+  /** True when the request already is what the Schema would produce (nothing to fill in). */
+  readonly alreadyValid: (u: unknown) => boolean
+  /** The full decode: defaults filled in, every problem reported with its path. */
+  readonly validate: (u: unknown) => Either.Either<unknown, ParseResult.ParseError>
+}
+
+// Built once per process from the endpoint table: compiling a Schema's parser per call costs.
+const requestChecks = Object.fromEntries(
+  Object.entries(KaizenSchema.Endpoints).flatMap(([operation, endpoint]) => {
+    if (endpoint.request === undefined) return []
+    const schema = endpoint.request as Schema.Schema<unknown, unknown>
+    const checks: RequestChecks = {
+      alreadyValid: Schema.is(schema, { onExcessProperty: "error" }),
+      validate: Schema.decodeUnknownEither(schema, requestParseOptions)
+    }
+    return [[operation, checks]]
+  })
+) as Record<KaizenSchema.BodyOperation, RequestChecks>
 
 /**
  * A decoder for the envelope Schemas, with a fast path: their only transformation turns a
@@ -165,17 +174,6 @@ const envelopeDecoder = <A, I>(schema: Schema.Schema<A, I>) => {
   const decode = Schema.decodeUnknownEither(schema)
   return (body: unknown): Either.Either<A, ParseResult.ParseError> => is(body) ? Either.right(body) : decode(body)
 }
-
-const isOptions = { onExcessProperty: "error" } as const
-const alreadyValid = {
-  compress: Schema.is(KaizenSchema.EncodeRequest, isOptions),
-  decompress: Schema.is(KaizenSchema.DecodeRequest, isOptions),
-  optimize: Schema.is(KaizenSchema.OptimizeRequest, isOptions),
-  optimizeRequest: Schema.is(KaizenSchema.OptimizeRequestPayload, isOptions),
-  optimizeResponse: Schema.is(KaizenSchema.OptimizeResponsePayload, isOptions),
-  promptsEncode: Schema.is(KaizenSchema.PromptEncodePayload, isOptions),
-  promptsDecode: Schema.is(KaizenSchema.PromptDecodePayload, isOptions)
-} satisfies Record<KaizenSchema.BodyOperation, (u: unknown) => boolean>
 
 const decodeEncodeResponse = envelopeDecoder(KaizenSchema.EncodeResponse)
 const decodeDecodeResponse = envelopeDecoder(KaizenSchema.DecodeResponse)
@@ -242,8 +240,9 @@ export const encodeRequest = (
   // given: `is` checks it without building a copy. Anything else takes the full decode, which
   // fills in defaults and, on failure, says what is wrong and where.
   let body: unknown = request
-  if (!alreadyValid[operation](request)) {
-    const validated: Either.Either<unknown, ParseResult.ParseError> = validators[operation](request)
+  const checks = requestChecks[operation]
+  if (!checks.alreadyValid(request)) {
+    const validated = checks.validate(request)
     if (Either.isLeft(validated)) return refuse(formatParseError(validated.left), validated.left)
     body = validated.right
   }
