@@ -31,6 +31,7 @@ import * as KaizenRetry from "./KaizenRetry.js"
 import * as KaizenSchema from "./KaizenSchema.js"
 import type { CallInfo } from "./internal/response.js"
 import { apiError, describeCause, formatParseError, jsonObjectNow, readJsonObject } from "./internal/response.js"
+import { timeoutFail } from "./internal/timeout.js"
 import { transportInfo, TransportTimeout } from "./internal/transport.js"
 import { version } from "./internal/version.js"
 
@@ -332,11 +333,12 @@ export const makeWith = (
     // The operation span (KaizenClient.<op>) is the one users see; the platform's per-request
     // span adds cost and nothing new. Trace headers are opt-in and come from the operation span,
     // so they are sent whatever the transport. Kaizen's own transport makes no spans: the
-    // platform's tracer settings (two FiberRef changes per call) are only needed for others.
+    // platform's tracer setting (a FiberRef change per call) is only needed for others. With
+    // its span disabled the platform adds no trace headers either, so propagation needs none.
     const withoutPlatformTracing = (client: HttpClient.HttpClient) =>
       transport !== undefined
         ? client
-        : client.pipe(HttpClient.withTracerPropagation(false), HttpClient.withTracerDisabledWhen(() => true))
+        : client.pipe(HttpClient.withTracerDisabledWhen(() => true))
     const base = withoutPlatformTracing(httpClient).pipe(
       config.tracePropagation
         ? HttpClient.mapRequestEffect((request) =>
@@ -355,10 +357,11 @@ export const makeWith = (
     // there can see it: user middleware, or trace propagation. Transports make no spans (the
     // platform's are disabled above), and providing the parent costs a FiberRef change.
     const spanIsParent = config.transformClient !== undefined || config.tracePropagation
-    // The Node transport arms one timer per request instead of Effect.timeoutFail's two fibers;
-    // the embedded engine answers in-process, with nothing to time out.
+    // The Node transport arms one timer per request itself; the embedded engine answers
+    // in-process, with nothing to time out. Any other transport gets internal/timeout.ts.
     const transportEnforcesTimeout = transport?.inProcess === true ||
       transport?.timeoutMillis === Duration.toMillis(config.timeout)
+    const timeoutMillis = Duration.toMillis(config.timeout)
     const shownBaseUrl = stripCredentials(config.baseUrl)
 
     const retry = config.retry === false
@@ -460,20 +463,16 @@ export const makeWith = (
           Effect.flatMap(readAnswer),
           // One clock for headers and body: a server that sends headers and then stalls times out
           // too. Interruption by the timeout aborts the request, which frees its socket.
-          transportEnforcesTimeout ? identity : Effect.timeoutFail({
-            duration: config.timeout,
-            onTimeout: () => timeoutError("no complete response", config.timeout)
-          })
+          transportEnforcesTimeout
+            ? identity
+            : (self) => timeoutFail(self, timeoutMillis, () => timeoutError("no complete response", config.timeout))
         )
       )
 
       let call = retry === undefined ? attempt : retryAfterFailure(attempt, retry)
       if (config.deadline !== undefined) {
         const deadline = config.deadline
-        call = Effect.timeoutFail(call, {
-          duration: deadline,
-          onTimeout: () => timeoutError("overall deadline across retries", deadline)
-        })
+        call = timeoutFail(call, Duration.toMillis(deadline), () => timeoutError("overall deadline across retries", deadline))
       }
       // Without a tracer installed (Effect's native one records nothing anywhere), a span would
       // cost a third of the client's CPU per call and be seen by no one: skip it, unless

@@ -48,7 +48,7 @@ export interface TransportOptions {
   readonly maxResponseBytes?: number | undefined
   /**
    * Abort any request without a complete response (headers and body) within this time. The
-   * client built with the same timeout then relies on it instead of `Effect.timeoutFail`.
+   * client built with the same timeout then relies on it instead of timing the attempt itself.
    */
   readonly timeout?: Duration.DurationInput | undefined
   /** Send requests through this HTTP(S) proxy; `noProxy` lists hosts that bypass it. */

@@ -3,13 +3,13 @@
  * transport (it creates no spans and sends no trace headers, so the platform's tracer settings
  * need not be applied per call), and whether it enforces the per-attempt timeout itself.
  *
- * `Effect.timeoutFail` races the attempt against a sleep in two forked fibers: about 30 µs of
- * CPU per call, more than everything else the client does. A transport that owns its sockets
- * (the Node layer) can instead arm one timer per request and abort on expiry. It marks the
- * `HttpClient` it provides with the timeout it enforces, and fails an expired request with a
- * `TransportTimeout` cause; the client then skips its own timeout for that transport, and maps
- * the cause to the same `Timeout` error. Any other `HttpClient` (a mock, the platform's
- * clients) gets `Effect.timeoutFail`, so the behaviour is the same whatever the transport.
+ * A client-side timeout needs the attempt in a fiber of its own (internal/timeout.ts): a fork
+ * per call, the largest single cost of a call on a fast transport. A transport that owns its
+ * sockets (the Node layer) can instead arm one timer per request and abort on expiry. It marks
+ * the `HttpClient` it provides with the timeout it enforces, and fails an expired request with
+ * a `TransportTimeout` cause; the client then skips its own timeout for that transport, and
+ * maps the cause to the same `Timeout` error. Any other `HttpClient` (a mock, the platform's
+ * clients) gets the client-side timeout, so the behaviour is the same whatever the transport.
  *
  * @internal
  */

@@ -1,0 +1,135 @@
+/**
+ * The client-side timeout (src/internal/timeout.ts), which any transport but kaizen's own gets:
+ * on the live clock one child fiber and a platform timer, under a TestClock `Effect.timeoutFail`.
+ * Either way an expired attempt is interrupted (its transport sees the abort) before the typed
+ * `Timeout` error is returned, and an interrupted caller takes its attempt down with it.
+ */
+import { HttpClient, HttpClientResponse } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
+import { Cause, Deferred, Effect, Exit, Fiber, Layer, TestClock } from "effect"
+import { KaizenClient } from "../src/index.js"
+import type { KaizenConfig } from "../src/index.js"
+import { timeoutFail } from "../src/internal/timeout.js"
+import { failureOf } from "./support/realClient.js"
+
+const answer = JSON.stringify({ operation: "compress", status: "success", result: "a: 1" })
+
+/**
+ * A transport built as users build one (`HttpClient.make`): it answers after `delayMillis`, or
+ * never, and records whether each request's abort signal fired and when the call ended.
+ */
+const transport = (delayMillis: number | "never") => {
+  const signals: Array<AbortSignal> = []
+  const client = HttpClient.make((request, _url, signal) => {
+    signals.push(signal)
+    return Effect.async<HttpClientResponse.HttpClientResponse>((resume) => {
+      if (delayMillis === "never") return
+      const timer = setTimeout(
+        () => resume(Effect.succeed(HttpClientResponse.fromWeb(request, new Response(answer)))),
+        delayMillis
+      )
+      return Effect.sync(() => clearTimeout(timer))
+    })
+  })
+  return { signals, layer: Layer.succeed(HttpClient.HttpClient, client) }
+}
+
+const withClient = <A, E>(
+  delayMillis: number | "never",
+  options: KaizenConfig.Options,
+  use: (kaizen: KaizenClient.Service, signals: ReadonlyArray<AbortSignal>) => Effect.Effect<A, E>
+) => {
+  const { layer, signals } = transport(delayMillis)
+  return Effect.map(
+    Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => use(kaizen, signals)).pipe(
+      Effect.provide(KaizenClient.KaizenClient.layer({ retry: false, ...options }).pipe(Layer.provide(layer)))
+    ),
+    (result) => ({ result, signals })
+  )
+}
+
+describe("on the live clock (one child fiber and a timer)", () => {
+  it.live("a transport that never answers: Timeout, and the request was aborted before it returned", () =>
+    Effect.gen(function*() {
+      const { result: error, signals } = yield* withClient(
+        "never",
+        { timeout: "150 millis" },
+        (kaizen, signals) =>
+          Effect.map(failureOf(kaizen.compress({ data: { a: 1 } })), (error) => ({
+            error,
+            // Read the moment the error is returned, not after the layer is gone.
+            abortedWhenReturned: signals.map((s) => s.aborted)
+          }))
+      )
+      expect(error.error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout", operation: "compress" })
+      expect(error.error.message).toContain("timed out after 150ms")
+      expect(error.abortedWhenReturned).toEqual([true])
+      expect(signals).toHaveLength(1)
+    }))
+
+  it.live("an answer within the timeout is returned, and its request is not aborted", () =>
+    Effect.gen(function*() {
+      const { result, signals } = yield* withClient(20, { timeout: "5 seconds" }, (kaizen) =>
+        kaizen.compress({ data: { a: 1 } }))
+      expect(result.result).toBe("a: 1")
+      expect(signals.map((s) => s.aborted)).toEqual([false])
+    }))
+
+  it.live("each retry gets its own timeout; the deadline ends the whole call", () =>
+    Effect.gen(function*() {
+      const { result: error, signals } = yield* withClient(
+        "never",
+        { timeout: "100 millis", retry: undefined, maxRetries: 10, deadline: "1 second" },
+        (kaizen) => failureOf(kaizen.compress({ data: { a: 1 } }))
+      )
+      expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout" })
+      // Several attempts timed out (with backoff between them) before the deadline ended the call.
+      expect(signals.length).toBeGreaterThan(1)
+      expect(signals.every((s) => s.aborted)).toBe(true)
+    }))
+
+  it.live("interrupting the caller interrupts the attempt and aborts its request", () =>
+    Effect.gen(function*() {
+      const { result: abortedWhenReturned } = yield* withClient("never", { timeout: "1 minute" }, (kaizen, signals) =>
+        Effect.gen(function*() {
+          const fiber = yield* Effect.fork(kaizen.compress({ data: { a: 1 } }))
+          yield* Effect.sleep("20 millis")
+          const exit = yield* Fiber.interrupt(fiber)
+          expect(Exit.isInterrupted(exit)).toBe(true)
+          return signals.map((s) => s.aborted)
+        }))
+      expect(abortedWhenReturned).toEqual([true])
+    }))
+
+  it.live("the helper passes the effect's own success, failure and defect through unchanged", () =>
+    Effect.gen(function*() {
+      const timedOut = () => "timed out" as const
+      expect(yield* timeoutFail(Effect.succeed(1), 1000, timedOut)).toBe(1)
+      expect(yield* Effect.flip(timeoutFail(Effect.fail("own"), 1000, timedOut))).toBe("own")
+      const defect = yield* Effect.exit(timeoutFail(Effect.die("boom"), 1000, timedOut))
+      expect(Exit.isFailure(defect) && Cause.isDie(defect.cause)).toBe(true)
+      // An effect that ignores interruption delays the timeout error until it has finished.
+      const finished = yield* Deferred.make<void>()
+      const slow = Effect.uninterruptible(Effect.zipRight(Effect.sleep("80 millis"), Deferred.succeed(finished, undefined)))
+      expect(yield* Effect.flip(timeoutFail(slow, 10, timedOut))).toBe("timed out")
+      expect(yield* Deferred.isDone(finished)).toBe(true)
+    }))
+})
+
+describe("under a TestClock (Effect.timeoutFail, so the test's clock decides)", () => {
+  it.effect("the attempt expires when the test clock passes the timeout, and not before", () =>
+    Effect.gen(function*() {
+      const { layer, signals } = transport("never")
+      const fiber = yield* Effect.fork(
+        Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => failureOf(kaizen.compress({ data: { a: 1 } }))).pipe(
+          Effect.provide(KaizenClient.KaizenClient.layer({ retry: false, timeout: "30 seconds" }).pipe(Layer.provide(layer)))
+        )
+      )
+      yield* TestClock.adjust("29 seconds")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 second")
+      const error = yield* Fiber.join(fiber)
+      expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout" })
+      expect(signals.map((s) => s.aborted)).toEqual([true])
+    }))
+})
