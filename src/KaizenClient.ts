@@ -31,9 +31,12 @@ import * as KaizenRetry from "./KaizenRetry.js"
 import * as KaizenSchema from "./KaizenSchema.js"
 import type { CallInfo } from "./internal/response.js"
 import { apiError, describeCause, formatParseError, jsonObjectNow, readJsonObject } from "./internal/response.js"
+import { InProcessJson, UnserialisableJson } from "./internal/inProcess.js"
+import { whileTrusted } from "./internal/json.js"
 import { timeoutFail } from "./internal/timeout.js"
 import { transportInfo, TransportTimeout } from "./internal/transport.js"
 import { version } from "./internal/version.js"
+import { measureBody } from "./local/measure.js"
 
 /**
  * Per-call options.
@@ -223,36 +226,73 @@ const retryAfterFailure = <A, E>(
 export const encodeRequest = (
   operation: KaizenSchema.BodyOperation,
   input: unknown
-): Either.Either<string, KaizenRequestError> => {
+): Either.Either<string, KaizenRequestError> =>
+  Either.flatMap(validateRequest(operation, input), (body) => {
+    try {
+      return Either.right(JSON.stringify(body))
+    } catch (cause) {
+      // The checks leave only nesting too deep for the JSON serialiser.
+      return Either.left(unserialisable(operation, cause))
+    }
+  })
+
+const invalidRequest = (operation: KaizenSchema.BodyOperation, why: string, cause?: unknown) => {
   const endpoint = KaizenSchema.Endpoints[operation]
-  const refuse = (why: string, cause?: unknown) =>
-    Either.left(
-      new KaizenRequestError({
-        reason: "InvalidRequest",
-        message: `Invalid ${operation} request (nothing was sent): ${why}`,
-        operation,
-        method: endpoint.method,
-        path: endpoint.path,
-        cause
-      })
-    )
-  const request = KaizenSchema.dropNullOptions(input)
+  return new KaizenRequestError({
+    reason: "InvalidRequest",
+    message: `Invalid ${operation} request (nothing was sent): ${why}`,
+    operation,
+    method: endpoint.method,
+    path: endpoint.path,
+    cause
+  })
+}
+
+const unserialisable = (operation: KaizenSchema.BodyOperation, cause: unknown) =>
+  invalidRequest(operation, `the payload cannot be serialised as JSON: ${describeCause(cause)}`, cause)
+
+/** The request as it is to be sent (defaults filled in), or why it must not be. */
+const validateRequest = (
+  operation: KaizenSchema.BodyOperation,
+  input: unknown
+): Either.Either<unknown, KaizenRequestError> => validated(operation, KaizenSchema.dropNullOptions(input), false)
+
+const validated = (
+  operation: KaizenSchema.BodyOperation,
+  request: unknown,
+  // The fields were found to be exactly JSON: the Schemas need not walk them again.
+  exactJson: boolean
+): Either.Either<unknown, KaizenRequestError> => {
   // A request that already is what the Schema would produce (no default to fill in) is sent as
   // given: `is` checks it without building a copy. Anything else takes the full decode, which
   // fills in defaults and, on failure, says what is wrong and where.
-  let body: unknown = request
   const checks = requestChecks[operation]
-  if (!checks.alreadyValid(request)) {
-    const validated = checks.validate(request)
-    if (Either.isLeft(validated)) return refuse(formatParseError(validated.left), validated.left)
-    body = validated.right
-  }
-  try {
-    return Either.right(JSON.stringify(body))
-  } catch (cause) {
-    // The checks above leave only nesting too deep for the JSON serialiser.
-    return refuse(`the payload cannot be serialised as JSON: ${describeCause(cause)}`, cause)
-  }
+  const alreadyValid = exactJson
+    ? whileTrusted(Object.values(request as object), () => checks.alreadyValid(request))
+    : checks.alreadyValid(request)
+  if (alreadyValid) return Either.right(request)
+  return Either.mapLeft(
+    checks.validate(request),
+    (error) => invalidRequest(operation, formatParseError(error), error)
+  )
+}
+
+/**
+ * The request for the embedded engine, as a value (internal/inProcess.ts). One walk finds
+ * whether it is exactly JSON and what its text would measure; then the Schema check need not
+ * walk it, nor the engine measure it again.
+ */
+const inProcessRequest = (
+  operation: KaizenSchema.BodyOperation,
+  input: unknown
+): Either.Either<InProcessJson, KaizenRequestError> => {
+  const request = KaizenSchema.dropNullOptions(input)
+  const measure = measureBody(request)
+  return Either.map(
+    validated(operation, request, measure !== undefined),
+    // A request with defaults filled in is a new object: the engine measures that one.
+    (body) => new InProcessJson(body, body === request ? measure : undefined)
+  )
 }
 
 const transportError = (info: CallInfo, url: string, error: HttpClientError.HttpClientError): KaizenRequestError => {
@@ -397,9 +437,21 @@ export const makeWith = (
       ])
     ) as Record<KaizenSchema.Operation, HttpClientRequest.HttpClientRequest>
 
+    // The embedded engine answers in this process: it takes the validated request as a value
+    // (internal/inProcess.ts), so nothing is written as JSON to be parsed back. Not when user
+    // middleware stands in between, which may read the body as text.
+    const handOff = transport?.inProcess === true && config.transformClient === undefined
+    const bodyOf = (
+      operation: KaizenSchema.BodyOperation,
+      input: unknown
+    ): Either.Either<string | InProcessJson, KaizenRequestError> =>
+      handOff
+        ? inProcessRequest(operation, input)
+        : encodeRequest(operation, input)
+
     const send = <A>(
       operation: KaizenSchema.Operation,
-      body: string | undefined,
+      body: string | InProcessJson | undefined,
       options: CallOptions | undefined,
       decode: (body: Record<string, unknown>) => Either.Either<A, ParseResult.ParseError>
     ): Effect.Effect<A & ResponseInfo, KaizenError> => {
@@ -411,8 +463,9 @@ export const makeWith = (
       let request = templates[operation]
       if (options?.headers !== undefined) request = HttpClientRequest.setHeaders(request, options.headers)
       request = HttpClientRequest.setHeader(request, "x-request-id", requestId)
-      // A raw string body: the content type is in the template, and the transport computes the
-      // length, so no headers are copied and the JSON is not re-encoded into a second buffer.
+      // A raw body: the content type is in the template, and the transport computes the length,
+      // so no headers are copied and the JSON is not re-encoded into a second buffer. (Raw is
+      // also how a value travels to the embedded engine.)
       if (body !== undefined) request = HttpClientRequest.setBody(request, HttpBody.raw(body))
 
       let attempts = 0
@@ -458,6 +511,8 @@ export const makeWith = (
           Effect.mapError((error) =>
             error.cause instanceof TransportTimeout
               ? timeoutError("no complete response", config.timeout)
+              : error.cause instanceof UnserialisableJson
+              ? unserialisable(operation as KaizenSchema.BodyOperation, error.cause.cause)
               : transportError(info, shownBaseUrl + endpoint.path, error)
           ),
           Effect.flatMap(readAnswer),
@@ -500,7 +555,7 @@ export const makeWith = (
     const encodeRoute = <Op extends KaizenSchema.BodyOperation>(operation: Op): EncodeOperation<Op> =>
     (request, options) =>
       Effect.suspend(() =>
-        Either.match(encodeRequest(operation, request), {
+        Either.match(bodyOf(operation, request), {
           onLeft: Effect.fail,
           onRight: (body) => send(operation, body, options, decodeEncodeResponse)
         })
@@ -512,7 +567,7 @@ export const makeWith = (
       options?: CallOptions | DecodeOptions<unknown, unknown>
     ) =>
       Effect.suspend(() =>
-        Either.match(encodeRequest(operation, request), {
+        Either.match(bodyOf(operation, request), {
           onLeft: Effect.fail,
           onRight: (body) =>
             send(

@@ -20,6 +20,7 @@ import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { InProcessJson } from "./inProcess.js"
 
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
@@ -34,7 +35,8 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
     readonly request: HttpClientRequest.HttpClientRequest,
     readonly status: number,
     private readonly rawHeaders: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>,
-    private readonly body: Uint8Array | string,
+    /** Bytes or text as received, or a JSON value answered in-process (see inProcess.ts). */
+    private readonly body: Uint8Array | string | InProcessJson,
     /** Set when the connection failed after the headers: reading the body fails with it. */
     private readonly bodyError?: unknown
   ) {
@@ -60,18 +62,31 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
   }
 
   private bytes(): Uint8Array {
-    return typeof this.body === "string" ? encoder.encode(this.body) : this.body
+    return this.body instanceof Uint8Array ? this.body : encoder.encode(this.readText())
+  }
+
+  private readText(): string {
+    const body = this.body
+    return this.cachedText ??= typeof body === "string"
+      ? body
+      : body instanceof InProcessJson
+      ? body.text()
+      : decoder.decode(body)
   }
 
   /** The body as text, read now; `undefined` when the connection failed mid-body. */
   textNow(): string | undefined {
-    if (this.bodyError !== undefined) return undefined
-    return this.cachedText ??= typeof this.body === "string" ? this.body : decoder.decode(this.body)
+    return this.bodyError !== undefined ? undefined : this.readText()
+  }
+
+  /** The JSON value answered in-process, if that is what this response holds. */
+  valueNow(): { readonly value: unknown } | undefined {
+    return this.body instanceof InProcessJson ? this.body : undefined
   }
 
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
     if (this.bodyError !== undefined) return Effect.fail(this.decodeError(this.bodyError))
-    return Effect.sync(() => this.cachedText ??= typeof this.body === "string" ? this.body : decoder.decode(this.body))
+    return Effect.sync(() => this.readText())
   }
 
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
@@ -101,7 +116,7 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
     if (this.bodyError !== undefined) return Effect.fail(this.decodeError(this.bodyError))
     return Effect.tryPromise({
-      try: () => new Response(this.body, { headers: this.headers as Record<string, string> }).formData(),
+      try: () => new Response(this.bytes(), { headers: this.headers as Record<string, string> }).formData(),
       catch: (cause) => this.decodeError(cause)
     })
   }

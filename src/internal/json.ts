@@ -55,6 +55,25 @@ export const trustParsedJson = (value: unknown): void => {
   if (typeof value === "object" && value !== null) parsedJson.add(value)
 }
 
+/**
+ * Runs `f` with the objects among `values` trusted as JSON, then withdraws the trust: for
+ * values already checked to be exactly JSON that belong to a caller, who may change them later.
+ */
+export const whileTrusted = <A>(values: ReadonlyArray<unknown>, f: () => A): A => {
+  const added: Array<object> = []
+  for (const value of values) {
+    if (typeof value === "object" && value !== null && !parsedJson.has(value)) {
+      parsedJson.add(value)
+      added.push(value)
+    }
+  }
+  try {
+    return f()
+  } finally {
+    for (const value of added) parsedJson.delete(value)
+  }
+}
+
 // The fast path below recurses, so it stops at this depth and leaves deeper values to the walk.
 const FAST_DEPTH = 64
 

@@ -147,6 +147,9 @@ export const apiError = (
  */
 export const jsonObjectNow = (response: HttpClientResponse.HttpClientResponse): Record<string, unknown> | undefined => {
   if (!(response instanceof BufferedResponse) || response.status < 200 || response.status >= 300) return undefined
+  // Answered in-process: the value itself, never written as text.
+  const inProcess = response.valueNow()
+  if (inProcess !== undefined) return isObject(inProcess.value) ? inProcess.value : undefined
   const text = response.textNow()
   if (text === undefined) return undefined
   const parsed = parseJson(text)

@@ -32,8 +32,11 @@ const emptyHeader = (prefix: string, delimiter: Delimiter, lengthMarker: boolean
  */
 export const toKaizenLine = (line: string, delimiter: Delimiter, lengthMarker: boolean, root: boolean): string => {
   if (root && line === "[]") return emptyHeader("", delimiter, lengthMarker)
-  const empty = encodedEmptyArray.exec(line)
-  if (empty !== null) return emptyHeader(empty[1]!, delimiter, lengthMarker)
+  // Most lines are neither: two character tests spare them the regex.
+  if (line.endsWith("[]")) {
+    const empty = encodedEmptyArray.exec(line)
+    if (empty !== null) return emptyHeader(empty[1]!, delimiter, lengthMarker)
+  }
   return lengthMarker ? line.replace(encodedHeader, "$1[#") : line
 }
 

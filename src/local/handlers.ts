@@ -7,14 +7,17 @@
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { InProcessJson, UnserialisableJson } from "../internal/inProcess.js"
 import * as KaizenSchema from "../KaizenSchema.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./defaults.js"
 import type { EngineError } from "./errors.js"
 import { EngineFailure, MethodNotAllowed, RouteNotFound } from "./errors.js"
 import * as Operations from "./operations.js"
 import type { Envelope } from "./operations.js"
+import type { BodyMeasure } from "./measure.js"
+import { measureBody } from "./measure.js"
 import type { RequestOf } from "./validate.js"
-import { decodeRequest, readJson } from "./validate.js"
+import { decodeMeasured, decodeRequest, readJson } from "./validate.js"
 
 /** A request as the engine sees it. */
 export interface EngineRequest {
@@ -65,8 +68,13 @@ export const errorResponse = (error: EngineError): EngineResponse => {
 
 type Route = (body: Uint8Array | string, maxBodyBytes: number) => Effect.Effect<Envelope, EngineError>
 
+/** A route for a body handed over in-process, already measured (see measure.ts). */
+type ValueRoute = (body: unknown, measure: BodyMeasure) => Effect.Effect<Envelope, EngineError>
+
 type Run<Op extends KaizenSchema.BodyOperation> = (
-  request: RequestOf<Op>
+  request: RequestOf<Op>,
+  // Code points of each field's compact JSON, when known without writing it.
+  fieldLengths?: Readonly<Record<string, number>>
 ) => Effect.Effect<Envelope, EngineError> | Either.Either<Envelope, EngineError>
 
 // What each operation does lives in operations.ts; paths and methods come from the contract.
@@ -83,16 +91,55 @@ const runs: { readonly [Op in KaizenSchema.BodyOperation]: Run<Op> } = {
 const bodyRoute = <Op extends KaizenSchema.BodyOperation>(operation: Op): Route => (body, maxBodyBytes) =>
   Effect.flatMap(
     Either.flatMap(readJson(body, maxBodyBytes), (value) => decodeRequest(operation, value)),
-    runs[operation]
+    (request) => runs[operation](request)
   )
 
-// `route` is undefined for the one route without a body: the health check.
-const routes: ReadonlyMap<string, { readonly method: string; readonly route: Route | undefined }> = new Map(
+const valueRoute = <Op extends KaizenSchema.BodyOperation>(operation: Op): ValueRoute => (body, measure) =>
+  Effect.flatMap(decodeMeasured(operation, body), (request) => runs[operation](request, measure.fields))
+
+interface Entry {
+  readonly method: string
+  // Both undefined for the one route without a body: the health check.
+  readonly route: Route | undefined
+  readonly valueRoute: ValueRoute | undefined
+}
+
+const routes: ReadonlyMap<string, Entry> = new Map(
   (Object.keys(KaizenSchema.Endpoints) as Array<KaizenSchema.Operation>).map((operation) => {
     const endpoint = KaizenSchema.Endpoints[operation]
-    return [endpoint.path, { method: endpoint.method, route: operation === "health" ? undefined : bodyRoute(operation) }]
+    const entry: Entry = operation === "health"
+      ? { method: endpoint.method, route: undefined, valueRoute: undefined }
+      : { method: endpoint.method, route: bodyRoute(operation), valueRoute: valueRoute(operation) }
+    return [endpoint.path, entry]
   })
 )
+
+/** The route for a method and path, or the answer when there is none. */
+const lookup = (method: string, rawPath: string): { readonly entry: Entry; readonly head: boolean } | EngineResponse => {
+  const path = rawPath.split("?")[0]!
+  const upper = method.toUpperCase()
+  const entry = routes.get(path)
+  if (entry === undefined) return errorResponse(new RouteNotFound({ path }))
+  // Starlette answers HEAD wherever GET is allowed, without a body.
+  const head = upper === "HEAD" && entry.method === "GET"
+  if (upper !== entry.method && !head) {
+    return errorResponse(new MethodNotAllowed({ allow: entry.method === "GET" ? "GET, HEAD" : entry.method }))
+  }
+  return { entry, head }
+}
+
+const healthResponse = (head: boolean): EngineResponse => {
+  const response = json(200, Operations.health)
+  return head ? { ...response, body: "" } : response
+}
+
+// A bug is the engine's, not the caller's: answered as Starlette answers one, and logged.
+const catchBug = <A>(answer: Effect.Effect<A>, toAnswer: (response: EngineResponse) => A): Effect.Effect<A> =>
+  Effect.catchAllDefect(answer, (defect) =>
+    Effect.as(
+      Effect.logError("Kaizen engine: unexpected failure", defect),
+      toAnswer(errorResponse(new EngineFailure({ detail: "Internal Server Error" })))
+    ))
 
 /** A handler with its settings applied. */
 export type Handler = (request: EngineRequest) => Effect.Effect<EngineResponse>
@@ -101,30 +148,75 @@ export type Handler = (request: EngineRequest) => Effect.Effect<EngineResponse>
 export const makeHandler = (options: EngineOptions = {}): Handler => {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   return (request) => {
-    const path = request.path.split("?")[0]!
-    const method = request.method.toUpperCase()
-    const entry = routes.get(path)
-    if (entry === undefined) return Effect.succeed(errorResponse(new RouteNotFound({ path })))
-    // Starlette answers HEAD wherever GET is allowed, without a body.
-    const head = method === "HEAD" && entry.method === "GET"
-    if (method !== entry.method && !head) {
-      return Effect.succeed(
-        errorResponse(new MethodNotAllowed({ allow: entry.method === "GET" ? "GET, HEAD" : entry.method }))
+    const found = lookup(request.method, request.path)
+    if (!("entry" in found)) return Effect.succeed(found)
+    const { entry, head } = found
+    if (entry.route === undefined) return Effect.succeed(healthResponse(head))
+    return catchBug(
+      Effect.match(entry.route(request.body, maxBodyBytes), {
+        onFailure: errorResponse,
+        onSuccess: (envelope) => json(200, envelope)
+      }),
+      (response) => response
+    )
+  }
+}
+
+/** A request from the in-process client with its body as a value (see internal/inProcess.ts). */
+export interface InProcessRequest {
+  readonly method: string
+  readonly path: string
+  readonly body: InProcessJson
+}
+
+/** An answer to it: a success envelope as a value, anything else as text. */
+export interface InProcessResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: InProcessJson | string
+}
+
+export type InProcessHandler = (request: InProcessRequest) => Effect.Effect<InProcessResponse, UnserialisableJson>
+
+const jsonHeaders = { "content-type": "application/json" } as const
+
+// What an envelope echoes of the request (`meta`: schemas, metadata) is the caller's own
+// objects; the answer carries copies, as it would after a round trip through JSON.
+const detached = (envelope: Envelope): Envelope =>
+  envelope.meta === undefined ? envelope : { ...envelope, meta: JSON.parse(JSON.stringify(envelope.meta)) }
+
+/**
+ * The engine for the in-process client: the same answers as {@link makeHandler} gives the
+ * same request's JSON text, without that text being written or parsed on either side when
+ * the value is plainly JSON (measure.ts). Any other value takes the text route, so it is
+ * judged exactly as over HTTP; a value `JSON.stringify` cannot write fails, as the client
+ * would have failed to send it.
+ */
+export const makeInProcessHandler = (options: EngineOptions = {}): InProcessHandler => {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const handleText = makeHandler(options)
+  return (request) => {
+    const found = lookup(request.method, request.path)
+    if (!("entry" in found)) return Effect.succeed(found)
+    const { entry } = found
+    const measure = entry.valueRoute === undefined ? undefined : request.body.measure ?? measureBody(request.body.value)
+    // Over the size limit, the text route gives the 413 the service gives.
+    if (entry.valueRoute === undefined || measure === undefined || measure.bytes > maxBodyBytes) {
+      return Effect.flatMap(
+        Effect.try({ try: () => request.body.text(), catch: (cause) => new UnserialisableJson(cause) }),
+        (text) => handleText({ method: request.method, path: request.path, body: text })
       )
     }
-    if (entry.route === undefined) {
-      const response = json(200, Operations.health)
-      return Effect.succeed(head ? { ...response, body: "" } : response)
-    }
-    return entry.route(request.body, maxBodyBytes).pipe(
-      Effect.match({ onFailure: errorResponse, onSuccess: (envelope) => json(200, envelope) }),
-      // A bug is the engine's, not the caller's: answered as Starlette answers one, and logged.
-      Effect.catchAllDefect((defect) =>
-        Effect.as(
-          Effect.logError("Kaizen engine: unexpected failure", defect),
-          errorResponse(new EngineFailure({ detail: "Internal Server Error" }))
-        )
-      )
+    return catchBug(
+      Effect.match(entry.valueRoute(request.body.value, measure), {
+        onFailure: errorResponse,
+        onSuccess: (envelope): InProcessResponse => ({
+          status: 200,
+          headers: jsonHeaders,
+          body: new InProcessJson(detached(envelope))
+        })
+      }),
+      (response): InProcessResponse => response
     )
   }
 }

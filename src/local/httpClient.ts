@@ -9,6 +9,11 @@
  * Only web-standard globals are used (`Response`, `TextEncoder`), so this runs wherever
  * `@effect/platform` does.
  *
+ * The kaizen client on this transport (with no middleware in between) hands over its validated
+ * request as a value and gets the envelope back as one (internal/inProcess.ts), so a large
+ * document is not written as JSON and parsed back twice per call; any other body is read as
+ * a server reads it.
+ *
  * The engine itself (codec, statistics, tokenizer table) is imported on the first request, not
  * with this module: an application that merely imports the package never loads it.
  *
@@ -19,6 +24,7 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import { BufferedResponse } from "../internal/bufferedResponse.js"
+import { InProcessJson } from "../internal/inProcess.js"
 import { markTransport } from "../internal/transport.js"
 import { LOCAL_BASE_URL } from "../KaizenConfig.js"
 import { collect } from "./body.js"
@@ -70,6 +76,10 @@ const bodyOf = (
   }
 }
 
+/** The validated request the client handed over in-process, if that is what the body is. */
+const inProcessBody = (request: HttpClientRequest.HttpClientRequest): InProcessJson | undefined =>
+  request.body._tag === "Raw" && request.body.body instanceof InProcessJson ? request.body.body : undefined
+
 let engine: Promise<typeof Handlers> | undefined
 
 const loadEngine = (request: HttpClientRequest.HttpClientRequest) =>
@@ -106,14 +116,31 @@ const pathOf = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<str
  */
 export const make = (options: Handlers.EngineOptions = {}): HttpClient.HttpClient => {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
-  let handle: Handlers.Handler | undefined
+  let handlers: { readonly text: Handlers.Handler; readonly value: Handlers.InProcessHandler } | undefined
+  const withHandlers = (request: HttpClientRequest.HttpClientRequest) =>
+    handlers !== undefined ? Effect.succeed(handlers) : Effect.map(loadEngine(request), (engine) =>
+      handlers ??= { text: engine.makeHandler(options), value: engine.makeInProcessHandler(options) })
+
+  // Plain steps, not a generator: on a small prompt they are a good part of the call's cost.
+  const answerValue = (request: HttpClientRequest.HttpClientRequest, path: string, body: InProcessJson) =>
+    Effect.flatMap(withHandlers(request), (handle) =>
+      Effect.mapBoth(handle.value({ method: request.method, path, body }), {
+        onFailure: (cause) => new HttpClientError.RequestError({ request, reason: "Encode", description: cause.message, cause }),
+        onSuccess: (answer) => new BufferedResponse(request, answer.status, answer.headers, answer.body)
+      }))
+
+  const answerText = (request: HttpClientRequest.HttpClientRequest, path: string) =>
+    Effect.flatMap(bodyOf(request, maxBodyBytes), (body) =>
+      Effect.flatMap(withHandlers(request), (handle) =>
+        Effect.map(
+          handle.text({ method: request.method, path, body }),
+          (answer) => new BufferedResponse(request, answer.status, answer.headers, answer.body)
+        )))
+
   const answer = (request: HttpClientRequest.HttpClientRequest) =>
-    Effect.gen(function*() {
-      const path = yield* pathOf(request)
-      const body = yield* bodyOf(request, maxBodyBytes)
-      handle ??= (yield* loadEngine(request)).makeHandler(options)
-      const answer = yield* handle({ method: request.method, path, body })
-      return new BufferedResponse(request, answer.status, answer.headers, answer.body)
+    Effect.flatMap(pathOf(request), (path) => {
+      const value = inProcessBody(request)
+      return value !== undefined ? answerValue(request, path, value) : answerText(request, path)
     })
   const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
     (request) => Effect.flatMap(request, answer),

@@ -14,7 +14,7 @@ import { autoDetect } from "./detect.js"
 import type { EngineError } from "./errors.js"
 import { EngineFailure, invalidField, UndecodableKtof } from "./errors.js"
 import type { Stats } from "./stats.js"
-import { compactJson, compare } from "./stats.js"
+import { compactJson, compare, compareLength } from "./stats.js"
 import type { TokenStats } from "./tokens.js"
 import { tokenStats } from "./tokens.js"
 import type { RequestOf } from "./validate.js"
@@ -68,37 +68,62 @@ const encodeValue = (value: unknown, settings: EncodeSettings, field: string) =>
 const withTokens = (
   envelope: Envelope,
   models: ReadonlyArray<string> | undefined,
-  json: string,
+  json: string | undefined,
   ktof: string
 ): Effect.Effect<Envelope, EngineError> =>
-  models === undefined
+  models === undefined || json === undefined
     ? Effect.succeed(envelope)
     : tokenStats(models, json, ktof).pipe(
       Effect.map((counts) => ({ ...envelope, token_stats: counts })),
       Effect.mapError((error) => new EngineFailure({ detail: error.message }))
     )
 
+/** Code points of a field's compact JSON, from the measures the request came with if any. */
+type FieldLengths = Readonly<Record<string, number>> | undefined
+
+/**
+ * The stats of an encode route, and the JSON text when token counts need it. The length of
+ * the JSON is enough for the stats: a request handed over in-process comes with it measured,
+ * so its JSON is only written when tokens are to be counted in it.
+ */
+const encodeStats = (
+  value: unknown,
+  measured: number | undefined,
+  ktof: string,
+  models: ReadonlyArray<string> | undefined
+): { readonly stats: Stats; readonly json: string | undefined } => {
+  if (measured !== undefined && models === undefined) return { stats: compareLength(measured, ktof), json: undefined }
+  const json = compactJson(value)
+  return { stats: compare(json, ktof), json }
+}
+
 const encodeData = (
   operation: string,
-  request: RequestOf<"compress"> & { readonly token_models?: ReadonlyArray<string> }
-): Effect.Effect<Envelope, EngineError> =>
-  Effect.gen(function*() {
-    const settings = yield* encodeSettings(request.options)
-    const ktof = yield* encodeValue(request.data, settings, "data")
-    const json = compactJson(request.data)
-    const envelope: Envelope = { operation, status: "success", result: ktof, stats: compare(json, ktof) }
-    return yield* withTokens(envelope, request.token_models, json, ktof)
-  })
+  request: RequestOf<"compress"> & { readonly token_models?: ReadonlyArray<string> },
+  fieldLengths: FieldLengths
+): Effect.Effect<Envelope, EngineError> | Either.Either<Envelope, EngineError> => {
+  // Plain Either steps: a small prompt's encode takes microseconds, and Effect steps here
+  // would cost as much. Only token counting (it loads the tokenizer) is an Effect.
+  const encoded = Either.flatMap(encodeSettings(request.options), (settings) => encodeValue(request.data, settings, "data"))
+  if (Either.isLeft(encoded)) return Either.left(encoded.left)
+  const ktof = encoded.right
+  const { json, stats } = encodeStats(request.data, fieldLengths?.data, ktof, request.token_models)
+  const envelope: Envelope = { operation, status: "success", result: ktof, stats }
+  return request.token_models === undefined ? Either.right(envelope) : withTokens(envelope, request.token_models, json, ktof)
+}
 
 /** `POST /v1/compress`. */
-export const compress = (request: RequestOf<"compress">) => encodeData("compress", request)
+export const compress = (request: RequestOf<"compress">, fieldLengths?: FieldLengths) =>
+  encodeData("compress", request, fieldLengths)
 
 /** `POST /v1/optimize`: compress, with token counts when `token_models` is given. */
-export const optimize = (request: RequestOf<"optimize">) => encodeData("optimize", request)
+export const optimize = (request: RequestOf<"optimize">, fieldLengths?: FieldLengths) =>
+  encodeData("optimize", request, fieldLengths)
 
 const encodePrompt = (
   operation: string,
-  request: RequestOf<"promptsEncode">
+  request: RequestOf<"promptsEncode">,
+  fieldLengths: FieldLengths
 ): Effect.Effect<Envelope, EngineError> =>
   Effect.gen(function*() {
     const settings = yield* encodeSettings(request.options)
@@ -112,17 +137,19 @@ const encodePrompt = (
     const meta: Record<string, unknown> = { ...detection.meta }
     if (request.schemas !== undefined) meta.schemas = request.schemas
     if (request.metadata !== undefined) meta.client_metadata = request.metadata
-    const json = compactJson(request.prompt)
     const ktof = detection.result
-    const envelope: Envelope = { operation, status: "success", result: ktof, stats: compare(json, ktof), meta }
+    const { json, stats } = encodeStats(request.prompt, fieldLengths?.prompt, ktof, request.token_models)
+    const envelope: Envelope = { operation, status: "success", result: ktof, stats, meta }
     return yield* withTokens(envelope, request.token_models, json, ktof)
   })
 
 /** `POST /v1/optimize/request`: a prompt, with JSON auto-detection in text. */
-export const optimizeRequest = (request: RequestOf<"optimizeRequest">) => encodePrompt("optimize.request", request)
+export const optimizeRequest = (request: RequestOf<"optimizeRequest">, fieldLengths?: FieldLengths) =>
+  encodePrompt("optimize.request", request, fieldLengths)
 
 /** `POST /v1/prompts/encode`: as optimize/request, echoing `schemas`. */
-export const promptsEncode = (request: RequestOf<"promptsEncode">) => encodePrompt("prompts.encode", request)
+export const promptsEncode = (request: RequestOf<"promptsEncode">, fieldLengths?: FieldLengths) =>
+  encodePrompt("prompts.encode", request, fieldLengths)
 
 const decodeKtof = (
   operation: string,

@@ -29,8 +29,13 @@ export interface Stats {
 export const compactJson = (value: unknown): string => JSON.stringify(value)
 
 /** Compares the compact JSON of a value with its KTOF. */
-export const compare = (json: string, ktof: string): Stats => {
-  const original = codePointLength(json)
+export const compare = (json: string, ktof: string): Stats => compareLength(codePointLength(json), ktof)
+
+/**
+ * Compares a compact JSON length (code points) with a KTOF: for a value whose length is known
+ * without writing its JSON (an in-process request, see measure.ts).
+ */
+export const compareLength = (original: number, ktof: string): Stats => {
   const optimized = codePointLength(ktof)
   const reduction = original - optimized
   return {
