@@ -13,7 +13,7 @@
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { trustParsedJson, whileTrusted } from "../internal/json.js"
+import { trustParsedJson } from "../internal/json.js"
 import * as KaizenSchema from "../KaizenSchema.js"
 import type { EngineError, ValidationItem } from "./errors.js"
 import { InvalidRequest, invalidField, PayloadTooLarge } from "./errors.js"
@@ -159,13 +159,3 @@ export const decodeRequest = <Op extends KaizenSchema.BodyOperation>(
     (error) => new InvalidRequest({ items: toValidationItems(error) })
   )
 
-/**
- * As {@link decodeRequest}, for a body handed over in-process that `measureBody` found to be
- * exactly JSON: the Schemas need not walk its fields again. The fields are the caller's
- * objects, so they are trusted for this decode only.
- */
-export const decodeMeasured = <Op extends KaizenSchema.BodyOperation>(
-  operation: Op,
-  body: unknown
-): Either.Either<RequestOf<Op>, InvalidRequest> =>
-  whileTrusted(Object.values(body as object), () => decodeRequest(operation, body))
