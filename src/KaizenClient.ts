@@ -227,7 +227,7 @@ export const encodeRequest = (
   operation: KaizenSchema.BodyOperation,
   input: unknown
 ): Either.Either<string, KaizenRequestError> =>
-  Either.flatMap(validateRequest(operation, input), (body) => {
+  Either.flatMap(validated(operation, KaizenSchema.dropNullOptions(input), false), (body) => {
     try {
       return Either.right(JSON.stringify(body))
     } catch (cause) {
@@ -252,11 +252,6 @@ const unserialisable = (operation: KaizenSchema.BodyOperation, cause: unknown) =
   invalidRequest(operation, `the payload cannot be serialised as JSON: ${describeCause(cause)}`, cause)
 
 /** The request as it is to be sent (defaults filled in), or why it must not be. */
-const validateRequest = (
-  operation: KaizenSchema.BodyOperation,
-  input: unknown
-): Either.Either<unknown, KaizenRequestError> => validated(operation, KaizenSchema.dropNullOptions(input), false)
-
 const validated = (
   operation: KaizenSchema.BodyOperation,
   request: unknown,

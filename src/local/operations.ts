@@ -64,37 +64,34 @@ const decodeFailure = (error: KtofDecodeError): EngineError =>
 const encodeValue = (value: unknown, settings: EncodeSettings, field: string) =>
   Either.mapLeft(encode(value, settings), encodeFailure(field))
 
-// Token counts compare the same two texts as the stats: the compact JSON and the KTOF.
-const withTokens = (
-  envelope: Envelope,
-  models: ReadonlyArray<string> | undefined,
-  json: string | undefined,
-  ktof: string
-): Effect.Effect<Envelope, EngineError> =>
-  models === undefined || json === undefined
-    ? Effect.succeed(envelope)
-    : tokenStats(models, json, ktof).pipe(
-      Effect.map((counts) => ({ ...envelope, token_stats: counts })),
-      Effect.mapError((error) => new EngineFailure({ detail: error.message }))
-    )
-
 /** Code points of a field's compact JSON, from the measures the request came with if any. */
 type FieldLengths = Readonly<Record<string, number>> | undefined
 
 /**
- * The stats of an encode route, and the JSON text when token counts need it. The length of
- * the JSON is enough for the stats: a request handed over in-process comes with it measured,
- * so its JSON is only written when tokens are to be counted in it.
+ * The envelope of an encode route: its stats, and its token counts when `models` asks for
+ * them. Both compare the same two texts, the compact JSON and the KTOF. The stats need only
+ * the JSON's length, which a request handed over in-process comes with (`measured`), so the
+ * JSON is written only when tokens are to be counted in it, or when its length is not known.
  */
-const encodeStats = (
+const encodeEnvelope = (
+  base: { readonly operation: string; readonly ktof: string; readonly meta?: Record<string, unknown> },
   value: unknown,
   measured: number | undefined,
-  ktof: string,
   models: ReadonlyArray<string> | undefined
-): { readonly stats: Stats; readonly json: string | undefined } => {
-  if (measured !== undefined && models === undefined) return { stats: compareLength(measured, ktof), json: undefined }
+): Effect.Effect<Envelope, EngineError> | Either.Either<Envelope, EngineError> => {
+  const { ktof, meta, operation } = base
+  const make = (stats: Stats): Envelope =>
+    meta === undefined
+      ? { operation, status: "success", result: ktof, stats }
+      : { operation, status: "success", result: ktof, stats, meta }
+  if (models === undefined) {
+    return Either.right(make(measured !== undefined ? compareLength(measured, ktof) : compare(compactJson(value), ktof)))
+  }
   const json = compactJson(value)
-  return { stats: compare(json, ktof), json }
+  return tokenStats(models, json, ktof).pipe(
+    Effect.map((counts) => ({ ...make(compare(json, ktof)), token_stats: counts })),
+    Effect.mapError((error) => new EngineFailure({ detail: error.message }))
+  )
 }
 
 const encodeData = (
@@ -106,10 +103,7 @@ const encodeData = (
   // would cost as much. Only token counting (it loads the tokenizer) is an Effect.
   const encoded = Either.flatMap(encodeSettings(request.options), (settings) => encodeValue(request.data, settings, "data"))
   if (Either.isLeft(encoded)) return Either.left(encoded.left)
-  const ktof = encoded.right
-  const { json, stats } = encodeStats(request.data, fieldLengths?.data, ktof, request.token_models)
-  const envelope: Envelope = { operation, status: "success", result: ktof, stats }
-  return request.token_models === undefined ? Either.right(envelope) : withTokens(envelope, request.token_models, json, ktof)
+  return encodeEnvelope({ operation, ktof: encoded.right }, request.data, fieldLengths?.data, request.token_models)
 }
 
 /** `POST /v1/compress`. */
@@ -137,10 +131,12 @@ const encodePrompt = (
     const meta: Record<string, unknown> = { ...detection.meta }
     if (request.schemas !== undefined) meta.schemas = request.schemas
     if (request.metadata !== undefined) meta.client_metadata = request.metadata
-    const ktof = detection.result
-    const { json, stats } = encodeStats(request.prompt, fieldLengths?.prompt, ktof, request.token_models)
-    const envelope: Envelope = { operation, status: "success", result: ktof, stats, meta }
-    return yield* withTokens(envelope, request.token_models, json, ktof)
+    return yield* encodeEnvelope(
+      { operation, ktof: detection.result, meta },
+      request.prompt,
+      fieldLengths?.prompt,
+      request.token_models
+    )
   })
 
 /** `POST /v1/optimize/request`: a prompt, with JSON auto-detection in text. */
