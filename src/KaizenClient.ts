@@ -31,6 +31,7 @@ import * as KaizenRetry from "./KaizenRetry.js"
 import * as KaizenSchema from "./KaizenSchema.js"
 import type { CallInfo } from "./internal/response.js"
 import { apiError, describeCause, formatParseError, jsonObjectNow, readJsonObject } from "./internal/response.js"
+import { contractDecoder } from "./internal/contractDecoder.js"
 import { InProcessJson, UnserialisableJson } from "./internal/inProcess.js"
 import { whileTrusted } from "./internal/json.js"
 import { timeoutFail } from "./internal/timeout.js"
@@ -166,22 +167,9 @@ const requestChecks = Object.fromEntries(
   })
 ) as Record<KaizenSchema.BodyOperation, RequestChecks>
 
-/**
- * A decoder for the envelope Schemas, with a fast path: their only transformation turns a
- * `null` optional field into an absent one, so a body that already satisfies the Type side
- * decodes to itself. `Schema.is` checks that in a tenth of the time of a full decode; anything
- * else (nulls, wrong types) takes the full decode and its error messages. Not for a caller's
- * Schema, whose Type and Encoded sides may differ.
- */
-const envelopeDecoder = <A, I>(schema: Schema.Schema<A, I>) => {
-  const is = Schema.is(schema)
-  const decode = Schema.decodeUnknownEither(schema)
-  return (body: unknown): Either.Either<A, ParseResult.ParseError> => is(body) ? Either.right(body) : decode(body)
-}
-
-const decodeEncodeResponse = envelopeDecoder(KaizenSchema.EncodeResponse)
-const decodeDecodeResponse = envelopeDecoder(KaizenSchema.DecodeResponse)
-const decodeHealthResponse = envelopeDecoder(KaizenSchema.HealthResponse)
+const decodeEncodeResponse = contractDecoder(KaizenSchema.EncodeResponse)
+const decodeDecodeResponse = contractDecoder(KaizenSchema.DecodeResponse)
+const decodeHealthResponse = contractDecoder(KaizenSchema.HealthResponse)
 
 const newRequestId = (): string => globalThis.crypto.randomUUID()
 

@@ -13,6 +13,7 @@
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { contractDecoder } from "../internal/contractDecoder.js"
 import { trustParsedJson } from "../internal/json.js"
 import * as KaizenSchema from "../KaizenSchema.js"
 import type { EngineError, ValidationItem } from "./errors.js"
@@ -128,15 +129,11 @@ export const toValidationItems = (error: ParseResult.ParseError): ReadonlyArray<
 /** A body operation's request model. */
 export type RequestOf<Op extends KaizenSchema.BodyOperation> = KaizenSchema.RequestBody<Op>
 
-// A body that already is what the Schema would produce (the usual case, and always so for the
-// in-process client's, which it validated with the same Schema) is taken as it is: `is` checks
-// it in a fraction of the time of a full decode. Anything else takes the decode and its 422.
-const validatorOf = <Op extends KaizenSchema.BodyOperation>(operation: Op) => {
-  const schema = KaizenSchema.Endpoints[operation].request as Schema.Schema<RequestOf<Op>, unknown>
-  const is = Schema.is(schema)
-  const decode = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })
-  return (u: unknown): Either.Either<RequestOf<Op>, ParseResult.ParseError> => is(u) ? Either.right(u) : decode(u)
-}
+const validatorOf = <Op extends KaizenSchema.BodyOperation>(operation: Op) =>
+  contractDecoder(
+    KaizenSchema.Endpoints[operation].request as Schema.Schema<RequestOf<Op>, unknown>,
+    { errors: "all", onExcessProperty: "ignore" }
+  )
 
 // Compiled once per process.
 const validators: { readonly [Op in KaizenSchema.BodyOperation]: (u: unknown) => Either.Either<RequestOf<Op>, ParseResult.ParseError> } = {
