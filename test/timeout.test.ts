@@ -83,6 +83,7 @@ describe("on the live clock (one child fiber and a timer)", () => {
         (kaizen) => failureOf(kaizen.compress({ data: { a: 1 } }))
       )
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout" })
+      expect(error.message).toContain("overall deadline across retries")
       // Several attempts timed out (with backoff between them) before the deadline ended the call.
       expect(signals.length).toBeGreaterThan(1)
       expect(signals.every((s) => s.aborted)).toBe(true)
