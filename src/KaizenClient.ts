@@ -394,11 +394,11 @@ export const makeWith = (
     // Client-side limits are per client, across all its calls; each attempt takes a permit and
     // a rate token (a retry is a request too), but no permit is held while waiting to retry.
     const semaphore = config.maxConcurrency === undefined ? undefined : yield* Effect.makeSemaphore(config.maxConcurrency)
-    const rateLimiter = config.maxRequestsPerSecond === undefined ? undefined : yield* RateLimiter.make({
+    const rateLimiter = config.rateLimiter ?? (config.maxRequestsPerSecond === undefined ? undefined : yield* RateLimiter.make({
       limit: config.maxRequestsPerSecond,
       interval: Duration.seconds(1),
       algorithm: "token-bucket"
-    })
+    }))
     const limit = <A, E>(attempt: Effect.Effect<A, E>): Effect.Effect<A, E> => {
       let limited = attempt
       if (rateLimiter !== undefined) limited = rateLimiter(limited)

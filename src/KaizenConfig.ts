@@ -13,6 +13,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import type * as RateLimiter from "effect/RateLimiter"
 import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
 import type { KaizenError } from "./KaizenError.js"
@@ -81,6 +82,13 @@ export interface Options {
    * `RateLimiter`): bursts of up to this many, then one every `1/n` s (default unlimited).
    */
   readonly maxRequestsPerSecond?: number | undefined
+  /**
+   * A rate limiter that every attempt (each retry too) passes through, in place of the
+   * per-process token bucket of `maxRequestsPerSecond`: for example one shared by many
+   * processes through Redis. Waiting for a permit counts against the call's deadline, and is
+   * interruptible.
+   */
+  readonly rateLimiter?: RateLimiter.RateLimiter | undefined
   /** Node transport only: the most sockets the connection pool opens, default 64. */
   readonly maxConnections?: number | undefined
   /** Node transport only: a PEM file of CA certificates to trust (e.g. a corporate CA). */
@@ -124,6 +132,7 @@ export interface Resolved {
   readonly deadline: Duration.Duration | undefined
   readonly maxConcurrency: number | undefined
   readonly maxRequestsPerSecond: number | undefined
+  readonly rateLimiter: RateLimiter.RateLimiter | undefined
   readonly maxConnections: number
   readonly caFile: string | undefined
   readonly ca: string | undefined
@@ -302,6 +311,7 @@ export const resolve = (options: Options = {}): Effect.Effect<Resolved, ConfigEr
       deadline,
       maxConcurrency,
       maxRequestsPerSecond,
+      rateLimiter: options.rateLimiter,
       maxConnections,
       caFile: options.caFile,
       ca: options.ca,

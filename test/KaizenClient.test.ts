@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { HttpClient, HttpClientError } from "@effect/platform"
 import { Effect, Either, Layer, Schema } from "effect"
-import { KaizenClient, KaizenSchema } from "../src/index.js"
+import { KaizenClient, KaizenRetry, KaizenSchema } from "../src/index.js"
 import type { KaizenAPIError, KaizenRequestError } from "../src/index.js"
 import { json, mockHttp, type Recorded } from "./support/mockHttp.js"
 
@@ -361,5 +361,25 @@ describe("the package root's KaizenClient", () => {
         return yield* kaizen.compress({ data: { a: 1 } })
       }).pipe(Effect.provide(Root.layer({ retry: false }).pipe(Layer.provide(mock.layer))))
       expect(result.result).toBe("a: 1")
+    }))
+})
+
+describe("a provided rateLimiter", () => {
+  it.effect("every attempt, each retry too, passes through it instead of the local token bucket", () =>
+    Effect.gen(function*() {
+      let permits = 0
+      const rateLimiter = <A, E, R>(task: Effect.Effect<A, E, R>) =>
+        Effect.suspend(() => {
+          permits++
+          return task
+        })
+      let answered = 0
+      const { requests } = yield* withClient(
+        () => ++answered === 1 ? json({ detail: "busy" }, { status: 503 }) : envelope("compress", "a: 1"),
+        (kaizen) => kaizen.compress({ data: { a: 1 } }),
+        { rateLimiter, maxRequestsPerSecond: 1, retry: KaizenRetry.policy({ maxRetries: 2, base: "1 millis" }) }
+      )
+      expect(requests).toHaveLength(2)
+      expect(permits).toBe(2)
     }))
 })
