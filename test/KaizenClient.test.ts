@@ -365,7 +365,7 @@ describe("the package root's KaizenClient", () => {
 })
 
 describe("a provided rateLimiter", () => {
-  it.effect("every attempt, each retry too, passes through it instead of the local token bucket", () =>
+  it.live("every attempt, each retry too, passes through it instead of the local token bucket", () =>
     Effect.gen(function*() {
       let permits = 0
       const rateLimiter = <A, E, R>(task: Effect.Effect<A, E, R>) =>
