@@ -25,12 +25,12 @@ ${body}
 const scripts = {
   importOnly: script(`console.log(imported)`),
   firstCall: script(`
-const k = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress({ data: { users: [{ id: 1, name: "Ada" }] } }))
-await Effect.runPromise(k.pipe(Effect.provide(KaizenClient.KaizenClient.layerNode)))
+const k = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress({ data: { users: [{ id: 1, name: "Ada" }] } }))
+await Effect.runPromise(k.pipe(Effect.provide(KaizenClient.layerNode)))
 console.log(performance.now() - t0)`),
   firstCallTokens: script(`
-const k = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.optimize({ data: { users: [{ id: 1, name: "Ada" }] }, token_models: ["gpt-4o"] }))
-await Effect.runPromise(k.pipe(Effect.provide(KaizenClient.KaizenClient.layerNode)))
+const k = Effect.flatMap(KaizenClient, (kaizen) => kaizen.optimize({ data: { users: [{ id: 1, name: "Ada" }] }, token_models: ["gpt-4o"] }))
+await Effect.runPromise(k.pipe(Effect.provide(KaizenClient.layerNode)))
 console.log(performance.now() - t0)`)
 }
 

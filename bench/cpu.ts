@@ -57,15 +57,15 @@ const platformCall = Effect.flatMap(HttpClient.HttpClient, (client) =>
   )).pipe(Effect.flatMap((response) => response.json)))
 
 const kaizen = ManagedRuntime.make(
-  KaizenClient.KaizenClient.layer({ baseUrl: "http://kaizen.test" }).pipe(Layer.provide(inMemory))
+  KaizenClient.layer({ baseUrl: "http://kaizen.test" }).pipe(Layer.provide(inMemory))
 )
-const kaizenCall = Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress(payload))
+const kaizenCall = Effect.flatMap(KaizenClient, (k) => k.compress(payload))
 
 const memory = new MemoryDispatcher(Buffer.from(answer))
 const platformUndici = ManagedRuntime.make(Layer.succeed(HttpClient.HttpClient, NodeHttpClient.makeUndici(memory)))
 const timeout = Duration.seconds(30)
 const kaizenNode = ManagedRuntime.make(
-  KaizenClient.KaizenClient.layer({ baseUrl: "http://kaizen.test", timeout }).pipe(
+  KaizenClient.layer({ baseUrl: "http://kaizen.test", timeout }).pipe(
     Layer.provide(Layer.succeed(HttpClient.HttpClient, KaizenNode.makeHttpClient(memory, { timeout })))
   )
 )

@@ -1,14 +1,14 @@
 /**
- * Embedded engine throughput: `compress` through `KaizenClient` on `KaizenLocal.layer` (the
- * whole path: request validation, the in-process handoff and its one measuring walk, the
- * engine's own checks, encoding and stats, the response envelope and its decoding, and one
+ * Embedded engine throughput: `compress` through `KaizenClient` on `KaizenLocal.layerClient`
+ * (the whole path: request validation, the direct layer's measuring walk, the engine's own
+ * checks, encoding and stats, the response envelope and its decoding, and one
  * `runPromise` per call) against calling `@toon-format/toon`'s `encode` directly on the same
  * inputs. Token statistics are measured separately, as the extra time `token_models` adds.
  *
  *   npm run bench:engine
  */
 import { encode } from "@toon-format/toon"
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { Effect, ManagedRuntime } from "effect"
 import { KaizenClient, KaizenLocal } from "kaizen-effect"
 import { median, writeSection } from "./report.js"
 
@@ -46,9 +46,7 @@ const inputs: ReadonlyArray<{ readonly name: string; readonly data: unknown; rea
 // The engine's default body limit is 10 MiB, as the service's plans; the benchmark's largest
 // input is 10 MB of JSON, so the layer is given room for it.
 const runtime = ManagedRuntime.make(
-  KaizenClient.KaizenClient.layer({ baseUrl: "local", retry: false, timeout: "10 minutes" }).pipe(
-    Layer.provide(KaizenLocal.layerWith({ maxBodyBytes: 64 * 1024 * 1024 }))
-  )
+  KaizenLocal.layerClient({ retry: false, timeout: "10 minutes", maxBodyBytes: 64 * 1024 * 1024 })
 )
 
 const timeIt = async (iterations: number, run: () => Promise<unknown>): Promise<number> => {
@@ -68,12 +66,12 @@ for (const { data, iterations, name } of inputs) {
     direct.push(await timeIt(iterations, async () => encode(data)))
     client.push(
       await timeIt(iterations, () =>
-        runtime.runPromise(Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data }))))
+        runtime.runPromise(Effect.flatMap(KaizenClient, (k) => k.compress({ data }))))
     )
     withTokens.push(
       await timeIt(Math.max(1, Math.floor(iterations / 4)), () =>
         runtime.runPromise(
-          Effect.flatMap(KaizenClient.KaizenClient, (k) => k.optimize({ data, token_models: ["gpt-4o"] }))
+          Effect.flatMap(KaizenClient, (k) => k.optimize({ data, token_models: ["gpt-4o"] }))
         ))
     )
   }
@@ -89,7 +87,7 @@ for (const { data, iterations, name } of inputs) {
 }
 // The floor under every row: one runPromise through the same runtime that does nothing but
 // look the client up. A call from Promise code into Effect pays it whatever the call does.
-const emptyCall = () => runtime.runPromise(Effect.asVoid(KaizenClient.KaizenClient))
+const emptyCall = () => runtime.runPromise(Effect.asVoid(KaizenClient))
 const floors: Array<number> = []
 for (let round = 0; round < rounds; round++) floors.push(await timeIt(20_000, emptyCall))
 const floor = median(floors) * 1000
@@ -103,7 +101,7 @@ const body = [
   "and the engine). The last column is one `optimize` call with `token_models: [\"gpt-4o\"]` (exact o200k",
   "counts of the JSON and the KTOF).",
   "",
-  "| input | JSON size | `encode` MB/s | `compress` via `KaizenLocal.layer` MB/s | time ratio | added per call | with token stats |",
+  "| input | JSON size | `encode` MB/s | `compress` via `KaizenLocal.layerClient` MB/s | time ratio | added per call | with token stats |",
   "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
   ...rows,
   "",

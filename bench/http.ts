@@ -155,8 +155,8 @@ const clients: ReadonlyArray<Client> = [
     open: async () => {
       // As users get it: layerNode from the environment, retries on (KAIZEN_MAX_RETRIES=2).
       process.env.KAIZEN_BASE_URL = origin
-      const runtime = ManagedRuntime.make(KaizenClient.KaizenClient.layerNode)
-      const call = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress(payload))
+      const runtime = ManagedRuntime.make(KaizenClient.layerNode)
+      const call = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress(payload))
       return { run: effectRunner(runtime, call), close: () => runtime.dispose() }
     }
   }
@@ -220,8 +220,8 @@ for (let round = 1; round <= rounds; round++) {
 const soak = async () => {
   process.env.KAIZEN_BASE_URL = origin
   await send("reset")
-  const runtime = ManagedRuntime.make(KaizenClient.KaizenClient.layerNode)
-  const call = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress(payload))
+  const runtime = ManagedRuntime.make(KaizenClient.layerNode)
+  const call = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress(payload))
   const batch = (n: number) => effectRunner(runtime, call)(n, 64, new Float64Array(n))
   const gc = (globalThis as { gc?: () => void }).gc
   await batch(20_000) // warm

@@ -13,9 +13,9 @@ const calls = Number(process.env.CALLS ?? 50_000)
 const server = fork(new URL("./server.mjs", import.meta.url), { stdio: ["ignore", "inherit", "inherit", "ipc"] })
 const port = await new Promise<number>((resolve) => server.once("message", (m) => resolve((m as { port: number }).port)))
 process.env.KAIZEN_BASE_URL = `http://127.0.0.1:${port}`
-const runtime = ManagedRuntime.make(KaizenClient.KaizenClient.layerNode)
+const runtime = ManagedRuntime.make(KaizenClient.layerNode)
 const payload = { data: { users: [{ id: 1, name: "Ada" }, { id: 2, name: "Linus" }] } }
-const call = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress(payload))
+const call = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress(payload))
 const t0 = performance.now()
 // 64 looping worker fibers, as bench/http.ts runs Effect clients.
 await runtime.runPromise(runWorkers(calls, 64, () => call))

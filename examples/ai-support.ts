@@ -21,11 +21,11 @@ export { anthropicStream, openAiResponse } from "../test/ai/support/providers.js
 const kaizenBaseUrl = Config.string("KAIZEN_BASE_URL").pipe(Config.withDefault(""))
 
 /** Kaizen from the environment, on the embedded engine when `KAIZEN_BASE_URL=local`. */
-export const KaizenLive: Layer.Layer<KaizenClient.KaizenClient, ConfigError.ConfigError> = Layer.unwrapEffect(
+export const KaizenLive: Layer.Layer<KaizenClient, ConfigError.ConfigError> = Layer.unwrapEffect(
   Effect.map(kaizenBaseUrl, (url) =>
     url === "local"
-      ? KaizenClient.KaizenClient.layer({ baseUrl: "http://kaizen.local" }).pipe(Layer.provide(KaizenLocal.layer))
-      : KaizenClient.KaizenClient.layerNode)
+      ? KaizenClient.layer({ baseUrl: "http://kaizen.local" }).pipe(Layer.provide(KaizenLocal.layer))
+      : KaizenClient.layerNode)
 )
 
 const decodeBody = (body: unknown): unknown => {

@@ -28,14 +28,14 @@ const options = Effect.map(KaizenConfig.fromEnv, (env) =>
     ? { ...env, baseUrl: KaizenConfig.LOCAL_BASE_URL }
     : env)
 
-const Kaizen = Layer.unwrapEffect(Effect.map(options, (o) => KaizenClient.KaizenClient.layerNodeWith(o)))
+const Kaizen = Layer.unwrapEffect(Effect.map(options, (o) => KaizenClient.layerNodeWith(o)))
 
 const bytes = (text: string) => Buffer.byteLength(text, "utf8")
 const number = (n: number) => n.toLocaleString("en-US")
 const percent = (before: number, after: number) => `${((1 - after / before) * 100).toFixed(1)}%`
 
 const program = Effect.gen(function*() {
-  const kaizen = yield* KaizenClient.KaizenClient
+  const kaizen = yield* KaizenClient
   const where = kaizen.config.baseUrl === KaizenConfig.LOCAL_BASE_URL
     ? "the embedded Kaizen engine (offline; set KAIZEN_API_KEY to use the Kaizen API)"
     : kaizen.config.baseUrl

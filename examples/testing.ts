@@ -9,7 +9,7 @@ import { Effect, Layer } from "effect"
 import { KaizenClient } from "kaizen-effect"
 
 const sent: Array<string> = []
-const MockKaizen = KaizenClient.KaizenClient.layer({ retry: false }).pipe(
+const MockKaizen = KaizenClient.layer({ retry: false }).pipe(
   Layer.provide(Layer.succeed(
     HttpClient.HttpClient,
     HttpClient.make((request, url) => {
@@ -23,7 +23,7 @@ const MockKaizen = KaizenClient.KaizenClient.layer({ retry: false }).pipe(
 )
 
 const result = await Effect.runPromise(
-  Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } })).pipe(
+  Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } })).pipe(
     Effect.provide(MockKaizen)
   )
 )

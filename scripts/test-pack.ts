@@ -50,12 +50,12 @@ const ktof = "users[2]{id,name}:\n  1,Ada\n  2,Grace"
 const consumer = `import { type ConfigError, Effect } from "effect"
 import { KaizenClient, type KaizenAPIError, type KaizenRequestError } from "kaizen-effect"
 
-const compress = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } }))
+const compress = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } }))
 
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 export const exact: Exactly<Effect.Effect.Error<typeof compress>, KaizenRequestError | KaizenAPIError> = true
 
-export const handled: Effect.Effect<string, never, KaizenClient.KaizenClient> = compress.pipe(
+export const handled: Effect.Effect<string, never, KaizenClient> = compress.pipe(
   Effect.map((response) => response.result),
   Effect.catchTags({
     KaizenAPIError: (error) => Effect.succeed(\`API error \${error.statusCode}\`),
@@ -69,7 +69,7 @@ export const unknownTag = compress.pipe(
 )
 
 export const offline: Effect.Effect<string, ConfigError.ConfigError> = handled.pipe(
-  Effect.provide(KaizenClient.KaizenClient.layerNodeWith({ baseUrl: "local" }))
+  Effect.provide(KaizenClient.layerNodeWith({ baseUrl: "local" }))
 )
 
 // The short form: the root's KaizenClient is the tag itself, with the layers on it.
@@ -145,7 +145,7 @@ const main = () => {
       "-e",
       `const kaizen = require("kaizen-effect")
        const node = require("kaizen-effect/node")
-       process.stdout.write([typeof kaizen.KaizenClient.KaizenClient, typeof kaizen.KaizenLocal.serve, kaizen.KaizenConfig.LOCAL_BASE_URL, typeof node.layerHttpClient].join(" "))`
+       process.stdout.write([typeof kaizen.KaizenClient, typeof kaizen.KaizenLocal.serve, kaizen.KaizenConfig.LOCAL_BASE_URL, typeof node.layerHttpClient].join(" "))`
     ], project)
     expectEqual("exports through require", required, "function function local function")
 

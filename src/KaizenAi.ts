@@ -29,7 +29,8 @@ import * as Stream from "effect/Stream"
 import * as AiPrompt from "./ai/prompt.js"
 import * as Reply from "./ai/reply.js"
 import { KaizenClient } from "./KaizenClient.js"
-import { isKaizenError, type KaizenAPIError, type KaizenError, type KaizenRequestError } from "./KaizenError.js"
+import type { KaizenAPIError, KaizenRequestError } from "./contract/errors.js"
+import { isKaizenError, type KaizenError } from "./KaizenError.js"
 import type * as KaizenSchema from "./KaizenSchema.js"
 
 // ---------------------------------------------------------------------------------------------
@@ -714,7 +715,7 @@ export const make = (
  * const Model = KaizenAi.layer({ tokenModels: ["gpt-4o-mini"] }).pipe(
  *   Layer.provide(OpenAiLanguageModel.model("gpt-4o-mini")),
  *   Layer.provide(OpenAiClient.layerConfig({ apiKey: Config.redacted("OPENAI_API_KEY") })),
- *   Layer.provide(KaizenClient.KaizenClient.layerNode),
+ *   Layer.provide(KaizenClient.layerNode),
  *   Layer.provide(NodeHttpClient.layerUndici)
  * )
  */

@@ -2,17 +2,29 @@
  * The embedded Kaizen engine: every route of the Kaizen API answered in-process, offline, by
  * the same KTOF codec, statistics, token counts and JSON auto-detection the service applies.
  *
- * As an `HttpClient` layer it replaces the network under an unchanged `KaizenClient`; as an
- * HTTP server (`serve`) it stands in for the service for any client, in any language. The
- * engine loads on first use, so importing this module (or the package) costs nothing.
+ * It reaches users three ways: as a `KaizenClient` layer that calls the engine's operations
+ * with the request as a value (`layerClient`, what `KAIZEN_BASE_URL=local` selects); as an
+ * `HttpClient` layer that answers real HTTP text under an unchanged `KaizenClient` (`layer`,
+ * for tests of the HTTP path); and as an HTTP server (`serve`) that stands in for the service
+ * for any client, in any language. The engine loads when first used, so importing this module
+ * (or the package) costs nothing.
  *
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import { makeService } from "./internal/client.js"
+import type { Answer, Exchange } from "./internal/exchange.js"
+import { requestText } from "./internal/request.js"
+import { measureBody } from "./json/measure.js"
+import { KaizenClient } from "./KaizenClient.js"
+import * as KaizenConfig from "./KaizenConfig.js"
+import type * as KaizenSchema from "./KaizenSchema.js"
 import * as defaults from "./local/defaults.js"
 import type * as handlers from "./local/handlers.js"
 import * as httpClient from "./local/httpClient.js"
@@ -31,6 +43,18 @@ import type * as server from "./local/server.js"
  * const options: KaizenLocal.Options = { maxBodyBytes: 1024 * 1024 }
  */
 export interface Options extends handlers.EngineOptions {}
+
+/**
+ * Settings of {@link layerClient}: the client's options (retries, limits, headers, ...) and
+ * the engine's (`maxBodyBytes`).
+ *
+ * @since 0.1.0
+ * @category models
+ * @example
+ * import type { KaizenLocal } from "kaizen-effect"
+ * const options: KaizenLocal.ClientOptions = { maxBodyBytes: 20 * 1024 * 1024, retry: false }
+ */
+export interface ClientOptions extends KaizenConfig.Options, Options {}
 
 /**
  * Settings of the HTTP server: the engine's, plus `port` (default 8787; `0` picks a free one,
@@ -78,9 +102,9 @@ export const DEFAULT_MAX_BODY_BYTES: number = defaults.DEFAULT_MAX_BODY_BYTES
 export const DEFAULT_PORT: number = defaults.DEFAULT_PORT
 
 /**
- * An `HttpClient` answered by the engine, in-process. It routes on the URL's path and ignores
- * the origin, so any base URL works (and `local`, the value of `KAIZEN_BASE_URL` that selects
- * the engine).
+ * An `HttpClient` answered by the engine, in-process, with real HTTP text: the client on it
+ * behaves exactly as over the network. It routes on the URL's path and ignores the origin, so
+ * any base URL works (and `local`).
  *
  * @since 0.1.0
  * @category constructors
@@ -110,7 +134,9 @@ export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient> 
 
 /**
  * The engine as the `HttpClient` layer: put it under any Kaizen client and every call is
- * answered offline, exactly as the service would answer it.
+ * answered offline with the HTTP text the service would send, so every client behaviour
+ * (body reading, timeouts, retries, middleware) runs as over the network. For the direct
+ * route without HTTP text, see {@link layerClient}.
  *
  * @since 0.1.0
  * @category layers
@@ -119,13 +145,82 @@ export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient> 
  * import { KaizenClient, KaizenLocal } from "kaizen-effect"
  *
  * const program = Effect.gen(function*() {
- *   const kaizen = yield* KaizenClient.KaizenClient
+ *   const kaizen = yield* KaizenClient
  *   const encoded = yield* kaizen.compress({ data: { users: [{ id: 1, name: "Ada" }] } })
  *   return encoded.result // "users[1]{id,name}:\n  1,Ada"
  * })
  * program.pipe(Effect.provide(KaizenClient.Default.pipe(Layer.provide(KaizenLocal.layer))))
  */
 export const layer: Layer.Layer<HttpClient.HttpClient> = layerWith({})
+
+const toAnswer = (response: handlers.ValueResponse): Answer =>
+  "envelope" in response
+    ? { status: response.status, headers: response.headers, body: { _tag: "Json", value: response.envelope } }
+    : { status: response.status, headers: response.headers, body: { _tag: "Text", text: response.body } }
+
+/**
+ * The exchange (internal/exchange.ts) that calls the engine: a request that is exactly JSON
+ * (json/measure.ts) goes to the operation as the value, anything else as its JSON text to the
+ * same handler a server uses, so every request is answered as over HTTP.
+ */
+const engineExchange = (engine: typeof handlers, options: Options): Exchange => {
+  const operations = engine.makeOperations(options)
+  const handle = engine.makeHandler(options)
+  return {
+    // The engine does no I/O: an attempt never waits, and its synchronous work cannot be
+    // pre-empted by a timer, so the client adds none per attempt (the call's deadline, if
+    // any, still applies). Stated here, where the layer is built.
+    enforcesTimeout: true,
+    readsSpan: false,
+    prepare: (call) => {
+      if (call.body === undefined) {
+        return Either.right(Effect.map(handle({ method: "GET", path: call.info.path, body: "" }), toAnswer))
+      }
+      const operation = call.operation as KaizenSchema.BodyOperation
+      const measure = measureBody(call.body)
+      if (measure !== undefined) {
+        // The client validated `body` against the operation's contract Schema just before.
+        const request = call.body as KaizenSchema.RequestBody<typeof operation>
+        return Either.right(Effect.map(operations(operation, request, measure), toAnswer))
+      }
+      return Either.map(
+        requestText(operation, call.body),
+        (text) => Effect.map(handle({ method: "POST", path: call.info.path, body: text }), toAnswer)
+      )
+    }
+  }
+}
+
+/**
+ * The Kaizen client on the embedded engine, called directly: no HTTP, no JSON written for a
+ * request that is plainly JSON. Every call is checked as on any other transport (the same
+ * request Schema, options and headers), gives the same envelope, and fails with the same typed
+ * errors (`KaizenAPIError` with the status, payload and detail the HTTP route gives); retries,
+ * client-side limits, the deadline and the operation span apply as configured. This is what
+ * `KAIZEN_BASE_URL=local` selects.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @example
+ * import { Effect } from "effect"
+ * import { KaizenClient, KaizenLocal } from "kaizen-effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const kaizen = yield* KaizenClient
+ *   const encoded = yield* kaizen.compress({ data: { users: [{ id: 1, name: "Ada" }] } })
+ *   return encoded.result // "users[1]{id,name}:\n  1,Ada"
+ * })
+ * program.pipe(Effect.provide(KaizenLocal.layerClient()))
+ */
+export const layerClient = (options: ClientOptions = {}): Layer.Layer<KaizenClient, ConfigError.ConfigError> =>
+  Layer.scoped(
+    KaizenClient,
+    Effect.gen(function*() {
+      const config = yield* KaizenConfig.resolve({ baseUrl: KaizenConfig.LOCAL_BASE_URL, ...options })
+      const engine = yield* Effect.promise((): Promise<typeof handlers> => import("./local/handlers.js"))
+      return yield* makeService(config, engineExchange(engine, options))
+    })
+  )
 
 /**
  * Serves the engine over HTTP on Node until the scope closes, and succeeds with the address

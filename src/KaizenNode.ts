@@ -13,20 +13,48 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
-import { readFileSync } from "node:fs"
 import { rootCertificates } from "node:tls"
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici"
+import { makeService } from "./internal/client.js"
+import { envFields, withOverrides } from "./internal/config.js"
+import * as HttpExchange from "./internal/httpExchange.js"
+import * as NodeConfig from "./internal/nodeConfig.js"
 import * as UndiciClient from "./internal/undiciClient.js"
-import { KaizenClient, makeWith } from "./KaizenClient.js"
+import { KaizenClient } from "./KaizenClient.js"
 import * as KaizenConfig from "./KaizenConfig.js"
 import * as KaizenLocal from "./KaizenLocal.js"
+
+/**
+ * The client's options on the Node transport: the core options plus the transport's own
+ * (pool size, TLS, CA certificates, proxy), which only this layer reads.
+ *
+ * @since 0.1.0
+ * @category models
+ * @example
+ * import type * as KaizenNode from "kaizen-effect/node"
+ * const options: KaizenNode.Options = { baseUrl: "http://127.0.0.1:8787", maxConnections: 16, caFile: "/etc/ssl/corp.pem" }
+ */
+export interface Options extends KaizenConfig.Options {
+  /** The most sockets the connection pool opens, default 64 (`KAIZEN_MAX_CONNECTIONS`). */
+  readonly maxConnections?: number | undefined
+  /** TLS certificate verification, default `true`; turning it off must be explicit (`KAIZEN_VERIFY_SSL`). */
+  readonly verifySsl?: boolean | undefined
+  /** A PEM file of CA certificates to trust besides Node's roots, read when the layer is built (`KAIZEN_CA_FILE`). */
+  readonly caFile?: string | undefined
+  /** PEM CA certificates to trust, given inline. */
+  readonly ca?: string | undefined
+  /**
+   * An HTTP(S) proxy URL for every request (`KAIZEN_PROXY`). When not set, the standard
+   * `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` variables are honoured.
+   */
+  readonly proxy?: string | URL | undefined
+}
 
 /**
  * Options of the Node transport.
@@ -136,7 +164,7 @@ export const makeHttpClient = (
  * import { Layer } from "effect"
  * import { KaizenClient } from "kaizen-effect"
  * import * as KaizenNode from "kaizen-effect/node"
- * const live = KaizenClient.KaizenClient.layer({ baseUrl: "http://127.0.0.1:8787" }).pipe(
+ * const live = KaizenClient.layer({ baseUrl: "http://127.0.0.1:8787" }).pipe(
  *   Layer.provide(KaizenNode.layerHttpClient({ maxConnections: 16 }))
  * )
  */
@@ -156,58 +184,38 @@ export const layerHttpClient = (options: TransportOptions = {}): Layer.Layer<Htt
  * import { Layer } from "effect"
  * import { KaizenClient } from "kaizen-effect"
  * import * as KaizenNode from "kaizen-effect/node"
- * const live = KaizenClient.KaizenClient.layer().pipe(Layer.provide(KaizenNode.layerPlatformHttpClient()))
+ * const live = KaizenClient.layer().pipe(Layer.provide(KaizenNode.layerPlatformHttpClient()))
  */
 export const layerPlatformHttpClient = (options: TransportOptions = {}): Layer.Layer<HttpClient.HttpClient> =>
   NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
     Layer.provide(Layer.scoped(NodeHttpClient.Dispatcher, makeAgent(options)))
   )
 
-const readCa = (resolved: KaizenConfig.Resolved): Effect.Effect<string | undefined, ConfigError.ConfigError> => {
-  const file = resolved.caFile
-  if (file === undefined) return Effect.succeed(resolved.ca)
-  return Effect.try({
-    try: () => [resolved.ca, readFileSync(file, "utf8")].filter((pem) => pem !== undefined).join("\n"),
-    catch: (cause) =>
-      // The value may come from the option or the variable; name both so either reader finds it.
-      ConfigError.InvalidData(
-        ["caFile"],
-        `cannot read the CA file "${file}" (caFile / KAIZEN_CA_FILE): ${(cause as Error).message}`
-      )
-  })
-}
-
 /**
- * The transport options that follow from the client configuration: pool size, TLS, CA file
- * and proxy (explicit, else `HTTPS_PROXY` / `HTTP_PROXY` with `NO_PROXY`).
+ * The client options read from the environment: every `KAIZEN_*` variable of
+ * `KaizenConfig.fromEnv`, plus the transport's own:
+ *
+ * | variable | default | meaning |
+ * | --- | --- | --- |
+ * | `KAIZEN_MAX_CONNECTIONS` | `64` | connection pool size |
+ * | `KAIZEN_VERIFY_SSL` | `true` | TLS certificate verification |
+ * | `KAIZEN_CA_FILE` | none | PEM file of extra CA certificates |
+ * | `KAIZEN_PROXY` | `HTTPS_PROXY` / `HTTP_PROXY` | HTTP(S) proxy URL |
  *
  * @since 0.1.0
- * @category constructors
+ * @category config
  * @example
  * import { Effect } from "effect"
- * import { KaizenConfig } from "kaizen-effect"
  * import * as KaizenNode from "kaizen-effect/node"
- * const options = Effect.flatMap(KaizenConfig.resolve({ maxConnections: 8 }), KaizenNode.transportOptions)
+ * const options = Effect.runSync(KaizenNode.fromEnv)
  */
-export const transportOptions = (
-  resolved: KaizenConfig.Resolved
-): Effect.Effect<TransportOptions, ConfigError.ConfigError> =>
-  Effect.gen(function*() {
-    const ca = yield* readCa(resolved)
-    const proxy = resolved.proxy ?? Option.getOrUndefined(yield* KaizenConfig.standardProxy(resolved.baseUrl))
-    return {
-      maxConnections: resolved.maxConnections,
-      verifySsl: resolved.verifySsl,
-      ca,
-      proxy,
-      timeout: resolved.timeout
-    }
-  })
+export const fromEnv: Config.Config<Options> = Config.all({ ...envFields, ...NodeConfig.envFields })
 
 /**
  * The Kaizen client on the Node transport, configured from a `Config` (by default the
- * environment). With `KAIZEN_BASE_URL=local` (or `baseUrl: "local"`) it runs on the embedded
- * engine instead: no network, no key.
+ * environment). The client leaves each attempt's timeout to this transport, which arms one
+ * timer per request. With `KAIZEN_BASE_URL=local` (or `baseUrl: "local"`) it runs on the
+ * embedded engine instead (`KaizenLocal.layerClient`): no network, no key.
  *
  * @since 0.1.0
  * @category layers
@@ -216,15 +224,45 @@ export const transportOptions = (
  * const live = KaizenNode.layerConfig()
  */
 export const layerConfig = (
-  config: Config.Config<KaizenConfig.Options> = KaizenConfig.fromEnv
+  config: Config.Config<Options> = fromEnv
 ): Layer.Layer<KaizenClient, ConfigError.ConfigError> =>
   Layer.unwrapEffect(
     Effect.gen(function*() {
-      const resolved = yield* Effect.flatMap(config, KaizenConfig.resolve)
-      const client = Layer.scoped(KaizenClient, makeWith(resolved))
-      // `local`: the embedded engine answers in-process; it loads its codec on first request.
-      if (resolved.baseUrl === KaizenConfig.LOCAL_BASE_URL) return Layer.provide(client, KaizenLocal.layer)
-      const transport = yield* transportOptions(resolved)
-      return Layer.provide(client, layerHttpClient(transport))
+      const options = yield* config
+      const resolved = yield* KaizenConfig.resolve(options)
+      // `local`: the embedded engine answers in-process; it loads its codec when the layer is built.
+      if (resolved.baseUrl === KaizenConfig.LOCAL_BASE_URL) return KaizenLocal.layerClient(options)
+      const transport = yield* NodeConfig.transportOptions(options, resolved.baseUrl)
+      return Layer.scoped(
+        KaizenClient,
+        Effect.flatMap(makeAgent(transport), (dispatcher) => {
+          const http = makeHttpClient(dispatcher, { ...transport, timeout: resolved.timeout })
+          // Stated here, where both are built: this transport ends each attempt at the client's
+          // timeout itself, and makes no platform spans.
+          return makeService(
+            resolved,
+            HttpExchange.make(http, resolved, { timeout: { isTimeout: UndiciClient.isTimeout }, platformSpans: false })
+          )
+        })
+      )
     })
+  )
+
+/**
+ * The Kaizen client on the Node transport with options given in code on top of the
+ * environment: each option given (not `undefined`) wins over its variable; the others come
+ * from the environment, as with {@link layerConfig}.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @example
+ * import * as KaizenNode from "kaizen-effect/node"
+ * const live = KaizenNode.layer({ maxRetries: 5, maxConnections: 16 })
+ */
+export const layer = (options: Options = {}): Layer.Layer<KaizenClient, ConfigError.ConfigError> =>
+  layerConfig(
+    Config.map(
+      Config.all(withOverrides({ ...envFields, ...NodeConfig.envFields }, options)),
+      (fromEnvironment): Options => ({ ...options, ...fromEnvironment })
+    )
   )

@@ -65,7 +65,7 @@ const describe = (error: KaizenError): string =>
  * import { KaizenClient, KaizenRetry } from "kaizen-effect"
  *
  * const program = Effect.gen(function*() {
- *   const kaizen = yield* KaizenClient.KaizenClient
+ *   const kaizen = yield* KaizenClient
  *   return yield* Effect.retry(kaizen.compress({ data: { a: 1 } }), KaizenRetry.policy({ maxRetries: 5 }))
  * })
  */
@@ -121,6 +121,6 @@ export const policy = (options: PolicyOptions = {}): Schedule.Schedule<number, K
  * @category policies
  * @example
  * import { KaizenClient, KaizenRetry } from "kaizen-effect"
- * const layer = KaizenClient.KaizenClient.layerNodeWith({ retry: KaizenRetry.none })
+ * const layer = KaizenClient.layerNodeWith({ retry: KaizenRetry.none })
  */
 export const none: Schedule.Schedule<number, KaizenError> = policy({ maxRetries: 0 })

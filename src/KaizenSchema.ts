@@ -10,7 +10,7 @@
  */
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { findJsonProblem } from "./internal/json.js"
+import { findJsonProblem } from "./json/check.js"
 
 // ---------------------------------------------------------------------------------------------
 // JSON values

@@ -8,17 +8,11 @@
  * @module kaizen-effect
  * @since 0.1.0
  */
-import type { KaizenAPIError, KaizenRequestError } from "./KaizenError.js"
-import * as KaizenClientModule from "./KaizenClient.js"
-import type * as KaizenSchemaModule from "./KaizenSchema.js"
-import * as KaizenErrorModule from "./KaizenError.js"
-
 /**
- * The client: the service tag itself (`yield* KaizenClient` gives the service; its layers are
- * `KaizenClient.layerNode`, `KaizenClient.layer(options)`, ...), carrying the module's
- * functions (`KaizenClient.make`, `KaizenClient.encodeRequest`) and, as a namespace, its types
- * (`KaizenClient.Service`, `KaizenClient.CallOptions`). `KaizenClient.KaizenClient` is the same
- * tag, for code that treats the module as a namespace.
+ * The client: the service tag itself (`yield* KaizenClient` gives the service), with its
+ * constructors (`KaizenClient.layer(options)`, `KaizenClient.Default`, `KaizenClient.layerNode`,
+ * `KaizenClient.make`, ...) and, as a namespace, its types (`KaizenClient.Service`,
+ * `KaizenClient.CallOptions`).
  *
  * @since 0.1.0
  * @example
@@ -29,97 +23,9 @@ import * as KaizenErrorModule from "./KaizenError.js"
  *   return yield* kaizen.compress({ data: { a: 1 } })
  * }).pipe(Effect.provide(KaizenClient.layerNode))
  */
-export const KaizenClient: typeof KaizenClientModule.KaizenClient & typeof KaizenClientModule = Object.assign(
-  KaizenClientModule.KaizenClient,
-  KaizenClientModule
-)
+import * as KaizenErrorModule from "./KaizenError.js"
 
-/**
- * The service's tag, as a type: what an Effect that uses the client requires.
- *
- * @since 0.1.0
- * @example
- * import type { Effect } from "effect"
- * import type { KaizenClient, KaizenError } from "kaizen-effect"
- * type Job = Effect.Effect<string, KaizenError, KaizenClient>
- */
-export type KaizenClient = KaizenClientModule.KaizenClient
-
-/**
- * The client module's types, under the same name as the tag.
- *
- * @since 0.1.0
- * @example
- * import type { KaizenClient } from "kaizen-effect"
- * const options: KaizenClient.CallOptions = { requestId: "job-1" }
- */
-export declare namespace KaizenClient {
-  /**
-   * The tag, as `KaizenClient.KaizenClient` (the module's own name for it).
-   *
-   * @since 0.1.0
-   * @example
-   * import type { Effect } from "effect"
-   * import type { KaizenClient } from "kaizen-effect"
-   * type Needs = Effect.Effect<void, never, KaizenClient.KaizenClient>
-   */
-  export type KaizenClient = KaizenClientModule.KaizenClient
-  /**
-   * The operations: `compress`, `decompress`, ..., `health`.
-   *
-   * @since 0.1.0
-   * @example
-   * import type { KaizenClient } from "kaizen-effect"
-   * const health = (kaizen: KaizenClient.Service) => kaizen.health()
-   */
-  export type Service = KaizenClientModule.Service
-  /**
-   * Per-call options: `requestId`, `headers`.
-   *
-   * @since 0.1.0
-   * @example
-   * import type { KaizenClient } from "kaizen-effect"
-   * const options: KaizenClient.CallOptions = { headers: { "X-Tenant": "acme" } }
-   */
-  export type CallOptions = KaizenClientModule.CallOptions
-  /**
-   * Per-call options of a decode route, with the Schema for `result`.
-   *
-   * @since 0.1.0
-   * @example
-   * import { Schema } from "effect"
-   * import type { KaizenClient } from "kaizen-effect"
-   * const options: KaizenClient.DecodeOptions<number, number> = { schema: Schema.Number }
-   */
-  export type DecodeOptions<A, I> = KaizenClientModule.DecodeOptions<A, I>
-  /**
-   * An encode route's signature.
-   *
-   * @since 0.1.0
-   * @example
-   * import type { KaizenClient } from "kaizen-effect"
-   * const pick = (kaizen: KaizenClient.Service): KaizenClient.EncodeOperation<"compress"> => kaizen.compress
-   */
-  export type EncodeOperation<Op extends KaizenSchemaModule.BodyOperation> = KaizenClientModule.EncodeOperation<Op>
-  /**
-   * A decode route's signature.
-   *
-   * @since 0.1.0
-   * @example
-   * import type { KaizenClient } from "kaizen-effect"
-   * const pick = (kaizen: KaizenClient.Service): KaizenClient.DecodeOperation<"decompress"> => kaizen.decompress
-   */
-  export type DecodeOperation<Op extends KaizenSchemaModule.BodyOperation> = KaizenClientModule.DecodeOperation<Op>
-  /**
-   * What every response carries besides the envelope: its `requestId`.
-   *
-   * @since 0.1.0
-   * @example
-   * import type { KaizenClient } from "kaizen-effect"
-   * const idOf = (response: KaizenClient.ResponseInfo) => response.requestId
-   */
-  export type ResponseInfo = KaizenClientModule.ResponseInfo
-}
+export { KaizenClient } from "./KaizenClient.js"
 
 /**
  * Client configuration: options in code, or Effect `Config` read from the `KAIZEN_*`
@@ -134,14 +40,13 @@ export declare namespace KaizenClient {
 export * as KaizenConfig from "./KaizenConfig.js"
 
 /**
- * The embedded Kaizen engine: every route answered in-process and offline, as an `HttpClient`
- * layer or as an HTTP server.
+ * The embedded Kaizen engine: every route answered in-process and offline, as a `KaizenClient`
+ * layer, as an `HttpClient` layer, or as an HTTP server.
  *
  * @since 0.1.0
  * @example
- * import { Layer } from "effect"
- * import { KaizenClient, KaizenLocal } from "kaizen-effect"
- * const offline = KaizenClient.KaizenClient.Default.pipe(Layer.provide(KaizenLocal.layer))
+ * import { KaizenLocal } from "kaizen-effect"
+ * const offline = KaizenLocal.layerClient()
  */
 export * as KaizenLocal from "./KaizenLocal.js"
 
@@ -152,7 +57,7 @@ export * as KaizenLocal from "./KaizenLocal.js"
  * @since 0.1.0
  * @example
  * import { KaizenClient, KaizenRetry } from "kaizen-effect"
- * const layer = KaizenClient.KaizenClient.layerNodeWith({ retry: KaizenRetry.policy({ maxRetries: 5 }) })
+ * const layer = KaizenClient.layerNodeWith({ retry: KaizenRetry.policy({ maxRetries: 5 }) })
  */
 export * as KaizenRetry from "./KaizenRetry.js"
 
@@ -167,11 +72,32 @@ export * as KaizenRetry from "./KaizenRetry.js"
  */
 export * as KaizenSchema from "./KaizenSchema.js"
 
-export { KaizenAPIError, KaizenRequestError } from "./KaizenError.js"
+/**
+ * A request that did not complete: refused before sending (`InvalidRequest`), a bad URL, a
+ * transport failure or a timeout. Its `reason` says which.
+ *
+ * @since 0.1.0
+ * @example
+ * import { Effect } from "effect"
+ * import { KaizenRequestError } from "kaizen-effect"
+ * const isTimeout = (e: unknown) => e instanceof KaizenRequestError && e.reason === "Timeout"
+ */
+export { KaizenRequestError } from "./contract/errors.js"
 
 /**
- * The error module (`KaizenError.isTransient`, ...) and, as a type, the union of the two
- * errors every operation can fail with.
+ * An answer from the Kaizen API that is not a valid success: its status, payload and detail.
+ *
+ * @since 0.1.0
+ * @example
+ * import { KaizenAPIError } from "kaizen-effect"
+ * const isRateLimited = (e: unknown) => e instanceof KaizenAPIError && e.statusCode === 429
+ */
+export { KaizenAPIError } from "./contract/errors.js"
+
+/**
+ * The error module: its predicates (`KaizenError.isTransient`, `KaizenError.isKaizenError`,
+ * `KaizenError.transientStatuses`) and, as a type, the union of the two errors every
+ * operation can fail with. The error classes themselves are exported once, at the top level.
  *
  * @namespace
  * @since 0.1.0
@@ -190,7 +116,7 @@ export const KaizenError: typeof KaizenErrorModule = KaizenErrorModule
  * import type { KaizenError } from "kaizen-effect"
  * const recover = <A, R>(self: Effect.Effect<A, KaizenError, R>) => Effect.either(self)
  */
-export type KaizenError = KaizenRequestError | KaizenAPIError
+export type KaizenError = KaizenErrorModule.KaizenError
 
 /**
  * The error module's types, under the same name as its values.
@@ -210,7 +136,7 @@ export declare namespace KaizenError {
    * import type { KaizenError } from "kaizen-effect"
    * const reason: KaizenError.RequestErrorReason = "Timeout"
    */
-  export type RequestErrorReason = KaizenRequestError["reason"]
+  export type RequestErrorReason = KaizenErrorModule.RequestErrorReason
   /**
    * The union of the two errors, as `KaizenError.KaizenError`.
    *
@@ -219,5 +145,5 @@ export declare namespace KaizenError {
    * import type { KaizenError } from "kaizen-effect"
    * const statusOf = (e: KaizenError.KaizenError) => (e._tag === "KaizenAPIError" ? e.statusCode : undefined)
    */
-  export type KaizenError = KaizenRequestError | KaizenAPIError
+  export type KaizenError = KaizenErrorModule.KaizenError
 }

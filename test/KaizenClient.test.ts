@@ -3,6 +3,7 @@ import { HttpClient, HttpClientError } from "@effect/platform"
 import { Effect, Either, Layer, Schema } from "effect"
 import { KaizenClient, KaizenRetry, KaizenSchema } from "../src/index.js"
 import type { KaizenAPIError, KaizenRequestError } from "../src/index.js"
+import { encodeRequest } from "../src/internal/request.js"
 import { json, mockHttp, type Recorded } from "./support/mockHttp.js"
 
 const { Endpoints } = KaizenSchema
@@ -10,11 +11,11 @@ const { Endpoints } = KaizenSchema
 const withClient = <A, E>(
   handler: (request: Recorded) => Response | Promise<Response>,
   use: (kaizen: KaizenClient.Service) => Effect.Effect<A, E>,
-  options: Parameters<typeof KaizenClient.KaizenClient.layer>[0] = {}
+  options: Parameters<typeof KaizenClient.layer>[0] = {}
 ) => {
   const mock = mockHttp(handler)
-  return Effect.flatMap(KaizenClient.KaizenClient, use).pipe(
-    Effect.provide(KaizenClient.KaizenClient.layer({ retry: false, ...options }).pipe(Layer.provide(mock.layer))),
+  return Effect.flatMap(KaizenClient, use).pipe(
+    Effect.provide(KaizenClient.layer({ retry: false, ...options }).pipe(Layer.provide(mock.layer))),
     Effect.map((result) => ({ result, requests: mock.requests }))
   )
 }
@@ -61,7 +62,7 @@ describe("requests", () => {
         } else {
           expect(sent!.headers["content-type"]).toBe("application/json")
           // The body is the request exactly as validated (defaults applied), nothing more.
-          const expected = Either.getOrThrow(KaizenClient.encodeRequest(operation, requestOf(operation)))
+          const expected = Either.getOrThrow(encodeRequest(operation, requestOf(operation)))
           expect(sent!.body).toBe(expected)
         }
       }))
@@ -335,8 +336,8 @@ describe("error mapping", () => {
           Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: refused }))
         )
       )
-      const error = yield* Effect.flatMap(KaizenClient.KaizenClient, calls.compress).pipe(
-        Effect.provide(KaizenClient.KaizenClient.layer({ retry: false, apiKey: "sk-1" }).pipe(Layer.provide(failing))),
+      const error = yield* Effect.flatMap(KaizenClient, calls.compress).pipe(
+        Effect.provide(KaizenClient.layer({ retry: false, apiKey: "sk-1" }).pipe(Layer.provide(failing))),
         Effect.flip
       )
       expect(error._tag).toBe("KaizenRequestError")
@@ -350,11 +351,15 @@ describe("error mapping", () => {
 })
 
 describe("the package root's KaizenClient", () => {
-  it.effect("is the tag itself (yield* KaizenClient) and the module (KaizenClient.KaizenClient, make)", () =>
+  it.effect("is the tag itself (yield* KaizenClient) with its constructors declared on it", () =>
     Effect.gen(function*() {
       const { KaizenClient: Root } = yield* Effect.promise(() => import("../src/index.js"))
-      expect(Root.KaizenClient).toBe(Root)
-      expect(typeof Root.make).toBe("function")
+      const Face = yield* Effect.promise(() => import("../src/KaizenClient.js"))
+      expect(Root).toBe(Face.KaizenClient)
+      expect(Root.make).toBe(Face.make)
+      for (const name of ["layer", "layerConfig", "Default", "layerNode", "layerNodeWith", "make"] as const) {
+        expect(Object.getOwnPropertyDescriptor(Root, name), name).toBeDefined()
+      }
       const mock = mockHttp(() => envelope("compress", "a: 1"))
       const result = yield* Effect.gen(function*() {
         const kaizen = yield* Root

@@ -2,7 +2,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import { readFileSync } from "node:fs"
 import { KaizenClient, KaizenConfig } from "../src/index.js"
-import { version } from "../src/internal/version.js"
+import { parseHeaders } from "../src/internal/headers.js"
+import { version } from "../src/contract/version.js"
 import { json, mockHttp } from "./support/mockHttp.js"
 
 const fromEnv = (env: Record<string, string>) =>
@@ -18,9 +19,7 @@ describe("configuration from the environment", () => {
       expect(Option.isNone(config.apiKey)).toBe(true)
       expect(Duration.toMillis(config.timeout)).toBe(30_000)
       expect(config.maxRetries).toBe(2)
-      expect(config.verifySsl).toBe(true)
       expect(config.headers).toEqual({})
-      expect(config.maxConnections).toBe(64)
       expect(config.tracePropagation).toBe(false)
     }))
 
@@ -31,25 +30,19 @@ describe("configuration from the environment", () => {
         KAIZEN_API_KEY: "sk-live-abc",
         KAIZEN_TIMEOUT: "2.5",
         KAIZEN_MAX_RETRIES: "5",
-        KAIZEN_VERIFY_SSL: "false",
         KAIZEN_HEADERS: "X-Team=search,X-Note=a%20b",
-        KAIZEN_MAX_CONNECTIONS: "8",
         KAIZEN_DEADLINE: "60",
         KAIZEN_MAX_CONCURRENCY: "4",
-        KAIZEN_MAX_REQUESTS_PER_SECOND: "10",
-        KAIZEN_PROXY: "http://proxy.internal:3128"
+        KAIZEN_MAX_REQUESTS_PER_SECOND: "10"
       })
       expect(config.baseUrl).toBe("http://127.0.0.1:8787")
       expect(Redacted.value(Option.getOrThrow(config.apiKey))).toBe("sk-live-abc")
       expect(Duration.toMillis(config.timeout)).toBe(2500)
       expect(config.maxRetries).toBe(5)
-      expect(config.verifySsl).toBe(false)
       expect(config.headers).toEqual({ "x-team": "search", "x-note": "a b" })
-      expect(config.maxConnections).toBe(8)
       expect(Duration.toSeconds(config.deadline!)).toBe(60)
       expect(config.maxConcurrency).toBe(4)
       expect(config.maxRequestsPerSecond).toBe(10)
-      expect(config.proxy).toEqual({ url: "http://proxy.internal:3128/", fromEnvironment: false })
     }))
 
   it.effect("KAIZEN_HEADERS also takes a JSON object; an empty key means no key", () =>
@@ -67,23 +60,26 @@ describe("configuration from the environment", () => {
     [{ KAIZEN_BASE_URL: "api.getkaizen.io" }, "KAIZEN_BASE_URL", "not a URL"],
     [{ KAIZEN_MAX_RETRIES: "-2" }, "KAIZEN_MAX_RETRIES", ">= 0"],
     [{ KAIZEN_MAX_RETRIES: "many" }, "KAIZEN_MAX_RETRIES", "many"],
-    [{ KAIZEN_VERIFY_SSL: "maybe" }, "KAIZEN_VERIFY_SSL", "maybe"],
     [{ KAIZEN_HEADERS: "no-equals-sign" }, "KAIZEN_HEADERS", "Name=value"],
     [{ KAIZEN_HEADERS: "{\"Bad Name\":\"x\"}" }, "KAIZEN_HEADERS", "header name"],
-    [{ KAIZEN_MAX_CONNECTIONS: "0" }, "KAIZEN_MAX_CONNECTIONS", ">= 1"],
-    [{ KAIZEN_PROXY: "socks5://p:1080" }, "KAIZEN_PROXY", "not supported"]
+    [{ KAIZEN_HEADERS: "X-Note=a%0Ab" }, "KAIZEN_HEADERS", "line break"],
+    [{ KAIZEN_API_KEY: "sk-secret-123\n" }, "KAIZEN_API_KEY", "line break"],
+    [{ KAIZEN_BASE_URL: "https://user:hunter2@kaizen.example/" }, "KAIZEN_BASE_URL", "credentials"]
   ]
   for (const [env, variable, says] of badValues) {
     it.effect(`${variable}=${Object.values(env)[0]} fails layer construction naming the variable`, () =>
       Effect.gen(function*() {
         const mock = mockHttp(() => json({}))
-        const error = yield* Layer.build(KaizenClient.KaizenClient.Default.pipe(Layer.provide(mock.layer))).pipe(
+        const error = yield* Layer.build(KaizenClient.Default.pipe(Layer.provide(mock.layer))).pipe(
           Effect.scoped,
           Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
           Effect.flip
         )
         expect(error._op).toBe("InvalidData")
         expect(String(error)).toContain(variable)
+        // A secret in the value is never repeated.
+        expect(String(error)).not.toContain("sk-secret-123")
+        expect(String(error)).not.toContain("hunter2")
         expect(String(error)).toContain(says)
       }))
   }
@@ -100,11 +96,15 @@ describe("options in code", () => {
         [{ headers: { "x-a": "line\nbreak" } }, "headers"],
         [{ maxConcurrency: 0 }, "maxConcurrency"],
         [{ maxRequestsPerSecond: -1 }, "maxRequestsPerSecond"],
-        [{ deadline: 0 }, "deadline"]
+        [{ deadline: 0 }, "deadline"],
+        [{ apiKey: "sk-secret-123\r\n" }, "apiKey"],
+        [{ apiKey: "sk-secret-123\u2028" }, "apiKey"],
+        [{ baseUrl: "https://user:sk-secret-123@kaizen.example" }, "baseUrl"]
       ] as const
       for (const [options, name] of bad) {
         const error = yield* Effect.flip(KaizenConfig.resolve(options))
         expect(String(error)).toContain(name)
+        expect(String(error)).not.toContain("sk-secret-123")
       }
     }))
 
@@ -118,11 +118,11 @@ describe("options in code", () => {
 
 describe("parseHeaders", () => {
   it("reads both formats and refuses what HTTP would refuse", () => {
-    expect(KaizenConfig.parseHeaders("A=1, B = two ")).toEqual(Either.right({ a: "1", b: "two" }))
-    expect(KaizenConfig.parseHeaders("")).toEqual(Either.right({}))
-    expect(Either.isLeft(KaizenConfig.parseHeaders("{\"a\": 1}"))).toBe(true)
-    expect(Either.isLeft(KaizenConfig.parseHeaders("[1]"))).toBe(true)
-    expect(Either.isLeft(KaizenConfig.parseHeaders("a=%E0%A4%A"))).toBe(true)
+    expect(parseHeaders("A=1, B = two ")).toEqual(Either.right({ a: "1", b: "two" }))
+    expect(parseHeaders("")).toEqual(Either.right({}))
+    expect(Either.isLeft(parseHeaders("{\"a\": 1}"))).toBe(true)
+    expect(Either.isLeft(parseHeaders("[1]"))).toBe(true)
+    expect(Either.isLeft(parseHeaders("a=%E0%A4%A"))).toBe(true)
   })
 })
 

@@ -124,14 +124,14 @@ describe("the client retries by default", () => {
         ? json({ status: "success", result: "a: 1" })
         : json({ detail: "busy" }, { status, headers })
     })
-    return { mock, layer: KaizenClient.KaizenClient.layer().pipe(Layer.provide(mock.layer)) }
+    return { mock, layer: KaizenClient.layer().pipe(Layer.provide(mock.layer)) }
   }
 
   it.effect("503, 503, 200: three attempts with one request ID, and the response carries it", () =>
     Effect.gen(function*() {
       const { layer, mock } = clientWith([503, 503])
       const fiber = yield* Effect.fork(
-        Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: 1 })).pipe(Effect.provide(layer))
+        Effect.flatMap(KaizenClient, (k) => k.compress({ data: 1 })).pipe(Effect.provide(layer))
       )
       yield* TestClock.adjust("1 minute")
       const response = yield* Fiber.join(fiber)
@@ -145,7 +145,7 @@ describe("the client retries by default", () => {
     Effect.gen(function*() {
       const { layer, mock } = clientWith([503, 503, 503, 503, 503])
       const fiber = yield* Effect.fork(
-        Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: 1 })).pipe(Effect.provide(layer), Effect.flip)
+        Effect.flatMap(KaizenClient, (k) => k.compress({ data: 1 })).pipe(Effect.provide(layer), Effect.flip)
       )
       yield* TestClock.adjust("1 minute")
       const error = (yield* Fiber.join(fiber)) as KaizenAPIError
@@ -160,8 +160,8 @@ describe("the client retries by default", () => {
       const mock = mockHttp(() =>
         json({ detail: "slow down" }, { status: 429, headers: { "retry-after": "Thu, 01 Jan 2026 00:00:03 GMT" } })
       )
-      const error = yield* Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: 1 })).pipe(
-        Effect.provide(KaizenClient.KaizenClient.layer({ retry: false }).pipe(Layer.provide(mock.layer))),
+      const error = yield* Effect.flatMap(KaizenClient, (k) => k.compress({ data: 1 })).pipe(
+        Effect.provide(KaizenClient.layer({ retry: false }).pipe(Layer.provide(mock.layer))),
         Effect.flip
       )
       expect((error as KaizenAPIError).retryAfter).toEqual(Duration.seconds(3))
@@ -169,12 +169,12 @@ describe("the client retries by default", () => {
 
   it.effect("the retry option takes another Schedule, and maxRetries 0 turns retries off", () =>
     Effect.gen(function*() {
-      const run = (options: Parameters<typeof KaizenClient.KaizenClient.layer>[0]) =>
+      const run = (options: Parameters<typeof KaizenClient.layer>[0]) =>
         Effect.gen(function*() {
           const mock = mockHttp(() => json({ detail: "busy" }, { status: 503 }))
           const fiber = yield* Effect.fork(
-            Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: 1 })).pipe(
-              Effect.provide(KaizenClient.KaizenClient.layer(options).pipe(Layer.provide(mock.layer))),
+            Effect.flatMap(KaizenClient, (k) => k.compress({ data: 1 })).pipe(
+              Effect.provide(KaizenClient.layer(options).pipe(Layer.provide(mock.layer))),
               Effect.either
             )
           )

@@ -11,7 +11,7 @@ import { describe, expect, it } from "@effect/vitest"
 import Ajv2020 from "ajv/dist/2020.js"
 import { Effect, Either, Schema } from "effect"
 import { readFileSync } from "node:fs"
-import { encodeRequest } from "../src/KaizenClient.js"
+import { encodeRequest } from "../src/internal/request.js"
 import * as KaizenSchema from "../src/KaizenSchema.js"
 import { call } from "./local/support.js"
 

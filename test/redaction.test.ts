@@ -18,7 +18,7 @@ const everyRendering = (value: unknown): string =>
   ].join("\n")
 
 describe("the API key appears nowhere", () => {
-  const run = (respond: () => Response | Promise<Response>, options: Parameters<typeof KaizenClient.KaizenClient.layer>[0] = {}) =>
+  const run = (respond: () => Response | Promise<Response>, options: Parameters<typeof KaizenClient.layer>[0] = {}) =>
     Effect.gen(function*() {
       const logs: Array<string> = []
       const logger = Logger.make(({ annotations, message }) => {
@@ -27,9 +27,9 @@ describe("the API key appears nowhere", () => {
       const mock = mockHttp(respond)
       const { spans, tracer } = recordingTracer()
       const fiber = yield* Effect.fork(
-        Effect.flatMap(KaizenClient.KaizenClient, (kaizen) =>
+        Effect.flatMap(KaizenClient, (kaizen) =>
           Effect.zip(Effect.succeed(kaizen), Effect.either(kaizen.compress({ data: { text: PROMPT } })))).pipe(
-            Effect.provide(KaizenClient.KaizenClient.layer({ apiKey: KEY, ...options }).pipe(Layer.provide(mock.layer))),
+            Effect.provide(KaizenClient.layer({ apiKey: KEY, ...options }).pipe(Layer.provide(mock.layer))),
             Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
             Logger.withMinimumLogLevel(LogLevel.All),
             Effect.withTracer(tracer)
@@ -101,8 +101,8 @@ describe("operation spans", () => {
       const mock = mockHttp(() => ++calls === 1 ? json({}, { status: 503 }) : json({ status: "success", result: "x" }))
       const { spans, tracer } = recordingTracer()
       const fiber = yield* Effect.fork(
-        Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: 1 })).pipe(
-          Effect.provide(KaizenClient.KaizenClient.layer().pipe(Layer.provide(mock.layer))),
+        Effect.flatMap(KaizenClient, (k) => k.compress({ data: 1 })).pipe(
+          Effect.provide(KaizenClient.layer().pipe(Layer.provide(mock.layer))),
           Effect.withTracer(tracer)
         )
       )
@@ -123,8 +123,8 @@ describe("operation spans", () => {
   it.effect("trace headers are sent only when the user opts in", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json({ status: "success", result: "x" }))
-      yield* Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: 1 })).pipe(
-        Effect.provide(KaizenClient.KaizenClient.layer({ tracePropagation: true }).pipe(Layer.provide(mock.layer))),
+      yield* Effect.flatMap(KaizenClient, (k) => k.compress({ data: 1 })).pipe(
+        Effect.provide(KaizenClient.layer({ tracePropagation: true }).pipe(Layer.provide(mock.layer))),
         Effect.withSpan("app.job")
       )
       expect(mock.requests[0]!.headers).toHaveProperty("traceparent")

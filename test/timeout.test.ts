@@ -41,8 +41,8 @@ const withClient = <A, E>(
 ) => {
   const { layer, signals } = transport(delayMillis)
   return Effect.map(
-    Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => use(kaizen, signals)).pipe(
-      Effect.provide(KaizenClient.KaizenClient.layer({ retry: false, ...options }).pipe(Layer.provide(layer)))
+    Effect.flatMap(KaizenClient, (kaizen) => use(kaizen, signals)).pipe(
+      Effect.provide(KaizenClient.layer({ retry: false, ...options }).pipe(Layer.provide(layer)))
     ),
     (result) => ({ result, signals })
   )
@@ -122,8 +122,8 @@ describe("under a TestClock (Effect.timeoutFail, so the test's clock decides)", 
     Effect.gen(function*() {
       const { layer, signals } = transport("never")
       const fiber = yield* Effect.fork(
-        Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => failureOf(kaizen.compress({ data: { a: 1 } }))).pipe(
-          Effect.provide(KaizenClient.KaizenClient.layer({ retry: false, timeout: "30 seconds" }).pipe(Layer.provide(layer)))
+        Effect.flatMap(KaizenClient, (kaizen) => failureOf(kaizen.compress({ data: { a: 1 } }))).pipe(
+          Effect.provide(KaizenClient.layer({ retry: false, timeout: "30 seconds" }).pipe(Layer.provide(layer)))
         )
       )
       yield* TestClock.adjust("29 seconds")

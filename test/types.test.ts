@@ -47,13 +47,13 @@ describe("error channel", () => {
   it("the README's quick start has the promised type", () => {
     const messages = [{ role: "user", content: "hi" }]
     const program = Effect.gen(function*() {
-      const k = yield* KaizenClient.KaizenClient
+      const k = yield* KaizenClient
       const encoded = yield* k.promptsEncode({ prompt: { messages }, token_models: ["gpt-4o-mini"] })
       const decoded = yield* k.promptsDecode({ ktof: encoded.result })
       return decoded.result
     })
     expectTypeOf(program).toEqualTypeOf<
-      Effect.Effect<KaizenSchema.JsonValue, KaizenRequestError | KaizenAPIError, KaizenClient.KaizenClient>
+      Effect.Effect<KaizenSchema.JsonValue, KaizenRequestError | KaizenAPIError, KaizenClient>
     >()
   })
 
@@ -101,17 +101,17 @@ describe("results", () => {
 
 describe("layers", () => {
   it("layer, layerConfig and Default need an HttpClient; layerNode needs nothing", () => {
-    expectTypeOf(KaizenClient.KaizenClient.layer({})).toEqualTypeOf<
-      Layer.Layer<KaizenClient.KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient>
+    expectTypeOf(KaizenClient.layer({})).toEqualTypeOf<
+      Layer.Layer<KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient>
     >()
-    expectTypeOf(KaizenClient.KaizenClient.Default).toEqualTypeOf<
-      Layer.Layer<KaizenClient.KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient>
+    expectTypeOf(KaizenClient.Default).toEqualTypeOf<
+      Layer.Layer<KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient>
     >()
-    expectTypeOf(KaizenClient.KaizenClient.layerConfig()).toEqualTypeOf<
-      Layer.Layer<KaizenClient.KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient>
+    expectTypeOf(KaizenClient.layerConfig()).toEqualTypeOf<
+      Layer.Layer<KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient>
     >()
-    expectTypeOf(KaizenClient.KaizenClient.layerNode).toEqualTypeOf<
-      Layer.Layer<KaizenClient.KaizenClient, ConfigError.ConfigError>
+    expectTypeOf(KaizenClient.layerNode).toEqualTypeOf<
+      Layer.Layer<KaizenClient, ConfigError.ConfigError>
     >()
     expectTypeOf(KaizenClient.make()).toEqualTypeOf<
       Effect.Effect<KaizenClient.Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope>
@@ -135,7 +135,7 @@ describe("the issue's own quick start, as written", () => {
       Effect.Effect<KaizenSchema.JsonValue, KaizenRequestError | KaizenAPIError | ConfigError.ConfigError>
     >()
     // The namespace form names the same tag.
-    expectTypeOf<KaizenClient.KaizenClient>().toEqualTypeOf<KaizenClient>()
+    expectTypeOf<KaizenClient>().toEqualTypeOf<KaizenClient>()
     expectTypeOf<KaizenClient.Service>().toEqualTypeOf<KaizenClient["Type"]>()
   })
 })

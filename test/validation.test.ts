@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect, Either, FastCheck as fc, Layer, ManagedRuntime } from "effect"
 import { KaizenClient } from "../src/index.js"
 import type { KaizenRequestError } from "../src/index.js"
 import { json, mockHttp } from "./support/mockHttp.js"
@@ -9,11 +9,19 @@ const circular: Record<string, unknown> = { name: "loop" }
 circular.self = circular
 const shared = { x: 1 }
 
-const cases: Array<{
+interface Case {
   readonly name: string
   readonly call: (k: KaizenClient.Service) => Effect.Effect<unknown, unknown>
   readonly mentions: ReadonlyArray<string>
-}> = [
+}
+
+const nested = (levels: number): unknown => {
+  let value: unknown = 0
+  for (let i = 0; i < levels; i++) value = [value]
+  return value
+}
+
+const cases: Array<Case> = [
   {
     name: "token_models as a string",
     call: (k) => k.promptsEncode({ prompt: "x", token_models: "gpt-4o" as never }),
@@ -57,15 +65,38 @@ const cases: Array<{
     call: (k) => k.promptsDecode({ ktof: "a: 1", metadata: { at: 1n } as never }),
     mentions: ["metadata.at", "BigInt"]
   },
+  ...[1_001, 1_500, 3_000, 20_000].map((levels): Case => ({
+    name: `nesting ${levels} levels deep (the service refuses over 1,000)`,
+    call: (k) => k.compress({ data: nested(levels) }),
+    mentions: ["data[0][0]", `more)…[0][0]`, "nested more than 1000 levels"]
+  })),
   {
-    name: "nesting too deep to serialise",
-    call: (k) => {
-      let deep: unknown = 0
-      for (let i = 0; i < 20_000; i++) deep = [deep]
-      return k.compress({ data: deep })
-    },
-    mentions: ["cannot be serialised"]
-  }
+    name: "a getter that throws",
+    call: (k) => k.compress({ data: { a: 1, get b(): number { throw new Error("boom") } } }),
+    mentions: ["data.b", "reading this property threw (boom)"]
+  },
+  {
+    name: "a toJSON that throws",
+    call: (k) => k.compress({ data: { when: { toJSON: () => { throw new Error("no JSON for you") } } } }),
+    mentions: ["data.when", "toJSON method threw (no JSON for you)"]
+  },
+  {
+    name: "a Proxy whose trap throws",
+    call: (k) =>
+      k.compress({
+        data: {
+          p: new Proxy({}, {
+            ownKeys: () => {
+              throw new Error("trap")
+            }
+          })
+        }
+      }),
+    mentions: ["data.p", "threw (trap)"]
+  },
+  { name: "new Number(NaN)", call: (k) => k.compress({ data: { n: new Number(NaN) } }), mentions: ["data.n", "NaN"] },
+  { name: "new Number(Infinity)", call: (k) => k.compress({ data: [new Number(Infinity)] }), mentions: ["data[0]", "Infinity"] },
+  { name: "an Invalid Date", call: (k) => k.compress({ data: { at: new Date("nope") } }), mentions: ["data.at", "Invalid Date"] }
 ]
 
 describe("bad input is refused locally and nothing is sent", () => {
@@ -73,8 +104,8 @@ describe("bad input is refused locally and nothing is sent", () => {
     it.effect(name, () =>
       Effect.gen(function*() {
         const mock = mockHttp(() => json({ status: "success", result: "x" }))
-        const error = yield* Effect.flatMap(KaizenClient.KaizenClient, call).pipe(
-          Effect.provide(KaizenClient.KaizenClient.layer().pipe(Layer.provide(mock.layer))),
+        const error = yield* Effect.flatMap(KaizenClient, call).pipe(
+          Effect.provide(KaizenClient.layer().pipe(Layer.provide(mock.layer))),
           Effect.flip
         )
         const refused = error as KaizenRequestError
@@ -89,9 +120,9 @@ describe("bad input is refused locally and nothing is sent", () => {
   it.effect("what JSON carries faithfully is accepted: shared references, Dates, undefined properties", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json({ status: "success", result: "x" }))
-      yield* Effect.flatMap(KaizenClient.KaizenClient, (k) =>
+      yield* Effect.flatMap(KaizenClient, (k) =>
         k.compress({ data: { a: shared, b: shared, at: new Date(0), skipped: undefined } })).pipe(
-          Effect.provide(KaizenClient.KaizenClient.layer().pipe(Layer.provide(mock.layer)))
+          Effect.provide(KaizenClient.layer().pipe(Layer.provide(mock.layer)))
         )
       expect(JSON.parse(mock.requests[0]!.body!)).toEqual({
         data: { a: { x: 1 }, b: { x: 1 }, at: "1970-01-01T00:00:00.000Z" }
@@ -101,9 +132,9 @@ describe("bad input is refused locally and nothing is sent", () => {
   it.effect("every problem is reported, not only the first", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json({}))
-      const error = yield* Effect.flatMap(KaizenClient.KaizenClient, (k) =>
+      const error = yield* Effect.flatMap(KaizenClient, (k) =>
         k.promptsEncode({ prompt: "x", token_models: "gpt-4o" as never, options: { indent: 0 } })).pipe(
-          Effect.provide(KaizenClient.KaizenClient.layer().pipe(Layer.provide(mock.layer))),
+          Effect.provide(KaizenClient.layer().pipe(Layer.provide(mock.layer))),
           Effect.flip
         )
       expect(error.message).toContain("token_models")
@@ -115,13 +146,13 @@ describe("length_marker", () => {
   it.effect("takes true, false or \"#\" and nothing else", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json({ status: "success", result: "x" }))
-      const layer = KaizenClient.KaizenClient.layer().pipe(Layer.provide(mock.layer))
+      const layer = KaizenClient.layer().pipe(Layer.provide(mock.layer))
       for (const length_marker of [true, false, "#"] as const) {
-        yield* Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: [1], options: { length_marker } })).pipe(
+        yield* Effect.flatMap(KaizenClient, (k) => k.compress({ data: [1], options: { length_marker } })).pipe(
           Effect.provide(layer)
         )
       }
-      const error = yield* Effect.flatMap(KaizenClient.KaizenClient, (k) =>
+      const error = yield* Effect.flatMap(KaizenClient, (k) =>
         k.compress({ data: [1], options: { length_marker: "*" as never } })).pipe(Effect.provide(layer), Effect.flip)
       expect(error.message).toContain("options.length_marker: length_marker must be true, false or \"#\"")
       expect(mock.requests).toHaveLength(3)
@@ -134,8 +165,8 @@ describe("values past the fast check", () => {
       let deep: unknown = { leaf: "x" }
       for (let i = 0; i < 200; i++) deep = i % 2 === 0 ? [deep] : { next: deep }
       const mock = mockHttp(() => json({ status: "success", result: "x" }))
-      yield* Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: deep })).pipe(
-        Effect.provide(KaizenClient.KaizenClient.layer().pipe(Layer.provide(mock.layer)))
+      yield* Effect.flatMap(KaizenClient, (k) => k.compress({ data: deep })).pipe(
+        Effect.provide(KaizenClient.layer().pipe(Layer.provide(mock.layer)))
       )
       expect(JSON.parse(mock.requests[0]!.body!)).toEqual({ data: deep })
     }))
@@ -145,11 +176,113 @@ describe("values past the fast check", () => {
       const inner: Record<string, unknown> = { id: 1 }
       inner.parent = { child: inner }
       const mock = mockHttp(() => json({}))
-      const error = yield* Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: { rows: [inner] } })).pipe(
-        Effect.provide(KaizenClient.KaizenClient.layer().pipe(Layer.provide(mock.layer))),
+      const error = yield* Effect.flatMap(KaizenClient, (k) => k.compress({ data: { rows: [inner] } })).pipe(
+        Effect.provide(KaizenClient.layer().pipe(Layer.provide(mock.layer))),
         Effect.flip
       )
       expect(error.message).toContain("data.rows[0].parent.child: circular reference")
       expect(mock.requests).toHaveLength(0)
     }))
+})
+
+// What a JavaScript value means as JSON, computed without JSON.stringify (whose silent losses
+// are what is under test): a JSON value, or `unrepresentable` where JSON has no exact form.
+const unrepresentable = Symbol("unrepresentable")
+const dropped = Symbol("dropped")
+
+const jsonMeaning = (value: unknown, key: string, inArray: boolean, ancestors: Set<object>): unknown => {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value
+    case "number":
+      return Number.isFinite(value) ? (Object.is(value, -0) ? 0 : value) : unrepresentable
+    case "bigint":
+      return unrepresentable
+    case "undefined":
+    case "function":
+    case "symbol":
+      // JSON.stringify drops such a property, and nulls such an element.
+      return inArray ? unrepresentable : dropped
+  }
+  if (value === null) return null
+  const object = value as object
+  if (ancestors.has(object)) return unrepresentable
+  if (object instanceof Number || object instanceof String || object instanceof Boolean) {
+    return jsonMeaning(object.valueOf(), key, inArray, ancestors)
+  }
+  if (object instanceof Date) return Number.isFinite(object.getTime()) ? object.toISOString() : unrepresentable
+  if (
+    object instanceof Map || object instanceof Set || object instanceof WeakMap || object instanceof WeakSet ||
+    object instanceof RegExp || ArrayBuffer.isView(object) || object instanceof ArrayBuffer || object instanceof Promise
+  ) return unrepresentable
+  const toJSON = (object as { toJSON?: unknown }).toJSON
+  if (typeof toJSON === "function") return jsonMeaning(toJSON.call(object, key), key, inArray, ancestors)
+  ancestors.add(object)
+  try {
+    if (Array.isArray(object)) {
+      const out: Array<unknown> = []
+      for (let i = 0; i < object.length; i++) {
+        const item = jsonMeaning(object[i], String(i), true, ancestors)
+        if (item === unrepresentable || item === dropped) return unrepresentable
+        out.push(item)
+      }
+      return out
+    }
+    const out: Record<string, unknown> = {}
+    for (const name of Object.keys(object)) {
+      const field = jsonMeaning((object as Record<string, unknown>)[name], name, false, ancestors)
+      if (field === unrepresentable) return unrepresentable
+      if (field !== dropped) Object.defineProperty(out, name, { value: field, enumerable: true, writable: true, configurable: true })
+    }
+    return out
+  } finally {
+    ancestors.delete(object)
+  }
+}
+
+describe("every input is refused with a path, or sent exactly", () => {
+  const mock = mockHttp(() => json({ status: "success", result: "x" }))
+  // One client for every run: the property is about the value, not the layer.
+  const client = ManagedRuntime.make(KaizenClient.layer({ retry: false }).pipe(Layer.provide(mock.layer)))
+  const values = fc.anything({
+    maxDepth: 4,
+    withBigInt: true,
+    withBoxedValues: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withSparseArray: true,
+    withTypedArray: true,
+    withObjectString: true
+  })
+  const special = fc.constantFrom<unknown>(
+    new Date(Number.NaN),
+    new Number(Number.NaN),
+    new Number(-0),
+    { toJSON: () => undefined },
+    { toJSON: () => ({ inner: Number.POSITIVE_INFINITY }) },
+    [() => 1],
+    { fn: () => 1 },
+    nested(1_001)
+  )
+
+  it.effect.prop("for generated JavaScript values", [fc.oneof(values, special, fc.array(fc.oneof(values, special), { maxLength: 3 }))], ([data]) =>
+    Effect.gen(function*() {
+      const before = mock.requests.length
+      const result = yield* Effect.promise(() =>
+        client.runPromise(Effect.either(Effect.flatMap(KaizenClient, (k) => k.compress({ data }))))
+      )
+      const meaning = jsonMeaning(data, "data", false, new Set())
+      if (Either.isLeft(result)) {
+        expect(result.left).toMatchObject({ _tag: "KaizenRequestError", reason: "InvalidRequest" })
+        expect(result.left.message).toMatch(/^Invalid compress request \(nothing was sent\): (data|\w)/)
+        expect(mock.requests.length).toBe(before)
+      } else {
+        // Sent: exactly what the value means, and only when it has an exact meaning.
+        expect(meaning === unrepresentable || meaning === dropped).toBe(false)
+        expect(JSON.parse(mock.requests.at(-1)!.body!)).toEqual({ data: meaning })
+      }
+    }), { fastCheck: { numRuns: 1000 } })
 })

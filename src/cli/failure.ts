@@ -19,7 +19,7 @@ import * as ConfigError from "effect/ConfigError"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
-import type { KaizenAPIError, KaizenRequestError } from "../KaizenError.js"
+import type { KaizenAPIError, KaizenRequestError } from "../contract/errors.js"
 import { isKaizenError } from "../KaizenError.js"
 
 /** The exit codes of the `kaizen` command. */

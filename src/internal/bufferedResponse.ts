@@ -20,7 +20,6 @@ import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { InProcessJson } from "./inProcess.js"
 
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
@@ -35,8 +34,8 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
     readonly request: HttpClientRequest.HttpClientRequest,
     readonly status: number,
     private readonly rawHeaders: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>,
-    /** Bytes or text as received, or a JSON value answered in-process (see inProcess.ts). */
-    private readonly body: Uint8Array | string | InProcessJson,
+    /** Bytes or text as received. */
+    private readonly body: Uint8Array | string,
     /** Set when the connection failed after the headers: reading the body fails with it. */
     private readonly bodyError?: unknown
   ) {
@@ -67,21 +66,7 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
 
   private readText(): string {
     const body = this.body
-    return this.cachedText ??= typeof body === "string"
-      ? body
-      : body instanceof InProcessJson
-      ? body.text()
-      : decoder.decode(body)
-  }
-
-  /** The body as text, read now; `undefined` when the connection failed mid-body. */
-  textNow(): string | undefined {
-    return this.bodyError !== undefined ? undefined : this.readText()
-  }
-
-  /** The JSON value answered in-process, if that is what this response holds. */
-  valueNow(): { readonly value: unknown } | undefined {
-    return this.body instanceof InProcessJson ? this.body : undefined
+    return this.cachedText ??= typeof body === "string" ? body : decoder.decode(body)
   }
 
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {

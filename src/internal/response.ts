@@ -1,19 +1,22 @@
 /**
- * Turns what the server sent back into either a JSON object or a typed `KaizenAPIError`.
+ * Turns an answer (internal/exchange.ts) into either the decoded envelope or a typed
+ * `KaizenAPIError`.
  *
  * Whatever the answer (HTML from a proxy, a truncated body, a 2xx that is not JSON), the result
- * is a value or a typed error, never a defect: this is the one place that reads bodies.
+ * is a value or a typed error, never a defect: this is the one place that reads answers, for
+ * every exchange, so the same status and body give the same error whoever produced them.
  *
  * @internal
  */
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as ParseResult from "effect/ParseResult"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { KaizenAPIError, KaizenRequestError } from "../KaizenError.js"
-import { BufferedResponse } from "./bufferedResponse.js"
-import { formatPath } from "./json.js"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import { normalizeEnvelope } from "../KaizenSchema.js"
+import { formatPath } from "../json/check.js"
+import { KaizenAPIError } from "../contract/errors.js"
+import type { Answer } from "./exchange.js"
 
 /** What an error needs to say where it happened. */
 export interface CallInfo {
@@ -108,16 +111,16 @@ const utf8Bytes = (text: string): number => new TextEncoder().encode(text).byteL
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
-/** Builds the `KaizenAPIError` for a response; `message` overrides the summary of the body. */
+/** Builds the `KaizenAPIError` for an answer; `message` overrides the summary of the body. */
 export const apiError = (
   info: CallInfo,
-  response: HttpClientResponse.HttpClientResponse,
+  status: number,
+  headers: Readonly<Record<string, string>>,
   text: string,
   message?: string,
   cause?: unknown
 ): Effect.Effect<KaizenAPIError> =>
   Effect.map(Clock.currentTimeMillis, (now) => {
-    const headers = response.headers as Readonly<Record<string, string>>
     const parsed = parseJson(text)
     const payload = parsed.ok ? parsed.value : text
     const body = isObject(payload) ? payload : undefined
@@ -126,8 +129,8 @@ export const apiError = (
       : headers["x-request-id"] ?? info.requestId
     const summary = message ?? summarize(payload, headers["content-type"], utf8Bytes(text))
     return new KaizenAPIError({
-      statusCode: response.status,
-      message: `Kaizen API error ${response.status} on ${info.method} ${info.path}: ${summary}`,
+      statusCode: status,
+      message: `Kaizen API error ${status} on ${info.method} ${info.path}: ${summary}`,
       operation: info.operation,
       method: info.method,
       path: info.path,
@@ -140,65 +143,57 @@ export const apiError = (
     })
   })
 
-/**
- * The JSON object of a 2xx answer whose body is already in memory (kaizen-effect's own
- * transports), read without any Effect step; `undefined` for anything else, which then takes
- * {@link readJsonObject} and its error reporting.
- */
-export const jsonObjectNow = (response: HttpClientResponse.HttpClientResponse): Record<string, unknown> | undefined => {
-  if (!(response instanceof BufferedResponse) || response.status < 200 || response.status >= 300) return undefined
-  // Answered in-process: the value itself, never written as text.
-  const inProcess = response.valueNow()
-  if (inProcess !== undefined) return isObject(inProcess.value) ? inProcess.value : undefined
-  const text = response.textNow()
-  if (text === undefined) return undefined
-  const parsed = parseJson(text)
-  return parsed.ok && isObject(parsed.value) ? parsed.value : undefined
-}
+const fail = (error: Effect.Effect<KaizenAPIError>) => Effect.flatMap(error, Effect.fail)
+
+const textOf = (answer: Answer): string =>
+  answer.body._tag === "Text" ? answer.body.text : JSON.stringify(answer.body.value)
 
 /**
- * Reads the body and returns the JSON object of a 2xx answer; anything else is a typed error:
- * a non-2xx status, a body that is not a JSON object, or a body cut short by the transport.
+ * The answer as the decoded envelope, or a typed error: a non-2xx status, a body that is not a
+ * JSON object, or an envelope the contract refuses. A 2xx whose body decodes is read without
+ * an Effect step (most calls); only failures need the clock, for `Retry-After`.
  */
-export const readJsonObject = (
+export const readAnswer = <A>(
   info: CallInfo,
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<Record<string, unknown>, KaizenAPIError | KaizenRequestError> =>
-  Effect.flatMap(
-    Effect.mapError(response.text, (error) =>
-      new KaizenRequestError({
-        reason: "Transport",
-        message: `Kaizen request ${info.method} ${info.path} failed while reading the response body (status ${response.status}): ${
-          describeCause(error.cause)
-        }`,
-        operation: info.operation,
-        method: info.method,
-        path: info.path,
-        requestId: info.requestId,
-        cause: error.cause
-      })),
-    (text) => {
-      if (response.status < 200 || response.status >= 300) {
-        return Effect.flatMap(apiError(info, response, text), Effect.fail)
-      }
-      const parsed = parseJson(text)
-      if (!parsed.ok) {
-        const what = text.trim() === "" ? "the body is empty" : "the body is not JSON"
-        return Effect.flatMap(
-          apiError(info, response, text, `malformed response: ${what} (${summarize(text, response.headers["content-type"], utf8Bytes(text))})`),
-          Effect.fail
-        )
-      }
-      if (!isObject(parsed.value)) {
-        const kind = Array.isArray(parsed.value) ? "an array" : parsed.value === null ? "null" : typeof parsed.value
-        return Effect.flatMap(
-          apiError(info, response, text, `malformed response: expected a JSON object, got ${kind}`),
-          Effect.fail
-        )
-      }
-      return Effect.succeed(parsed.value)
+  answer: Answer,
+  decode: (body: Record<string, unknown>) => Either.Either<A, ParseResult.ParseError>
+): Effect.Effect<A, KaizenAPIError> => {
+  const { headers, status } = answer
+  if (status < 200 || status >= 300) return fail(apiError(info, status, headers, textOf(answer)))
+  let value: unknown
+  if (answer.body._tag === "Json") {
+    value = answer.body.value
+  } else {
+    const text = answer.body.text
+    const parsed = parseJson(text)
+    if (!parsed.ok) {
+      const what = text.trim() === "" ? "the body is empty" : "the body is not JSON"
+      return fail(apiError(
+        info,
+        status,
+        headers,
+        text,
+        `malformed response: ${what} (${summarize(text, headers["content-type"], utf8Bytes(text))})`
+      ))
     }
-  )
+    value = parsed.value
+  }
+  if (!isObject(value)) {
+    const kind = Array.isArray(value) ? "an array" : value === null ? "null" : typeof value
+    return fail(apiError(info, status, headers, textOf(answer), `malformed response: expected a JSON object, got ${kind}`))
+  }
+  const decoded = decode(normalizeEnvelope(value))
+  return Either.isRight(decoded)
+    ? Effect.succeed(decoded.right)
+    : fail(apiError(
+      info,
+      status,
+      headers,
+      JSON.stringify(value),
+      `malformed response: ${formatParseError(decoded.left)}`,
+      decoded.left
+    ))
+}
 
 /** One line for a ParseError, with paths: `result: is missing; stats.reduction: Expected number, actual "x"`. */
 export const formatParseError = (error: ParseResult.ParseError): string =>

@@ -23,15 +23,27 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type { Dispatcher } from "undici"
 import { BufferedResponse } from "./bufferedResponse.js"
-import { markTransport, TransportTimeout } from "./transport.js"
+
+/** The cause of a request this transport aborted at its deadline. */
+class TransportTimeout extends Error {
+  constructor(readonly millis: number) {
+    super(`no complete response within ${millis} ms`)
+    this.name = "TransportTimeout"
+  }
+}
+
+/**
+ * Whether a failure of this transport is its own timeout: the Node layer, which builds both
+ * the transport and the client, tells the client so (internal/httpExchange.ts).
+ */
+export const isTimeout = (error: HttpClientError.HttpClientError): boolean => error.cause instanceof TransportTimeout
 
 export interface Options {
   /** Responses larger than this fail instead of filling memory (default 100 MiB). */
   readonly maxResponseBytes?: number | undefined
   /**
    * Abort any request with no complete response (headers and body) within this many ms,
-   * failing with a `TransportTimeout` cause; the client then relies on it (see
-   * transport.ts). Default: no timeout here.
+   * failing with a cause that {@link isTimeout} recognises. Default: no timeout here.
    */
   readonly timeoutMillis?: number | undefined
 }
@@ -173,9 +185,8 @@ const send = (
 export const make = (dispatcher: Dispatcher, options: Options = {}): HttpClient.HttpClient => {
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
   const timeoutMillis = options.timeoutMillis
-  const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+  return HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
     (request) => Effect.flatMap(request, (request) => send(dispatcher, request, maxBytes, timeoutMillis)),
     Effect.succeed
   )
-  return markTransport(client, { timeoutMillis })
 }

@@ -23,7 +23,7 @@ import type { JsonValue } from "../KaizenSchema.js"
 import type { EncodeSettings, KtofEncodeError } from "./codec.js"
 import { encode } from "./codec.js"
 import { MAX_DEPTH } from "./guard.js"
-import { codePointLength, codePointPrefix } from "./text.js"
+import { codePointLength, codePointPrefix } from "../json/text.js"
 
 /** A JSON block found in a text, by UTF-16 index. */
 export interface Block {

@@ -8,13 +8,10 @@
  *
  * @internal
  */
-import { findLoneSurrogate } from "./text.js"
+import { MAX_DEPTH } from "../json/limits.js"
+import { findLoneSurrogate } from "../json/text.js"
 
-/**
- * The deepest nesting the engine accepts in a value (`[[1]]` is 2 levels). The codec handles
- * about 1,250 levels on Node's default stack; 1,000 leaves room for the callers' frames.
- */
-export const MAX_DEPTH = 1000
+export { MAX_DEPTH }
 
 /** Why a value was refused, and where. */
 export interface Problem {

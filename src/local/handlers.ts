@@ -1,21 +1,21 @@
 /**
- * The engine as one function: method, path and body bytes in, status, headers and JSON body
- * out. Both transports (the in-process `HttpClient` and the HTTP server) call this, so they
- * answer byte for byte alike. Nothing here touches a socket or the platform.
+ * The engine as functions: method, path and body bytes in, status, headers and JSON body out
+ * ({@link makeHandler}, for the in-process `HttpClient` and the HTTP server, so they answer
+ * byte for byte alike); and an operation with its request as a value in, the envelope as a
+ * value out ({@link makeOperations}, for the direct `KaizenClient` layer), giving the same
+ * answers without writing JSON. Nothing here touches a socket or the platform.
  *
  * @internal
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { InProcessJson, UnserialisableJson } from "../internal/inProcess.js"
+import type { BodyMeasure } from "../json/measure.js"
 import * as KaizenSchema from "../KaizenSchema.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./defaults.js"
 import type { EngineError } from "./errors.js"
-import { EngineFailure, MethodNotAllowed, RouteNotFound } from "./errors.js"
+import { EngineFailure, MethodNotAllowed, PayloadTooLarge, RouteNotFound } from "./errors.js"
 import * as Operations from "./operations.js"
 import type { Envelope } from "./operations.js"
-import type { BodyMeasure } from "./measure.js"
-import { measureBody } from "./measure.js"
 import type { RequestOf } from "./validate.js"
 import { decodeRequest, readJson } from "./validate.js"
 
@@ -68,12 +68,6 @@ export const errorResponse = (error: EngineError): EngineResponse => {
 
 type Route = (body: Uint8Array | string, maxBodyBytes: number) => Effect.Effect<Envelope, EngineError>
 
-/** A route for a body handed over in-process, already measured (see measure.ts). */
-type ValueRoute = (
-  body: unknown,
-  measure: BodyMeasure
-) => Effect.Effect<Envelope, EngineError> | Either.Either<Envelope, EngineError>
-
 type Run<Op extends KaizenSchema.BodyOperation> = (
   request: RequestOf<Op>,
   // Code points of each field's compact JSON, when known without writing it.
@@ -97,25 +91,18 @@ const bodyRoute = <Op extends KaizenSchema.BodyOperation>(operation: Op): Route 
     (request) => runs[operation](request)
   )
 
-// The client hands over only requests it has validated against this operation's contract
-// Schema (stricter than the engine: unknown fields refused), so the value is taken as the
-// request model without checking it a second time.
-const valueRoute = <Op extends KaizenSchema.BodyOperation>(operation: Op): ValueRoute => (body, measure) =>
-  runs[operation](body as RequestOf<Op>, measure.fields)
-
 interface Entry {
   readonly method: string
-  // Both undefined for the one route without a body: the health check.
+  // Undefined for the one route without a body: the health check.
   readonly route: Route | undefined
-  readonly valueRoute: ValueRoute | undefined
 }
 
 const routes: ReadonlyMap<string, Entry> = new Map(
   (Object.keys(KaizenSchema.Endpoints) as Array<KaizenSchema.Operation>).map((operation) => {
     const endpoint = KaizenSchema.Endpoints[operation]
     const entry: Entry = operation === "health"
-      ? { method: endpoint.method, route: undefined, valueRoute: undefined }
-      : { method: endpoint.method, route: bodyRoute(operation), valueRoute: valueRoute(operation) }
+      ? { method: endpoint.method, route: undefined }
+      : { method: endpoint.method, route: bodyRoute(operation) }
     return [endpoint.path, entry]
   })
 )
@@ -168,21 +155,21 @@ export const makeHandler = (options: EngineOptions = {}): Handler => {
   }
 }
 
-/** A request from the in-process client with its body as a value (see internal/inProcess.ts). */
-export interface InProcessRequest {
-  readonly method: string
-  readonly path: string
-  readonly body: InProcessJson
-}
+/** The answer to an operation called with a value: a success envelope as a value, anything else as the HTTP answer. */
+export type ValueResponse =
+  | { readonly status: 200; readonly headers: Readonly<Record<string, string>>; readonly envelope: Envelope }
+  | EngineResponse
 
-/** An answer to it: a success envelope as a value, anything else as text. */
-export interface InProcessResponse {
-  readonly status: number
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: InProcessJson | string
-}
-
-export type InProcessHandler = (request: InProcessRequest) => Effect.Effect<InProcessResponse, UnserialisableJson>
+/**
+ * An operation called with its request as a value: `request` is the operation's contract
+ * model (`KaizenSchema.Endpoints[operation].request`'s Type, as a decode of it gives) and
+ * `measure` what its JSON text measures (json/measure.ts), which also proves it exactly JSON.
+ */
+export type OperationHandler = <Op extends KaizenSchema.BodyOperation>(
+  operation: Op,
+  request: RequestOf<Op>,
+  measure: BodyMeasure
+) => Effect.Effect<ValueResponse>
 
 const jsonHeaders = { "content-type": "application/json" } as const
 
@@ -192,37 +179,22 @@ const detached = (envelope: Envelope): Envelope =>
   envelope.meta === undefined ? envelope : { ...envelope, meta: JSON.parse(JSON.stringify(envelope.meta)) }
 
 /**
- * The engine for the in-process client: the same answers as {@link makeHandler} gives the
- * same request's JSON text, without that text being written or parsed on either side when
- * the value is plainly JSON (measure.ts). Any other value takes the text route, so it is
- * judged exactly as over HTTP; a value `JSON.stringify` cannot write fails, as the client
- * would have failed to send it.
+ * The engine's operations for a caller that holds the request as a value: the same answers
+ * as {@link makeHandler} gives the same request's JSON text (tested against each other for
+ * generated requests), without that text being written or parsed. The body limit applies to
+ * the measured size of the text, as it does to the text.
  */
-export const makeInProcessHandler = (options: EngineOptions = {}): InProcessHandler => {
+export const makeOperations = (options: EngineOptions = {}): OperationHandler => {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
-  const handleText = makeHandler(options)
-  return (request) => {
-    const found = lookup(request.method, request.path)
-    if (!("entry" in found)) return Effect.succeed(found)
-    const { entry } = found
-    const measure = entry.valueRoute === undefined ? undefined : request.body.measure ?? measureBody(request.body.value)
-    // Over the size limit, the text route gives the 413 the service gives.
-    if (entry.valueRoute === undefined || measure === undefined || measure.bytes > maxBodyBytes) {
-      return Effect.flatMap(
-        Effect.try({ try: () => request.body.text(), catch: (cause) => new UnserialisableJson(cause) }),
-        (text) => handleText({ method: request.method, path: request.path, body: text })
-      )
-    }
+  return (operation, request, measure) => {
+    if (measure.bytes > maxBodyBytes) return Effect.succeed(errorResponse(new PayloadTooLarge({ limit: maxBodyBytes })))
+    const run = runs[operation] as Run<typeof operation>
     return catchBug(
-      Effect.match(entry.valueRoute(request.body.value, measure), {
-        onFailure: errorResponse,
-        onSuccess: (envelope): InProcessResponse => ({
-          status: 200,
-          headers: jsonHeaders,
-          body: new InProcessJson(detached(envelope))
-        })
+      Effect.match(run(request, measure.fields), {
+        onFailure: (error): ValueResponse => errorResponse(error),
+        onSuccess: (envelope): ValueResponse => ({ status: 200, headers: jsonHeaders, envelope: detached(envelope) })
       }),
-      (response): InProcessResponse => response
+      (response): ValueResponse => response
     )
   }
 }

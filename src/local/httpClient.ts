@@ -9,10 +9,9 @@
  * Only web-standard globals are used (`Response`, `TextEncoder`), so this runs wherever
  * `@effect/platform` does.
  *
- * The kaizen client on this transport (with no middleware in between) hands over its validated
- * request as a value and gets the envelope back as one (internal/inProcess.ts), so a large
- * document is not written as JSON and parsed back twice per call; any other body is read as
- * a server reads it.
+ * Every request is read as a server reads it, and every answer is HTTP text: the client on
+ * this transport behaves exactly as over the network (its own timeout, retries and body
+ * reading all apply). `KaizenLocal.layerClient` is the direct route without the text.
  *
  * The engine itself (codec, statistics, tokenizer table) is imported on the first request, not
  * with this module: an application that merely imports the package never loads it.
@@ -23,13 +22,13 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
-import { BufferedResponse } from "../internal/bufferedResponse.js"
-import { InProcessJson } from "../internal/inProcess.js"
-import { markTransport } from "../internal/transport.js"
-import { LOCAL_BASE_URL } from "../KaizenConfig.js"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { collect } from "./body.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./defaults.js"
 import type * as Handlers from "./handlers.js"
+
+/** The value of `KAIZEN_BASE_URL` that selects the engine (`KaizenConfig.LOCAL_BASE_URL`; a test keeps them equal). */
+export const LOCAL_BASE_URL = "local"
 
 /** The origin given to relative URLs; it is never contacted. */
 const LOCAL_ORIGIN = "http://kaizen.local"
@@ -76,10 +75,6 @@ const bodyOf = (
   }
 }
 
-/** The validated request the client handed over in-process, if that is what the body is. */
-const inProcessBody = (request: HttpClientRequest.HttpClientRequest): InProcessJson | undefined =>
-  request.body._tag === "Raw" && request.body.body instanceof InProcessJson ? request.body.body : undefined
-
 let engine: Promise<typeof Handlers> | undefined
 
 const loadEngine = (request: HttpClientRequest.HttpClientRequest) =>
@@ -111,40 +106,31 @@ const pathOf = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<str
 
 /**
  * An `HttpClient` answered by the engine. Built on `HttpClient.makeWith`, not `make`: there is
- * no connection to abort and no network span to record, only a function call. It tells the
- * client it answers in-process (see internal/transport.ts).
+ * no connection to abort and no network span to record, only a function call.
  */
 export const make = (options: Handlers.EngineOptions = {}): HttpClient.HttpClient => {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
-  let handlers: { readonly text: Handlers.Handler; readonly value: Handlers.InProcessHandler } | undefined
-  const withHandlers = (request: HttpClientRequest.HttpClientRequest) =>
-    handlers !== undefined ? Effect.succeed(handlers) : Effect.map(loadEngine(request), (engine) =>
-      handlers ??= { text: engine.makeHandler(options), value: engine.makeInProcessHandler(options) })
+  let handler: Handlers.Handler | undefined
+  const withHandler = (request: HttpClientRequest.HttpClientRequest) =>
+    handler !== undefined
+      ? Effect.succeed(handler)
+      : Effect.map(loadEngine(request), (engine) => handler ??= engine.makeHandler(options))
 
   // Plain steps, not a generator: on a small prompt they are a good part of the call's cost.
-  const answerValue = (request: HttpClientRequest.HttpClientRequest, path: string, body: InProcessJson) =>
-    Effect.flatMap(withHandlers(request), (handle) =>
-      Effect.mapBoth(handle.value({ method: request.method, path, body }), {
-        onFailure: (cause) => new HttpClientError.RequestError({ request, reason: "Encode", description: cause.message, cause }),
-        onSuccess: (answer) => new BufferedResponse(request, answer.status, answer.headers, answer.body)
-      }))
-
-  const answerText = (request: HttpClientRequest.HttpClientRequest, path: string) =>
-    Effect.flatMap(bodyOf(request, maxBodyBytes), (body) =>
-      Effect.flatMap(withHandlers(request), (handle) =>
-        Effect.map(
-          handle.text({ method: request.method, path, body }),
-          (answer) => new BufferedResponse(request, answer.status, answer.headers, answer.body)
-        )))
-
   const answer = (request: HttpClientRequest.HttpClientRequest) =>
-    Effect.flatMap(pathOf(request), (path) => {
-      const value = inProcessBody(request)
-      return value !== undefined ? answerValue(request, path, value) : answerText(request, path)
-    })
-  const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+    Effect.flatMap(pathOf(request), (path) =>
+      Effect.flatMap(bodyOf(request, maxBodyBytes), (body) =>
+        Effect.flatMap(withHandler(request), (handle) =>
+          Effect.map(
+            handle({ method: request.method, path, body }),
+            (answer) =>
+              HttpClientResponse.fromWeb(
+                request,
+                new Response(answer.body === "" ? null : answer.body, { status: answer.status, headers: answer.headers })
+              )
+          ))))
+  return HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
     (request) => Effect.flatMap(request, answer),
     Effect.succeed
   )
-  return markTransport(client, { timeoutMillis: undefined, inProcess: true })
 }

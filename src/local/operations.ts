@@ -7,7 +7,7 @@
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as KaizenSchema from "../KaizenSchema.js"
-import { version } from "../internal/version.js"
+import { version } from "../contract/version.js"
 import type { DecodeSettings, EncodeSettings, KtofDecodeError, KtofEncodeError } from "./codec.js"
 import { decode, encode } from "./codec.js"
 import { autoDetect } from "./detect.js"

@@ -10,7 +10,7 @@
  *
  * @internal
  */
-import { codePointLength } from "./text.js"
+import { codePointLength } from "../json/text.js"
 
 /** The service's size statistics. */
 export interface Stats {

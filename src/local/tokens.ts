@@ -18,7 +18,7 @@
  */
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import { utf8Length } from "./text.js"
+import { utf8Length } from "../json/text.js"
 
 /** The BPE encodings `gpt-tokenizer` ships. */
 export type EncodingName = "o200k_base" | "o200k_harmony" | "cl100k_base" | "p50k_base" | "p50k_edit" | "r50k_base"

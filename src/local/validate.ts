@@ -13,14 +13,13 @@
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { contractDecoder } from "../internal/contractDecoder.js"
-import { trustParsedJson } from "../internal/json.js"
+import { contractDecoder } from "../contract/decoder.js"
 import * as KaizenSchema from "../KaizenSchema.js"
 import type { EngineError, ValidationItem } from "./errors.js"
 import { InvalidRequest, invalidField, PayloadTooLarge } from "./errors.js"
 import type { Problem } from "./guard.js"
 import { findProblem, MAX_DEPTH } from "./guard.js"
-import { utf8Length } from "./text.js"
+import { utf8Length } from "../json/text.js"
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
@@ -85,10 +84,8 @@ export const readJson = (body: Uint8Array | string, maxBodyBytes: number): Eithe
       invalidField(problem.path, problem.message, problem.kind === "TooDeep" ? "value_error" : "string_unicode")
     )
   }
-  // Parsed JSON holds no value JSON cannot carry: the request Schemas need not walk its fields.
-  if (typeof value === "object" && value !== null) {
-    for (const field of Object.values(value)) trustParsedJson(field)
-  }
+  // Parsed JSON is not exact JSON: a number too large for a double (`1e400`) parses to
+  // Infinity. The request Schemas walk the fields (KaizenSchema's JSON check) and refuse it.
   return Either.right(value)
 }
 

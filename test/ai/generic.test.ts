@@ -50,7 +50,7 @@ const handWritten = (reply: () => string) => {
 const withModel = (
   model: Layer.Layer<LanguageModel.LanguageModel>,
   options: KaizenAi.Options = {},
-  kaizen: Layer.Layer<KaizenClient.KaizenClient> = localKaizen().layer
+  kaizen: Layer.Layer<KaizenClient> = localKaizen().layer
 ) => KaizenAi.layer(options).pipe(Layer.provide(model), Layer.provideMerge(kaizen))
 
 const table = JSON.stringify({
@@ -177,7 +177,7 @@ describe("KaizenAi over any LanguageModel", () => {
   it.effect("decodeResponse with Kaizen down: the reply comes back undecoded (fallback) or the call fails (\"fail\")", () => {
     const ktof = "rows[1]{day,visits}:\n  mon,120"
     // Kaizen answers encodes but fails decodes, so only the reply side is affected.
-    const decodeDown = KaizenClient.KaizenClient.layer({ baseUrl: "http://kaizen.local", retry: false }).pipe(
+    const decodeDown = KaizenClient.layer({ baseUrl: "http://kaizen.local", retry: false }).pipe(
       Layer.provide(mockHttp(() => json({ detail: "maintenance" }, { status: 503 })).layer),
       Layer.orDie
     )

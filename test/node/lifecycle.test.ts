@@ -59,14 +59,14 @@ describe("Node transport lifecycle", () => {
         new Map([["KAIZEN_BASE_URL", server.url], ["KAIZEN_TIMEOUT", "0.3"], ["KAIZEN_MAX_RETRIES", "0"]])
       )
       const error = yield* Effect.gen(function*() {
-        const kaizen = yield* KaizenClient.KaizenClient
+        const kaizen = yield* KaizenClient
         const error = yield* failureOf(kaizen.compress({ data: { a: 1 } }))
         // Still inside the layer: the connection must close because the attempt was aborted,
         // not because the pool was torn down afterwards.
         yield* server.waitUntil("seeing the timed-out request's connection closed", () =>
           server.requests[0]?.clientClosed === true)
         return error
-      }).pipe(Effect.provide(KaizenClient.KaizenClient.layerNode), Effect.withConfigProvider(env))
+      }).pipe(Effect.provide(KaizenClient.layerNode), Effect.withConfigProvider(env))
 
       expect(error).toBeInstanceOf(KaizenRequestError)
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout", operation: "compress" })

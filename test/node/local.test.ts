@@ -12,7 +12,7 @@ it.effect("KaizenNode.layerConfig with KAIZEN_BASE_URL=local round-trips on the 
   Effect.gen(function*() {
     const data = { users: [{ id: 1, name: "Ada" }, { id: 2, name: "Linus" }] }
     const { decoded, encoded } = yield* Effect.gen(function*() {
-      const kaizen = yield* KaizenClient.KaizenClient
+      const kaizen = yield* KaizenClient
       const encoded = yield* kaizen.compress({ data })
       const decoded = yield* kaizen.decompress({ data: encoded.result })
       return { encoded, decoded }
@@ -27,8 +27,8 @@ it.effect("KaizenNode.layerConfig with KAIZEN_BASE_URL=local round-trips on the 
 
 it.effect("layerNodeWith({ baseUrl: \"local\" }) answers health offline", () =>
   Effect.gen(function*() {
-    const health = yield* Effect.flatMap(KaizenClient.KaizenClient, (k) => k.health()).pipe(
-      Effect.provide(KaizenClient.KaizenClient.layerNodeWith({ baseUrl: "local" }))
+    const health = yield* Effect.flatMap(KaizenClient, (k) => k.health()).pipe(
+      Effect.provide(KaizenClient.layerNodeWith({ baseUrl: "local" }))
     )
     expect(health.status).toBe("ok")
   }))
@@ -39,7 +39,7 @@ it.live("the Node layer as users get it (retries on) against kaizen serve: the f
     const { spans, tracer } = recordingTracer()
     const data = { rows: [{ id: 1, title: "alpha" }, { id: 2, title: "beta" }] }
     yield* Effect.gen(function*() {
-      const kaizen = yield* KaizenClient.KaizenClient
+      const kaizen = yield* KaizenClient
       const encoded = yield* kaizen.promptsEncode({ prompt: data, token_models: ["gpt-4o-mini"] })
       expect((yield* kaizen.promptsDecode({ ktof: encoded.result })).result).toEqual(data)
       const request = yield* kaizen.optimizeRequest({ prompt: `Rows: ${JSON.stringify(data)}` })
@@ -48,7 +48,7 @@ it.live("the Node layer as users get it (retries on) against kaizen serve: the f
       expect((yield* kaizen.decompress({ data: (yield* kaizen.compress({ data })).result })).result).toEqual(data)
       expect((yield* kaizen.health()).status).toBe("ok")
     }).pipe(
-      Effect.provide(KaizenClient.KaizenClient.layerNodeWith({ baseUrl: address.url })),
+      Effect.provide(KaizenClient.layerNodeWith({ baseUrl: address.url })),
       Effect.withTracer(tracer)
     )
     // The default retry policy was on and found nothing to retry.

@@ -24,7 +24,7 @@ const compress = (kaizen: KaizenClient.Service) => kaizen.compress({ data: { a: 
 
 /** One call through `KaizenNode.layerConfig()` reading only `env`, as if it were the environment. */
 const callWithEnv = (env: Record<string, string>) =>
-  Effect.flatMap(KaizenClient.KaizenClient, compress).pipe(
+  Effect.flatMap(KaizenClient, compress).pipe(
     Effect.provide(KaizenNode.layerConfig()),
     Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries({ KAIZEN_MAX_RETRIES: "0", ...env }))))
   )

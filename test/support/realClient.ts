@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, expect } from "@effect/vitest"
 import { Cause, ConfigProvider, Effect, Exit, Option } from "effect"
 import type { ConfigError } from "effect"
 import { KaizenClient } from "../../src/index.js"
-import type { KaizenConfig } from "../../src/index.js"
+import type * as KaizenNode from "../../src/KaizenNode.js"
 
 /**
  * An empty environment. The Node layer reads `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` when no
@@ -19,11 +19,11 @@ export const noEnv: ConfigProvider.ConfigProvider = ConfigProvider.fromMap(new M
  * connection pool) is closed when `use` ends, however it ends.
  */
 export const withNodeClient = <A, E>(
-  options: KaizenConfig.Options,
+  options: KaizenNode.Options,
   use: (kaizen: KaizenClient.Service) => Effect.Effect<A, E>
 ): Effect.Effect<A, E | ConfigError.ConfigError> =>
-  Effect.flatMap(KaizenClient.KaizenClient, use).pipe(
-    Effect.provide(KaizenClient.KaizenClient.layerNodeWith(options)),
+  Effect.flatMap(KaizenClient, use).pipe(
+    Effect.provide(KaizenClient.layerNodeWith(options)),
     Effect.withConfigProvider(noEnv)
   )
 

@@ -21,7 +21,7 @@ const KAIZEN_URL = "http://kaizen.local"
  */
 export const localKaizen = () => {
   const kaizenRequests: Array<string> = []
-  const layer = KaizenClient.KaizenClient.layer({
+  const layer = KaizenClient.layer({
     baseUrl: KAIZEN_URL,
     retry: false,
     transformClient: HttpClient.tapRequest((request) => Effect.sync(() => kaizenRequests.push(new URL(request.url).pathname)))
@@ -30,7 +30,7 @@ export const localKaizen = () => {
 }
 
 /** A Kaizen deployment that answers every request with 503. */
-export const downKaizen = KaizenClient.KaizenClient.layer({ baseUrl: KAIZEN_URL, retry: false }).pipe(
+export const downKaizen = KaizenClient.layer({ baseUrl: KAIZEN_URL, retry: false }).pipe(
   Layer.provide(mockHttp(() => json({ detail: "upstream unavailable" }, { status: 503 })).layer),
   Layer.orDie
 )
@@ -49,7 +49,7 @@ export interface Sent {
 const overProvider = (
   model: (http: Layer.Layer<HttpClient.HttpClient>) => Layer.Layer<LanguageModel.LanguageModel>
 ) =>
-(handler: Handler, options: KaizenAi.Options = {}, kaizen: Layer.Layer<KaizenClient.KaizenClient> = localKaizen().layer) => {
+(handler: Handler, options: KaizenAi.Options = {}, kaizen: Layer.Layer<KaizenClient> = localKaizen().layer) => {
   const provider = mockHttp(handler)
   const sent = (): Array<Sent> =>
     provider.requests.map((request) => ({ url: request.url, body: JSON.parse(request.body ?? "null") }))
@@ -111,5 +111,5 @@ export const bytes = (text: string) => new TextEncoder().encode(text).length
 
 /** The Kaizen encode the middleware makes for a prompt part, made by the test itself. */
 export const encodeAsKaizen = (prompt: unknown, tokenModels?: ReadonlyArray<string>) =>
-  Effect.flatMap(KaizenClient.KaizenClient, (kaizen) =>
+  Effect.flatMap(KaizenClient, (kaizen) =>
     kaizen.promptsEncode({ prompt, auto_detect_json: true, ...(tokenModels ? { token_models: tokenModels } : {}) }))

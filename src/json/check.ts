@@ -2,14 +2,18 @@
  * Checks that a value survives `JSON.stringify` unchanged in meaning.
  *
  * `JSON.stringify` is lossy without a word: `NaN` becomes `null`, a `Map` becomes `{}`,
- * a BigInt or a cycle throws, a function disappears. A prompt that changes silently on the
- * wire is worse than one refused, so requests are checked first and the first problem is
- * reported with its path.
+ * `new Number(NaN)` and an Invalid Date become `null`, a BigInt or a cycle throws, a function
+ * disappears, and a getter, a `toJSON` or a Proxy trap may throw while it writes. A prompt that
+ * changes silently on the wire is worse than one refused, so requests are checked first and
+ * the first problem is reported with its path, before anything is sent.
  *
- * The walk is iterative so that a deeply nested value cannot overflow the stack here.
+ * The walk is iterative so that a deeply nested value cannot overflow the stack here, and it
+ * refuses nesting deeper than the service accepts (limits.ts) instead of relying on a stack
+ * overflow somewhere later.
  *
  * @internal
  */
+import { MAX_DEPTH } from "./limits.js"
 
 export interface JsonProblem {
   readonly path: ReadonlyArray<string | number>
@@ -42,37 +46,15 @@ const toPath = (node: PathNode | undefined): Array<string | number> => {
 }
 
 type Frame =
-  | { readonly exit: false; readonly value: unknown; readonly at: PathNode | undefined; readonly inArray: boolean }
+  | {
+    readonly exit: false
+    readonly value: unknown
+    readonly at: PathNode | undefined
+    readonly inArray: boolean
+    /** Containers around this value. */
+    readonly depth: number
+  }
   | { readonly exit: true; readonly value: object }
-
-// Objects that came out of `JSON.parse`: JSON by construction, so the walk below has nothing
-// to find in them. The embedded engine registers the bodies it parses, so the contract's
-// Schemas (which it shares with the client) do not walk a large request a second time.
-const parsedJson = new WeakSet<object>()
-
-/** Records that `value` was produced by `JSON.parse` (a no-op for primitives). */
-export const trustParsedJson = (value: unknown): void => {
-  if (typeof value === "object" && value !== null) parsedJson.add(value)
-}
-
-/**
- * Runs `f` with the objects among `values` trusted as JSON, then withdraws the trust: for
- * values already checked to be exactly JSON that belong to a caller, who may change them later.
- */
-export const whileTrusted = <A>(values: ReadonlyArray<unknown>, f: () => A): A => {
-  const added: Array<object> = []
-  for (const value of values) {
-    if (typeof value === "object" && value !== null && !parsedJson.has(value)) {
-      parsedJson.add(value)
-      added.push(value)
-    }
-  }
-  try {
-    return f()
-  } finally {
-    for (const value of added) parsedJson.delete(value)
-  }
-}
 
 // The fast path below recurses, so it stops at this depth and leaves deeper values to the walk.
 const FAST_DEPTH = 64
@@ -81,6 +63,8 @@ const FAST_DEPTH = 64
  * True when `value` is plainly JSON: primitives JSON carries, arrays, and objects whose
  * prototype is Object's (or null), no deeper than FAST_DEPTH. It allocates nothing, which is
  * what a typical prompt needs; anything else (a Date, a cycle, a problem) is left to the walk.
+ * It may throw (a getter, a Proxy trap): the caller then leaves the value to the walk, which
+ * says where.
  */
 const plainlyJson = (value: unknown, depth: number): boolean => {
   switch (typeof value) {
@@ -112,11 +96,21 @@ const plainlyJson = (value: unknown, depth: number): boolean => {
   }
 }
 
+const isPlainlyJson = (value: unknown): boolean => {
+  try {
+    return plainlyJson(value, 0)
+  } catch {
+    return false
+  }
+}
+
+const threw = (what: string, cause: unknown): string =>
+  `${what} threw (${cause instanceof Error ? cause.message : String(cause)}); the value cannot be written as JSON`
+
 /** Returns the first reason `value` cannot be sent as JSON faithfully, or `undefined`. */
 export const findJsonProblem = (value: unknown): JsonProblem | undefined => {
-  if (typeof value === "object" && value !== null && parsedJson.has(value)) return undefined
-  if (plainlyJson(value, 0)) return undefined
-  const stack: Array<Frame> = [{ exit: false, value, at: undefined, inArray: false }]
+  if (isPlainlyJson(value)) return undefined
+  const stack: Array<Frame> = [{ exit: false, value, at: undefined, inArray: false, depth: 0 }]
   // Objects on the current path: a repeat is a cycle; a shared (non-cyclic) reference is fine.
   const ancestors = new Set<object>()
   while (stack.length > 0) {
@@ -125,7 +119,7 @@ export const findJsonProblem = (value: unknown): JsonProblem | undefined => {
       ancestors.delete(frame.value)
       continue
     }
-    const { at } = frame
+    const { at, depth } = frame
     let current = frame.value
     switch (typeof current) {
       case "string":
@@ -151,35 +145,67 @@ export const findJsonProblem = (value: unknown): JsonProblem | undefined => {
         continue
       case "object": {
         if (current === null) continue
-        if (ancestors.has(current)) {
-          return { path: toPath(at), message: "circular reference: this value contains itself" }
-        }
-        if (!Array.isArray(current)) {
-          const lossy = lossyObject(current)
-          if (lossy !== undefined) return { path: toPath(at), message: lossy }
-          const toJSON = (current as { toJSON?: unknown }).toJSON
-          if (typeof toJSON === "function") {
-            // Dates and similar: JSON.stringify sends what toJSON returns, so check that.
-            current = toJSON.call(current)
-            if (typeof current !== "object" || current === null) {
-              stack.push({ exit: false, value: current, at, inArray: frame.inArray })
+        // Every step below runs user code for a Proxy or an exotic object; what throws is
+        // reported here, with its path, instead of escaping as a defect.
+        try {
+          if (ancestors.has(current)) {
+            return { path: toPath(at), message: "circular reference: this value contains itself" }
+          }
+          if (!Array.isArray(current)) {
+            const lossy = lossyObject(current)
+            if (lossy !== undefined) return { path: toPath(at), message: lossy }
+            // Boxed primitives are written as their primitive: a non-finite Number as null.
+            if (current instanceof Number || current instanceof String || current instanceof Boolean) {
+              stack.push({ exit: false, value: current.valueOf(), at, inArray: frame.inArray, depth })
               continue
             }
+            if (current instanceof Date && !Number.isFinite(current.getTime())) {
+              return { path: toPath(at), message: "an Invalid Date has no JSON form (it would be sent as null)" }
+            }
+            const toJSON = (current as { toJSON?: unknown }).toJSON
+            if (typeof toJSON === "function") {
+              // Dates and similar: JSON.stringify sends what toJSON returns, so check that.
+              const key = at === undefined ? "" : String(at.key)
+              try {
+                current = toJSON.call(current, key)
+              } catch (cause) {
+                return { path: toPath(at), message: threw("its toJSON method", cause) }
+              }
+              if (typeof current !== "object" || current === null) {
+                stack.push({ exit: false, value: current, at, inArray: frame.inArray, depth })
+                continue
+              }
+            }
           }
-        }
-        const node = current as object
-        ancestors.add(node)
-        stack.push({ exit: true, value: node })
-        if (Array.isArray(node)) {
-          for (let i = node.length - 1; i >= 0; i--) {
-            stack.push({ exit: false, value: node[i], at: { parent: at, key: i }, inArray: true })
+          const node = current as object
+          if (depth >= MAX_DEPTH) {
+            return {
+              path: toPath(at),
+              message: `nested more than ${MAX_DEPTH} levels deep; Kaizen refuses deeper documents, flatten it`
+            }
           }
-        } else {
-          const keys = Object.keys(node)
-          for (let i = keys.length - 1; i >= 0; i--) {
-            const key = keys[i]!
-            stack.push({ exit: false, value: (node as Record<string, unknown>)[key], at: { parent: at, key }, inArray: false })
+          ancestors.add(node)
+          stack.push({ exit: true, value: node })
+          if (Array.isArray(node)) {
+            for (let i = node.length - 1; i >= 0; i--) {
+              stack.push({ exit: false, value: node[i], at: { parent: at, key: i }, inArray: true, depth: depth + 1 })
+            }
+          } else {
+            const keys = Object.keys(node)
+            for (let i = keys.length - 1; i >= 0; i--) {
+              const key = keys[i]!
+              const child: PathNode = { parent: at, key }
+              let field: unknown
+              try {
+                field = (node as Record<string, unknown>)[key]
+              } catch (cause) {
+                return { path: toPath(child), message: threw("reading this property", cause) }
+              }
+              stack.push({ exit: false, value: field, at: child, inArray: false, depth: depth + 1 })
+            }
           }
+        } catch (cause) {
+          return { path: toPath(at), message: threw("inspecting this value (a Proxy trap or an exotic object)", cause) }
         }
       }
     }
@@ -187,8 +213,16 @@ export const findJsonProblem = (value: unknown): JsonProblem | undefined => {
   return undefined
 }
 
+// A path longer than this is shown by its ends: `data[0][0][0][0][0]…(995 more)…[0][0]`.
+const SHOWN_SEGMENTS = 12
+
 /** Renders a path the way a JavaScript reader writes it: `prompt.messages[0].content`. */
 export const formatPath = (path: ReadonlyArray<PropertyKey>): string => {
+  if (path.length > SHOWN_SEGMENTS) {
+    const head = path.slice(0, SHOWN_SEGMENTS - 3)
+    const tail = formatPath(path.slice(path.length - 2)).replace(/^(?=[A-Za-z_$])/, ".")
+    return `${formatPath(head)}…(${path.length - head.length - 2} more)…${tail}`
+  }
   let out = ""
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`

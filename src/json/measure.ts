@@ -1,20 +1,19 @@
 /**
- * Sizes a request body handed over in-process (as a value, not JSON text) exactly as the
- * engine would have seen its JSON text, without writing that text.
+ * Sizes a request body given as a value exactly as its JSON text would measure, without
+ * writing that text.
  *
- * The in-process route may skip `JSON.stringify` and `JSON.parse` only for a value that the
- * round trip would leave as it is: plain objects and arrays, strings with no lone surrogate,
+ * The direct engine layer (`KaizenLocal.layerClient`) may skip `JSON.stringify` and
+ * `JSON.parse` only for a value that the round trip would leave as it is: plain objects and arrays, strings with no lone surrogate,
  * finite numbers, booleans and null, no deeper than the engine accepts. One walk checks that
  * and adds up what the text would have measured: its UTF-8 bytes (the body limit) and, per
  * top-level field, the code points of the field's compact JSON (the `stats` block compares
  * them with the KTOF). Anything else (a `Date`, an `undefined` property, a class instance, a
- * lone surrogate) is `undefined`: the engine takes the text route, which answers it exactly
- * as a request over HTTP. The client measures the body it hands over (it needs the walk for its
- * own check anyway, see KaizenClient.ts), so the engine does not walk it again.
+ * lone surrogate) is `undefined`: the caller then writes the text and the engine reads it as a
+ * request over HTTP, so every value is answered exactly as the service would answer it.
  *
  * @internal
  */
-import { MAX_DEPTH } from "./guard.js"
+import { MAX_DEPTH } from "./limits.js"
 import { codePointLength, findLoneSurrogate, utf8Length } from "./text.js"
 
 /** What the JSON text of a body would measure. */

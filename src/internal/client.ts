@@ -1,0 +1,158 @@
+/**
+ * Builds the client's service over an exchange (internal/exchange.ts): every behaviour the
+ * client promises, whatever answers the request. Per call: the request and the call's options
+ * are checked (nothing is sent when they fail), a request ID is fixed, and each attempt passes
+ * the client-side limits and, unless the exchange enforces it, the per-attempt timeout; failed
+ * attempts are retried by the configured `Schedule`; the whole call may have a deadline; and
+ * the operation span records it when a tracer can see it.
+ *
+ * @internal
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as ParseResult from "effect/ParseResult"
+import * as RateLimiter from "effect/RateLimiter"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import type * as KaizenConfig from "../KaizenConfig.js"
+import type { KaizenAPIError, KaizenRequestError } from "../contract/errors.js"
+import * as KaizenRetry from "../KaizenRetry.js"
+import * as KaizenSchema from "../KaizenSchema.js"
+import type { CallOptions, DecodeOperation, DecodeOptions, EncodeOperation, ResponseInfo, Service } from "../KaizenClient.js"
+import { contractDecoder } from "../contract/decoder.js"
+import { shownUrl, timeoutError } from "./errors.js"
+import type { Exchange } from "./exchange.js"
+import { checkCallOptions, validateRequest } from "./request.js"
+import { readAnswer } from "./response.js"
+import type { CallInfo } from "./response.js"
+import { retryAfterFailure } from "./retry.js"
+import { type SpanFacts, withOperationSpan } from "./span.js"
+import { timeoutFail } from "./timeout.js"
+
+type KaizenError = KaizenRequestError | KaizenAPIError
+
+const decodeEncodeResponse = contractDecoder(KaizenSchema.EncodeResponse)
+const decodeDecodeResponse = contractDecoder(KaizenSchema.DecodeResponse)
+const decodeHealthResponse = contractDecoder(KaizenSchema.HealthResponse)
+
+const newRequestId = (): string => globalThis.crypto.randomUUID()
+
+// The request ID rides beside the envelope, not in it: `JSON.stringify(response)` stays exactly
+// what the server sent.
+const withRequestId = <A>(value: A, requestId: string): A & ResponseInfo =>
+  Object.defineProperty(value as A & object, "requestId", { value: requestId, enumerable: false }) as A & ResponseInfo
+
+/** The service over `exchange`. The Scope holds the client-side rate limiter, when one is configured. */
+export const makeService = (
+  config: KaizenConfig.Resolved,
+  exchange: Exchange
+): Effect.Effect<Service, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const configuredRequestId = config.headers["x-request-id"]
+    const shownBaseUrl = shownUrl(config.baseUrl)
+    const timeoutMillis = Duration.toMillis(config.timeout)
+
+    const retry = config.retry === false
+      ? undefined
+      : config.retry ?? (config.maxRetries === 0 ? undefined : KaizenRetry.policy({ maxRetries: config.maxRetries }))
+
+    // Client-side limits are per client, across all its calls; each attempt takes a permit and
+    // a rate token (a retry is a request too), but no permit is held while waiting to retry.
+    const semaphore = config.maxConcurrency === undefined ? undefined : yield* Effect.makeSemaphore(config.maxConcurrency)
+    const rateLimiter = config.rateLimiter ?? (config.maxRequestsPerSecond === undefined ? undefined : yield* RateLimiter.make({
+      limit: config.maxRequestsPerSecond,
+      interval: Duration.seconds(1),
+      algorithm: "token-bucket"
+    }))
+    const limit = <A, E>(attempt: Effect.Effect<A, E>): Effect.Effect<A, E> => {
+      let limited = attempt
+      if (rateLimiter !== undefined) limited = rateLimiter(limited)
+      if (semaphore !== undefined) limited = semaphore.withPermits(1)(limited)
+      return limited
+    }
+
+    const call = <A>(
+      operation: KaizenSchema.Operation,
+      input: unknown,
+      options: CallOptions | undefined,
+      decode: (body: Record<string, unknown>) => Either.Either<A, ParseResult.ParseError>
+    ): Effect.Effect<A & ResponseInfo, KaizenError> => {
+      const endpoint = KaizenSchema.Endpoints[operation]
+      const body = endpoint.request === undefined
+        ? Either.right(undefined)
+        : validateRequest(operation as KaizenSchema.BodyOperation, input)
+      if (Either.isLeft(body)) return Effect.fail(body.left)
+      const headers = options === undefined ? undefined : checkCallOptions(operation, options.requestId, options.headers)
+      if (headers !== undefined && Either.isLeft(headers)) return Effect.fail(headers.left)
+      const callHeaders = headers?.right
+      // One ID per logical call, fixed before the first attempt, so every retry carries it.
+      const requestId = options?.requestId ?? callHeaders?.["x-request-id"] ?? configuredRequestId ?? newRequestId()
+      const info: CallInfo = { operation, method: endpoint.method, path: endpoint.path, requestId }
+      const prepared = exchange.prepare({ operation, info, body: body.right, headers: callHeaders, requestId })
+      if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
+      const send = prepared.right
+
+      const facts: SpanFacts = { attempts: 0, lastStatus: undefined }
+      let attempt: Effect.Effect<A & ResponseInfo, KaizenError> = Effect.suspend(() => {
+        facts.attempts++
+        return send
+      }).pipe(
+        Effect.flatMap((answer) => {
+          facts.lastStatus = answer.status
+          return Effect.map(readAnswer(info, answer, decode), (value) => withRequestId(value, requestId))
+        })
+      )
+      // One clock for headers and body: a server that sends headers and then stalls times out
+      // too. Interruption by the timeout aborts the request, which frees its socket.
+      if (!exchange.enforcesTimeout) {
+        attempt = timeoutFail(
+          attempt,
+          timeoutMillis,
+          () => timeoutError(info, shownBaseUrl, "no complete response", config.timeout)
+        )
+      }
+      attempt = limit(attempt)
+      let whole = retry === undefined ? attempt : retryAfterFailure(attempt, retry)
+      if (config.deadline !== undefined) {
+        const deadline = config.deadline
+        whole = timeoutFail(
+          whole,
+          Duration.toMillis(deadline),
+          () => timeoutError(info, shownBaseUrl, "overall deadline across retries", deadline)
+        )
+      }
+      return withOperationSpan(operation, requestId, exchange.readsSpan, facts, whole)
+    }
+
+    const encodeRoute = <Op extends KaizenSchema.BodyOperation>(operation: Op): EncodeOperation<Op> =>
+    (request, options) => Effect.suspend(() => call(operation, request, options, decodeEncodeResponse))
+
+    const decodeRoute = <Op extends KaizenSchema.BodyOperation>(operation: Op): DecodeOperation<Op> =>
+    (
+      request: KaizenSchema.RequestInput<Op>,
+      options?: CallOptions | DecodeOptions<unknown, unknown>
+    ) =>
+      Effect.suspend(() =>
+        call(
+          operation,
+          request,
+          options,
+          options !== undefined && "schema" in options
+            ? Schema.decodeUnknownEither(KaizenSchema.decodeResponseOf(options.schema))
+            : decodeDecodeResponse
+        ) as Effect.Effect<KaizenSchema.DecodeResponse<any> & ResponseInfo, KaizenError>
+      )
+
+    return {
+      compress: encodeRoute("compress"),
+      decompress: decodeRoute("decompress"),
+      optimize: encodeRoute("optimize"),
+      optimizeRequest: encodeRoute("optimizeRequest"),
+      optimizeResponse: decodeRoute("optimizeResponse"),
+      promptsEncode: encodeRoute("promptsEncode"),
+      promptsDecode: decodeRoute("promptsDecode"),
+      health: (options) => Effect.suspend(() => call("health", undefined, options, decodeHealthResponse)),
+      config
+    } satisfies Service
+  })

@@ -1,0 +1,77 @@
+/**
+ * Header names and values as HTTP allows them. The HTTP stack refuses anything else only when
+ * a request is sent, on every attempt, with a transport error; checked here, a bad value from
+ * configuration fails the layer once (naming the setting, never the value), and a bad per-call
+ * value fails that call before anything is sent.
+ *
+ * @internal
+ */
+import * as Either from "effect/Either"
+
+// RFC 9110 token characters.
+const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+// RFC 9110 field-value characters: visible ASCII, space, tab and obs-text (Latin-1). No control
+// characters (a CR or LF would split the header), nothing a byte cannot carry.
+const invalidValue = /[^\t\x20-\x7e\x80-\xff]/
+
+/** Why `value` cannot be a header value, or `undefined`; the message never repeats the value. */
+export const headerValueProblem = (value: string): string | undefined => {
+  const match = invalidValue.exec(value)
+  if (match === null) return undefined
+  const code = match[0].codePointAt(0)!
+  const what = code === 0x0a || code === 0x0d
+    ? "a line break"
+    : code < 0x20 || code === 0x7f
+    ? `a control character (U+${code.toString(16).toUpperCase().padStart(4, "0")})`
+    : `a character outside Latin-1 (U+${code.toString(16).toUpperCase().padStart(4, "0")})`
+  return `contains ${what} at position ${match.index}, which HTTP headers cannot carry`
+}
+
+/** Checks names and values and lower-cases the names. */
+export const checkHeaders = (headers: Readonly<Record<string, unknown>>): Either.Either<Record<string, string>, string> => {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (!headerName.test(name)) return Either.left(`${JSON.stringify(name)} is not a valid header name`)
+    if (typeof value !== "string") return Either.left(`header "${name}" must be a string`)
+    const problem = headerValueProblem(value)
+    if (problem !== undefined) return Either.left(`the value of header "${name}" ${problem}`)
+    out[name.toLowerCase()] = value
+  }
+  return Either.right(out)
+}
+
+/**
+ * Parses `KAIZEN_HEADERS`: either a JSON object (`{"X-Team":"search"}`) or comma-separated
+ * `name=value` pairs with URL-encoded values, the format of `OTEL_EXPORTER_OTLP_HEADERS`
+ * (`X-Team=search,X-Request-ID=abc`).
+ */
+export const parseHeaders = (input: string): Either.Either<Record<string, string>, string> => {
+  const text = input.trim()
+  if (text === "") return Either.right({})
+  if (text.startsWith("{")) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      return Either.left("is not valid JSON; use {\"Name\":\"value\"} or Name=value,Other=value")
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      return Either.left("must be a JSON object of header names to string values")
+    }
+    return checkHeaders(parsed as Record<string, unknown>)
+  }
+  const pairs: Record<string, string> = {}
+  for (const part of text.split(",")) {
+    if (part.trim() === "") continue
+    const eq = part.indexOf("=")
+    if (eq <= 0) return Either.left(`"${part.trim()}" is not of the form Name=value`)
+    let value: string
+    try {
+      value = decodeURIComponent(part.slice(eq + 1).trim())
+    } catch {
+      return Either.left(`the value of "${part.slice(0, eq).trim()}" is not valid URL encoding`)
+    }
+    pairs[part.slice(0, eq).trim()] = value
+  }
+  return checkHeaders(pairs)
+}

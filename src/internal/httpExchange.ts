@@ -1,0 +1,170 @@
+/**
+ * The exchange over an `HttpClient` (internal/exchange.ts): each call becomes one request,
+ * built from a per-client template (URL, static headers) plus the call's request ID, headers
+ * and JSON text, executed once per attempt; the answer is the response's status, headers and
+ * text. Transport failures become typed errors here, at one place, without the request (and so
+ * its headers, with the key) in them.
+ *
+ * What the transport does for the client is stated by whoever builds the layer, never found
+ * out by looking at the transport: `timeout` says who ends an attempt that takes too long, and
+ * `platformSpans` whether the platform's per-request span must be turned off.
+ *
+ * @internal
+ */
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import { identity } from "effect/Function"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type * as KaizenConfig from "../KaizenConfig.js"
+import { KaizenRequestError } from "../contract/errors.js"
+import * as KaizenSchema from "../KaizenSchema.js"
+import { shownUrl, timeoutError } from "./errors.js"
+import type { Answer, Call, Exchange } from "./exchange.js"
+import { requestText } from "./request.js"
+import type { CallInfo } from "./response.js"
+import { describeCause } from "./response.js"
+import { version } from "../contract/version.js"
+
+export interface Options {
+  /**
+   * Who ends an attempt without a complete response in time. `"client"` (the default, for any
+   * `HttpClient`): the client times each attempt out itself. Or the transport, which was built
+   * with the same timeout: `isTimeout` tells its timeout failures from others, so they become
+   * the same typed `Timeout` error.
+   */
+  readonly timeout?: "client" | { readonly isTimeout: (error: HttpClientError.HttpClientError) => boolean } | undefined
+  /**
+   * Whether the transport makes the platform's per-request span (default true): then it is
+   * turned off, as the operation span is the one users see. False for a transport that makes
+   * none, which spares a FiberRef change per call.
+   */
+  readonly platformSpans?: boolean | undefined
+}
+
+const transportError = (info: CallInfo, url: string, error: HttpClientError.HttpClientError): KaizenRequestError => {
+  const cause = error.cause ?? error
+  return new KaizenRequestError({
+    reason: error._tag === "RequestError" && error.reason === "InvalidUrl" ? "InvalidUrl" : "Transport",
+    message: `Kaizen request ${info.method} ${url} failed: ${describeCause(cause)}`,
+    operation: info.operation,
+    method: info.method,
+    path: info.path,
+    requestId: info.requestId,
+    // The platform error holds the request (and so its headers); keep only the underlying cause.
+    cause
+  })
+}
+
+const bodyReadError = (info: CallInfo, status: number, error: HttpClientError.ResponseError): KaizenRequestError =>
+  new KaizenRequestError({
+    reason: "Transport",
+    message: `Kaizen request ${info.method} ${info.path} failed while reading the response body (status ${status}): ${
+      describeCause(error.cause)
+    }`,
+    operation: info.operation,
+    method: info.method,
+    path: info.path,
+    requestId: info.requestId,
+    cause: error.cause
+  })
+
+/** The exchange over `httpClient`, with the configuration's base URL, key and headers. */
+export const make = (
+  httpClient: HttpClient.HttpClient,
+  config: KaizenConfig.Resolved,
+  options: Options = {}
+): Exchange => {
+  const staticHeaders: Record<string, string> = {
+    accept: "application/json",
+    "user-agent": `kaizen-effect/${version}`
+  }
+  if (Option.isSome(config.apiKey)) {
+    const key = Redacted.value(config.apiKey.value)
+    staticHeaders["x-api-key"] = key
+    staticHeaders["authorization"] = `Bearer ${key}`
+  }
+  Object.assign(staticHeaders, config.headers)
+
+  const withoutPlatformSpans = options.platformSpans === false
+    ? identity<HttpClient.HttpClient>
+    : HttpClient.withTracerDisabledWhen(() => true)
+  // Trace headers are opt-in and come from the operation span, whatever the transport. With
+  // its span disabled the platform adds no trace headers itself.
+  const base = withoutPlatformSpans(httpClient).pipe(
+    config.tracePropagation
+      ? HttpClient.mapRequestEffect((request) =>
+        Effect.map(
+          Effect.option(Effect.currentSpan),
+          Option.match({
+            onNone: () => request,
+            onSome: (span) => HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))
+          })
+        )
+      )
+      : identity
+  )
+  const client = config.transformClient ? config.transformClient(base) : base
+  const shownBaseUrl = shownUrl(config.baseUrl)
+  const timeout = options.timeout ?? "client"
+  const isTimeout = timeout === "client" ? undefined : timeout.isTimeout
+
+  // Everything that does not depend on the call is built once per client: each operation's
+  // request with its URL and the static headers; a call only adds its request ID and body.
+  const templates = Object.fromEntries(
+    Object.entries(KaizenSchema.Endpoints).map(([op, endpoint]) => [
+      op,
+      endpoint.method === "GET"
+        ? HttpClientRequest.setHeaders(HttpClientRequest.get(config.baseUrl + endpoint.path), staticHeaders)
+        : HttpClientRequest.setHeaders(HttpClientRequest.post(config.baseUrl + endpoint.path), {
+          ...staticHeaders,
+          "content-type": "application/json"
+        })
+    ])
+  ) as Record<KaizenSchema.Operation, HttpClientRequest.HttpClientRequest>
+
+  const prepare = (call: Call): Either.Either<Effect.Effect<Answer, KaizenRequestError>, KaizenRequestError> => {
+    const { info } = call
+    let request = templates[call.operation]
+    if (call.headers !== undefined) request = HttpClientRequest.setHeaders(request, call.headers)
+    request = HttpClientRequest.setHeader(request, "x-request-id", call.requestId)
+    if (call.body !== undefined) {
+      const text = requestText(call.operation as KaizenSchema.BodyOperation, call.body)
+      if (Either.isLeft(text)) return Either.left(text.left)
+      // A raw body: the content type is in the template, and the transport computes the length,
+      // so no headers are copied and the JSON is not re-encoded into a second buffer.
+      request = HttpClientRequest.setBody(request, HttpBody.raw(text.right))
+    }
+    const url = shownBaseUrl + info.path
+    const attempt = Effect.flatMap(
+      Effect.mapError(
+        client.execute(request),
+        (error) =>
+          isTimeout !== undefined && isTimeout(error)
+            ? timeoutError(info, shownBaseUrl, "no complete response", config.timeout)
+            : transportError(info, url, error)
+      ),
+      (response) =>
+        Effect.mapBoth(response.text, {
+          onFailure: (error) => bodyReadError(info, response.status, error),
+          onSuccess: (text): Answer => ({
+            status: response.status,
+            headers: response.headers,
+            body: { _tag: "Text", text }
+          })
+        })
+    )
+    return Either.right(attempt)
+  }
+
+  return {
+    enforcesTimeout: isTimeout !== undefined,
+    readsSpan: config.transformClient !== undefined || config.tracePropagation,
+    prepare
+  }
+}
