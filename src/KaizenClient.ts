@@ -29,6 +29,7 @@ import * as KaizenConfig from "./KaizenConfig.js"
 import { type KaizenAPIError, KaizenRequestError } from "./KaizenError.js"
 import * as KaizenRetry from "./KaizenRetry.js"
 import * as KaizenSchema from "./KaizenSchema.js"
+import { dropNullOptions, normalizeEnvelope } from "./contract/normalize.js"
 import type { CallInfo } from "./internal/response.js"
 import { apiError, describeCause, formatParseError, jsonObjectNow, readJsonObject } from "./internal/response.js"
 import { contractDecoder } from "./internal/contractDecoder.js"
@@ -215,7 +216,7 @@ export const encodeRequest = (
   operation: KaizenSchema.BodyOperation,
   input: unknown
 ): Either.Either<string, KaizenRequestError> =>
-  Either.flatMap(validated(operation, KaizenSchema.dropNullOptions(input), false), (body) => {
+  Either.flatMap(validated(operation, dropNullOptions(input), false), (body) => {
     try {
       return Either.right(JSON.stringify(body))
     } catch (cause) {
@@ -269,7 +270,7 @@ const inProcessRequest = (
   operation: KaizenSchema.BodyOperation,
   input: unknown
 ): Either.Either<InProcessJson, KaizenRequestError> => {
-  const request = KaizenSchema.dropNullOptions(input)
+  const request = dropNullOptions(input)
   const measure = measureBody(request)
   return Either.map(
     validated(operation, request, measure !== undefined),
@@ -460,11 +461,11 @@ export const makeWith = (
         // else (an error status, a malformed body) takes the general path and its reporting.
         const now = jsonObjectNow(response)
         if (now !== undefined) {
-          const decoded = decode(KaizenSchema.normalizeEnvelope(now))
+          const decoded = decode(normalizeEnvelope(now))
           if (Either.isRight(decoded)) return Effect.succeed(withRequestId(decoded.right, requestId))
         }
         return Effect.flatMap(readJsonObject(info, response), (json) =>
-          Either.match(decode(KaizenSchema.normalizeEnvelope(json)), {
+          Either.match(decode(normalizeEnvelope(json)), {
             onLeft: (error) =>
               Effect.flatMap(
                 apiError(info, response, JSON.stringify(json), `malformed response: ${formatParseError(error)}`, error),

@@ -13,6 +13,7 @@
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { dropNullOptions } from "../contract/normalize.js"
 import { contractDecoder } from "../internal/contractDecoder.js"
 import { trustParsedJson } from "../internal/json.js"
 import * as KaizenSchema from "../KaizenSchema.js"
@@ -152,7 +153,7 @@ export const decodeRequest = <Op extends KaizenSchema.BodyOperation>(
   body: unknown
 ): Either.Either<RequestOf<Op>, InvalidRequest> =>
   Either.mapLeft(
-    validators[operation](KaizenSchema.dropNullOptions(body)),
+    validators[operation](dropNullOptions(body)),
     (error) => new InvalidRequest({ items: toValidationItems(error) })
   )
 
