@@ -1,6 +1,7 @@
 /**
- * Model replies written in KTOF: recognising one, and putting the decoded JSON in place of the
- * KTOF text, in a complete response or in a stream.
+ * Model replies written in KTOF: recognising one, putting the decoded JSON in place of the
+ * KTOF text, in a complete response or in a stream, and reading it back (`decodedReply`,
+ * re-exported by `KaizenAi`).
  *
  * @since 0.1.0
  * @internal
@@ -8,7 +9,9 @@
 import * as Response from "@effect/ai/Response"
 import type * as Tool from "@effect/ai/Tool"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import type * as KaizenSchema from "../KaizenSchema.js"
 
 /**
  * What a reply is before Kaizen sees it: KTOF to decode, or, on its face, not KTOF.
@@ -59,6 +62,63 @@ export const candidateOf = (reply: string): Candidate => {
 export interface Replacement {
   readonly text: string
   readonly metadata: Response.ProviderMetadata
+}
+
+// The provider-metadata key of the text part that carries a decoded reply.
+const METADATA_KEY = "kaizen"
+
+/**
+ * The replacement for a reply Kaizen decoded into `value`: the value as JSON text, with the
+ * raw reply and the value kept in the `kaizen` metadata, where {@link decodedReply} finds them.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const decodedReplacement = (reply: string, value: KaizenSchema.JsonValue): Replacement => ({
+  text: JSON.stringify(value),
+  metadata: { [METADATA_KEY]: { ktof: reply, value } }
+})
+
+/**
+ * A reply the model wrote in KTOF, as the layer decoded it.
+ *
+ * @since 0.1.0
+ * @category models
+ * @example
+ * import type * as KaizenAi from "kaizen-effect/ai"
+ * const rows = (reply: KaizenAi.DecodedReply) => reply.value
+ */
+export interface DecodedReply {
+  /** The reply exactly as the model wrote it. */
+  readonly ktof: string
+  /** What Kaizen decoded it into (also the response's text, as JSON). */
+  readonly value: KaizenSchema.JsonValue
+}
+
+/**
+ * The decoded reply of a response (or of the parts of a stream), when `decodeResponse` decoded
+ * one: the text part that carries it keeps the raw KTOF and the value in its `kaizen` metadata.
+ *
+ * @since 0.1.0
+ * @category accessors
+ * @example
+ * import { Effect } from "effect"
+ * import { LanguageModel } from "@effect/ai"
+ * import * as KaizenAi from "kaizen-effect/ai"
+ * const users = Effect.map(LanguageModel.generateText({ prompt: "List the users as KTOF" }), KaizenAi.decodedReply)
+ */
+export const decodedReply = (
+  response: { readonly content: ReadonlyArray<Response.AnyPart> } | ReadonlyArray<Response.AnyPart>
+): Option.Option<DecodedReply> => {
+  const parts: ReadonlyArray<Response.AnyPart> = "content" in response ? response.content : response
+  for (const part of parts) {
+    if (part.type !== "text" && part.type !== "text-delta") continue
+    const kaizen = part.metadata[METADATA_KEY]
+    if (kaizen !== undefined && typeof kaizen.ktof === "string") {
+      return Option.some({ ktof: kaizen.ktof, value: kaizen.value as KaizenSchema.JsonValue })
+    }
+  }
+  return Option.none()
 }
 
 /**

@@ -10,6 +10,7 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { KaizenRequestError } from "../contract/errors.js"
 import * as KaizenSchema from "../KaizenSchema.js"
+import { dropNullOptions } from "../contract/normalize.js"
 import { invalidRequest, unserialisable } from "./errors.js"
 import { checkHeaders, headerValueProblem } from "./headers.js"
 import { formatParseError } from "./response.js"
@@ -43,7 +44,7 @@ export const validateRequest = (
   operation: KaizenSchema.BodyOperation,
   input: unknown
 ): Either.Either<unknown, KaizenRequestError> => {
-  const request = KaizenSchema.dropNullOptions(input)
+  const request = dropNullOptions(input)
   // A request that already is what the Schema would produce (no default to fill in) is sent as
   // given: `is` checks it without building a copy. Anything else takes the full decode, which
   // fills in defaults and, on failure, says what is wrong and where.

@@ -5,7 +5,7 @@
  * The model is the contract's own Schema (`KaizenSchema.Endpoints`), never a copy, and the
  * 422 list is derived from its `ParseError`, so the engine refuses exactly what the contract
  * says. Unknown fields are ignored, as Pydantic ignores them by default; `null` in an optional
- * field is dropped first (`KaizenSchema.dropNullOptions`), as the service's `Optional` fields
+ * field is dropped first (`dropNullOptions`), as the service's `Optional` fields
  * accept it.
  *
  * @internal
@@ -14,6 +14,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { contractDecoder } from "../contract/decoder.js"
+import { dropNullOptions } from "../contract/normalize.js"
 import * as KaizenSchema from "../KaizenSchema.js"
 import type { EngineError, ValidationItem } from "./errors.js"
 import { InvalidRequest, invalidField, PayloadTooLarge } from "./errors.js"
@@ -149,7 +150,7 @@ export const decodeRequest = <Op extends KaizenSchema.BodyOperation>(
   body: unknown
 ): Either.Either<RequestOf<Op>, InvalidRequest> =>
   Either.mapLeft(
-    validators[operation](KaizenSchema.dropNullOptions(body)),
+    validators[operation](dropNullOptions(body)),
     (error) => new InvalidRequest({ items: toValidationItems(error) })
   )
 
