@@ -111,8 +111,10 @@ RedisServer.describeRedis("KaizenCache fleet limit (a real redis-server)", () =>
         { redis: { host: redis.host, port: redis.port }, key: `deadline-${Date.now()}`, maxRequestsPerSecond: 1, maxRequestsPerMinute: 60 },
         (rateLimiter) => KaizenClient.KaizenClient.layer({ rateLimiter, deadline: "200 millis", retry: false })
       ).pipe(Layer.provide(kaizen.layer))
-      const [first, second] = yield* Effect.flatMap(KaizenClient.KaizenClient, (k) =>
-        Effect.all([k.compress({ data: 1 }), k.compress({ data: 2 })].map(Effect.exit))).pipe(Effect.provide(live))
+      const { first, second } = yield* Effect.flatMap(KaizenClient.KaizenClient, (k) =>
+        Effect.all({ first: Effect.exit(k.compress({ data: 1 })), second: Effect.exit(k.compress({ data: 2 })) })).pipe(
+          Effect.provide(live)
+        )
       expect(Exit.isSuccess(first)).toBe(true)
       // The second permit is a second away: the deadline ends the wait, and nothing is sent.
       expect(Exit.isFailure(second) && String(second.cause)).toContain("overall deadline")

@@ -22,13 +22,17 @@ let told = false
 
 /** `describe`, when redis-server is here; otherwise skipped (one line) or, under CI, failed. */
 export const describeRedis = (name: string, body: () => void): void => {
-  if (installed) return describe(name, body)
+  if (installed) {
+    describe(name, body)
+    return
+  }
   if (process.env["CI"] === "true") {
-    return describe(name, () => {
+    describe(name, () => {
       it("needs redis-server", () => {
         throw new Error(`redis-server is not installed (CI=true): ${HOW_TO_INSTALL}`)
       })
     })
+    return
   }
   if (!told) {
     told = true
