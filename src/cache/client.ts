@@ -17,7 +17,7 @@
  * @internal
  */
 import * as Cache from "effect/Cache"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Equal from "effect/Equal"
@@ -97,6 +97,7 @@ export const wrap = (inner: Service, options: WrapOptions): Effect.Effect<Servic
       lookup: (lookup: Lookup) => Effect.forkIn(lookup.compute, scope)
     })
     const configuredRequestId = inner.config.headers["x-request-id"]
+    const keepsAnswers = Duration.toMillis(options.timeToLive) > 0
 
     const compute = <Op extends EncodeRoute>(
       operation: Op,
@@ -131,7 +132,9 @@ export const wrap = (inner: Service, options: WrapOptions): Effect.Effect<Servic
           return Effect.zipRight(forget, served(lookup, callOptions, true))
         }
         return (done ?? Fiber.join(fiber)).pipe(
-          Effect.onExit((exit) => Exit.isFailure(exit) && !Exit.isInterrupted(exit) ? forget : Effect.void),
+          // With no time to live, an answer is shared only while in flight (the Cache would
+          // otherwise keep it for the rest of its millisecond).
+          Effect.onExit((exit) => keepsAnswers && (Exit.isSuccess(exit) || Exit.isInterrupted(exit)) ? Effect.void : forget),
           Effect.flatMap((outcome) => {
             const own = mine && outcome.source === "kaizen"
             const source = mine ? outcome.source : done === null ? "inflight" : "memory"
