@@ -18,10 +18,9 @@
  * @since 0.1.0
  */
 import * as Persistence from "@effect/experimental/Persistence"
-import * as ExperimentalRateLimiter from "@effect/experimental/RateLimiter"
 import type * as PlatformError from "@effect/platform/Error"
 import type * as KeyValueStore from "@effect/platform/KeyValueStore"
-import * as ConfigError from "effect/ConfigError"
+import type * as ConfigError from "effect/ConfigError"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -32,14 +31,9 @@ import type { RedisOptions as IoRedisOptions } from "ioredis"
 import * as client from "./cache/client.js"
 import * as fleetLimit from "./cache/fleetLimit.js"
 import * as metrics from "./cache/metrics.js"
-import { makeGuard } from "./cache/outage.js"
 import * as settings from "./cache/settings.js"
 import * as store from "./cache/store.js"
 import { KaizenClient } from "./KaizenClient.js"
-
-// ---------------------------------------------------------------------------------------------
-// Options
-// ---------------------------------------------------------------------------------------------
 
 /**
  * The cache in this process. Answers are shared between callers, so their nested objects are
@@ -101,10 +95,6 @@ export interface RedisOptions extends StoreOptions {
   readonly redis: IoRedisOptions
 }
 
-// ---------------------------------------------------------------------------------------------
-// Layers
-// ---------------------------------------------------------------------------------------------
-
 /** The caching client over the provided one: the face of every cache layer. */
 const cachingClient = <R>(
   settings: Effect.Effect<client.WrapOptions, ConfigError.ConfigError, R | Scope.Scope>
@@ -151,26 +141,7 @@ export const layer = (options: Options = {}): Layer.Layer<KaizenClient, ConfigEr
 export const layerPersistence = (
   options: StoreOptions = {}
 ): Layer.Layer<KaizenClient, ConfigError.ConfigError, KaizenClient | Persistence.ResultPersistence> =>
-  cachingClient(Effect.gen(function*() {
-    const inner = yield* KaizenClient
-    const guard = makeGuard({
-      name: "Kaizen cache: the shared store",
-      fallback: "calls go to Kaizen uncached",
-      timeout: yield* settings.duration("timeout", options.timeout, "250 millis"),
-      retryAfter: yield* settings.duration("retryAfter", options.retryAfter, "5 seconds"),
-      counter: metrics.storeErrors
-    })
-    const tier = yield* store.makeTier({
-      namespace: settings.namespace(store.CACHE_VERSION, inner.config.baseUrl),
-      timeToLive: yield* settings.duration("timeToLive", options.timeToLive, "1 day"),
-      guard
-    })
-    return {
-      capacity: yield* settings.positiveInteger("capacity", options.capacity, settings.DEFAULT_CAPACITY),
-      timeToLive: yield* settings.duration("inMemoryTimeToLive", options.inMemoryTimeToLive, "1 minute"),
-      tier
-    }
-  }))
+  cachingClient(Effect.flatMap(KaizenClient, (inner) => store.settingsFor(inner, options)))
 
 /**
  * The cache in a provided `KeyValueStore` from `@effect/platform` (files with
@@ -237,10 +208,6 @@ export const layerRedis = (options: RedisOptions): Layer.Layer<KaizenClient, Con
     )
   )
 
-// ---------------------------------------------------------------------------------------------
-// Fleet-wide rate limit
-// ---------------------------------------------------------------------------------------------
-
 /**
  * A rate limit shared through Redis by every process that uses the same `key`.
  *
@@ -294,25 +261,7 @@ export interface FleetLimitOptions {
 export const makeFleetLimiter = (
   options: FleetLimitOptions
 ): Effect.Effect<RateLimiter.RateLimiter, ConfigError.ConfigError, Scope.Scope> =>
-  Effect.gen(function*() {
-    if (options.key === "") return yield* Effect.fail(ConfigError.InvalidData(["key"], "key must not be empty"))
-    const limits: fleetLimit.LimitSettings = {
-      key: options.key,
-      maxRequestsPerSecond: yield* settings.positiveRate("maxRequestsPerSecond", options.maxRequestsPerSecond),
-      maxRequestsPerMinute: options.maxRequestsPerMinute === undefined
-        ? undefined
-        : yield* settings.positiveRate("maxRequestsPerMinute", options.maxRequestsPerMinute),
-      timeout: yield* settings.duration("timeout", options.timeout, "250 millis"),
-      retryAfter: yield* settings.duration("retryAfter", options.retryAfter, "5 seconds")
-    }
-    const redis = yield* settings.optionalPeer("ioredis", () => import("@effect/experimental/RateLimiter/Redis"))
-    // ioredis's own option types disagree under exactOptionalPropertyTypes; the value is theirs.
-    const connection = { ...settings.redisOptions(options.redis), prefix: "kaizen-effect:rate:" } as Parameters<typeof redis.make>[0]
-    const limiterStore = yield* redis.make(connection)
-    return yield* fleetLimit.makeLimiter(limits).pipe(
-      Effect.provideService(ExperimentalRateLimiter.RateLimiterStore, limiterStore)
-    )
-  })
+  fleetLimit.make(options)
 
 /**
  * A `KaizenClient` whose attempts pass the fleet's limit: `client` builds the client layer
@@ -334,10 +283,6 @@ export const layerFleetLimit = <E, R>(
   client: (rateLimiter: RateLimiter.RateLimiter) => Layer.Layer<KaizenClient, E, R>
 ): Layer.Layer<KaizenClient, ConfigError.ConfigError | E, R> =>
   Layer.unwrapScoped(Effect.map(makeFleetLimiter(options), client))
-
-// ---------------------------------------------------------------------------------------------
-// Observing the cache
-// ---------------------------------------------------------------------------------------------
 
 /**
  * Whether a response was served without a request of its own: from the cache, or by joining

@@ -16,13 +16,16 @@
  * @internal
  */
 import * as ExperimentalRateLimiter from "@effect/experimental/RateLimiter"
+import * as ConfigError from "effect/ConfigError"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as RateLimiter from "effect/RateLimiter"
 import type * as Scope from "effect/Scope"
+import type { FleetLimitOptions } from "../KaizenCache.js"
 import { rateLimitFallbacks } from "./metrics.js"
 import { makeGuard } from "./outage.js"
+import * as settings from "./settings.js"
 
 export interface LimitSettings {
   readonly key: string
@@ -76,4 +79,30 @@ export const makeLimiter = (
 
     return <A, E, R>(task: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
       Effect.flatMap(permit(0), (granted) => (granted ? task : local(task)))
+  })
+
+/** The options checked, then the limiter over the Redis store (its connection in the Scope). */
+export const make = (
+  options: FleetLimitOptions
+): Effect.Effect<RateLimiter.RateLimiter, ConfigError.ConfigError, Scope.Scope> =>
+  Effect.gen(function*() {
+    if (options.key === "") return yield* Effect.fail(ConfigError.InvalidData(["key"], "key must not be empty"))
+    const limits: LimitSettings = {
+      key: options.key,
+      maxRequestsPerSecond: yield* settings.positiveRate("maxRequestsPerSecond", options.maxRequestsPerSecond),
+      maxRequestsPerMinute: options.maxRequestsPerMinute === undefined
+        ? undefined
+        : yield* settings.positiveRate("maxRequestsPerMinute", options.maxRequestsPerMinute),
+      timeout: yield* settings.duration("timeout", options.timeout, "250 millis"),
+      retryAfter: yield* settings.duration("retryAfter", options.retryAfter, "5 seconds")
+    }
+    const redis = yield* settings.optionalPeer("ioredis", () => import("@effect/experimental/RateLimiter/Redis"))
+    // ioredis's own option types disagree under exactOptionalPropertyTypes; the value is theirs.
+    const connection = { ...settings.redisOptions(options.redis), prefix: "kaizen-effect:rate:" } as Parameters<
+      typeof redis.make
+    >[0]
+    const limiterStore = yield* redis.make(connection)
+    return yield* makeLimiter(limits).pipe(
+      Effect.provideService(ExperimentalRateLimiter.RateLimiterStore, limiterStore)
+    )
   })

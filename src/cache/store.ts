@@ -18,9 +18,15 @@ import * as Option from "effect/Option"
 import * as PrimaryKey from "effect/PrimaryKey"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
+import type * as ConfigError from "effect/ConfigError"
+import type { StoreOptions } from "../KaizenCache.js"
+import type { Service } from "../KaizenClient.js"
 import * as KaizenSchema from "../KaizenSchema.js"
+import type { WrapOptions } from "./client.js"
 import { digest } from "./key.js"
-import type { Guard } from "./outage.js"
+import { storeErrors } from "./metrics.js"
+import { type Guard, makeGuard } from "./outage.js"
+import * as settings from "./settings.js"
 
 /** The version of what is stored: bumped when the key or the stored form changes. */
 export const CACHE_VERSION = "v1"
@@ -68,5 +74,30 @@ export const makeTier = (options: {
           )),
       set: (key, value) =>
         Effect.flatMap(entryOf(key), (entry) => Effect.asVoid(options.guard.run(store.set(entry, Exit.succeed(value)))))
+    }
+  })
+
+/** A store-backed cache's settings for `inner`: its options checked, its tier made. */
+export const settingsFor = (
+  inner: Service,
+  options: StoreOptions
+): Effect.Effect<WrapOptions, ConfigError.ConfigError, Persistence.ResultPersistence | Scope.Scope> =>
+  Effect.gen(function*() {
+    const guard = makeGuard({
+      name: "Kaizen cache: the shared store",
+      fallback: "calls go to Kaizen uncached",
+      timeout: yield* settings.duration("timeout", options.timeout, "250 millis"),
+      retryAfter: yield* settings.duration("retryAfter", options.retryAfter, "5 seconds"),
+      counter: storeErrors
+    })
+    const tier = yield* makeTier({
+      namespace: settings.namespace(CACHE_VERSION, inner.config.baseUrl),
+      timeToLive: yield* settings.duration("timeToLive", options.timeToLive, "1 day"),
+      guard
+    })
+    return {
+      capacity: yield* settings.positiveInteger("capacity", options.capacity, settings.DEFAULT_CAPACITY),
+      timeToLive: yield* settings.duration("inMemoryTimeToLive", options.inMemoryTimeToLive, "1 minute"),
+      tier
     }
   })
