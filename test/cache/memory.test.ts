@@ -28,6 +28,16 @@ const cached = (
   return { requests: mock.requests, layer }
 }
 
+/** A caching client whose server holds every request until `released` is completed. */
+const held = (cache?: Layer.Layer<KaizenClient.KaizenClient, unknown, KaizenClient.KaizenClient>) => {
+  const released = Effect.runSync(Deferred.make<void>())
+  const client = cached(async (request) => {
+    await Effect.runPromise(Deferred.await(released))
+    return envelope(request.body)
+  }, cache)
+  return { ...client, released }
+}
+
 const counts = Effect.all({
   hits: Effect.map(Metric.value(KaizenCache.hits), (s) => s.count),
   misses: Effect.map(Metric.value(KaizenCache.misses), (s) => s.count)
@@ -79,11 +89,9 @@ describe("KaizenCache.layer (memory)", () => {
   })
 
   it.effect("concurrent identical calls share one request, also on a miss", () => {
-    const released = Effect.runSync(Deferred.make<void>())
-    const { layer, requests } = cached(async (request) => {
-      await Effect.runPromise(Deferred.await(released))
-      return envelope(request.body)
-    })
+    // No time to live: an answer is shared only while in flight, so one request means the ten
+    // calls were joined to it.
+    const { layer, requests, released } = held(KaizenCache.layer({ timeToLive: 0 }))
     return Effect.gen(function*() {
       const kaizen = yield* KaizenClient.KaizenClient
       const calls = yield* Effect.fork(
@@ -101,11 +109,7 @@ describe("KaizenCache.layer (memory)", () => {
   })
 
   it.effect("a caller that gives up does not cancel the request the others share", () => {
-    const released = Effect.runSync(Deferred.make<void>())
-    const { layer, requests } = cached(async (request) => {
-      await Effect.runPromise(Deferred.await(released))
-      return envelope(request.body)
-    })
+    const { layer, requests, released } = held()
     return Effect.gen(function*() {
       const kaizen = yield* KaizenClient.KaizenClient
       const leader = yield* Effect.fork(kaizen.compress({ data: "x" }))
