@@ -108,7 +108,7 @@ try {
     `| ${r.name} | ${r.cpuMicros.toFixed(1)} | ${r.p50Micros.toFixed(1)} | ${r.p99Micros.toFixed(1)} |`
   )
   const body = [
-    "One call at a time, the same small `compress` request (two rows). CPU: this process's time per call.",
+    "One call at a time, the same small `compress` request (two rows). CPU: this process's time per call. p99s move a lot when the machine is shared.",
     "",
     "| call | CPU µs/call | p50 µs | p99 µs |",
     "| --- | ---: | ---: | ---: |",
