@@ -113,7 +113,7 @@ const main = () => {
       !(path.startsWith("dist/") && /\.(js|d\.ts)$/.test(path)) && !["README.md", "LICENSE", "package.json"].includes(path)
     )
     expectEqual("files in the tarball other than dist/*.js, dist/*.d.ts, README, LICENSE", stray, [])
-    for (const needed of ["dist/index.js", "dist/index.d.ts", "dist/KaizenAi.d.ts", "dist/KaizenNode.d.ts", "dist/cli/main.js", "LICENSE", "README.md"]) {
+    for (const needed of ["dist/index.js", "dist/index.d.ts", "dist/KaizenAi.d.ts", "dist/KaizenCache.d.ts", "dist/KaizenNode.d.ts", "dist/cli/main.js", "LICENSE", "README.md"]) {
       if (!files.some((f) => f.path === needed)) throw new Error(`the tarball has no ${needed}`)
     }
     step(`${filename}: ${files.length} files`)

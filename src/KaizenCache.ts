@@ -1,0 +1,351 @@
+/**
+ * A cache for Kaizen's encode routes, shared in flight, in memory, in files or in Redis; and a
+ * rate limit shared by every process of a fleet through Redis.
+ *
+ * Kaizen's encode routes (`compress`, `optimize`, `optimizeRequest`, `promptsEncode`) are
+ * deterministic: the same request gives the same KTOF. The layers here take the provided
+ * `KaizenClient` and provide a caching one, so everything that uses the client (`KaizenAi`
+ * included) caches without a change. Identical calls in flight share one request; only
+ * successes are kept; a call served without a request of its own is counted
+ * ({@link hits}, {@link misses}), annotated on its span (`kaizen.cache.hit`) and marked on the
+ * response ({@link isCached}). The stores are `@effect/experimental`'s (`Persistence`,
+ * `RateLimiter`), over `ioredis` for Redis; an outage of a shared store never fails a call.
+ *
+ * Published as the optional entry point `kaizen-effect/cache`, so an application that does not
+ * cache loads nothing of it. It needs the peer `@effect/experimental`, and `ioredis` 5 for Redis.
+ *
+ * @module kaizen-effect/cache
+ * @since 0.1.0
+ */
+import * as Persistence from "@effect/experimental/Persistence"
+import type * as PlatformError from "@effect/platform/Error"
+import type * as KeyValueStore from "@effect/platform/KeyValueStore"
+import type * as ConfigError from "effect/ConfigError"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Metric from "effect/Metric"
+import type * as RateLimiter from "effect/RateLimiter"
+import type * as Scope from "effect/Scope"
+import type { RedisOptions as IoRedisOptions } from "ioredis"
+import * as client from "./cache/client.js"
+import * as fleetLimit from "./cache/fleetLimit.js"
+import * as metrics from "./cache/metrics.js"
+import * as settings from "./cache/settings.js"
+import * as store from "./cache/store.js"
+import { KaizenClient } from "./KaizenClient.js"
+
+/**
+ * The cache in this process. Answers are shared between callers, so their nested objects are
+ * frozen.
+ *
+ * @since 0.1.0
+ * @category models
+ * @example
+ * import type * as KaizenCache from "kaizen-effect/cache"
+ * const options: KaizenCache.Options = { capacity: 10_000, timeToLive: "6 hours" }
+ */
+export interface Options {
+  /** Answers kept in this process's memory, least recently used dropped first (default 1000). */
+  readonly capacity?: number | undefined
+  /**
+   * How long an answer is used. Encode answers do not go stale, but a Kaizen upgrade may
+   * change its KTOF: this bounds how long the old one is served (default 1 hour in memory,
+   * 1 day in a shared store).
+   */
+  readonly timeToLive?: Duration.DurationInput | undefined
+}
+
+/**
+ * A cache in a shared store (files, Redis, any `@effect/experimental` `Persistence`), with a
+ * copy of recent answers in this process's memory in front of it.
+ *
+ * @since 0.1.0
+ * @category models
+ * @example
+ * import type * as KaizenCache from "kaizen-effect/cache"
+ * const options: KaizenCache.StoreOptions = { timeToLive: "7 days", inMemoryTimeToLive: "5 minutes" }
+ */
+export interface StoreOptions extends Options {
+  /**
+   * How long this process keeps its own copy of an answer in front of the store (default 1
+   * minute; zero: every call asks the store, and only calls in flight are shared).
+   */
+  readonly inMemoryTimeToLive?: Duration.DurationInput | undefined
+  /** The longest a store operation may take before the call goes on without it (default 250 ms). */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** After a store failure, how long calls skip the store before trying it again (default 5 s). */
+  readonly retryAfter?: Duration.DurationInput | undefined
+}
+
+/**
+ * A cache in Redis: where to connect (`ioredis` options) and the cache's settings.
+ *
+ * @since 0.1.0
+ * @category models
+ * @example
+ * import type * as KaizenCache from "kaizen-effect/cache"
+ * const options: KaizenCache.RedisOptions = { redis: { host: "127.0.0.1", port: 6379 }, timeToLive: "1 day" }
+ */
+export interface RedisOptions extends StoreOptions {
+  /**
+   * Passed to `new Redis(...)` of `ioredis`; `maxRetriesPerRequest` defaults to 1 here, so
+   * commands queued during an outage are not held for ioredis's twenty reconnection attempts.
+   */
+  readonly redis: IoRedisOptions
+}
+
+/** The caching client over the provided one: the face of every cache layer. */
+const cachingClient = <R>(
+  settings: Effect.Effect<client.WrapOptions, ConfigError.ConfigError, R | Scope.Scope>
+): Layer.Layer<KaizenClient, ConfigError.ConfigError, KaizenClient | Exclude<R, Scope.Scope>> =>
+  Layer.scoped(
+    KaizenClient,
+    Effect.flatMap(Effect.zip(KaizenClient, settings), ([inner, options]) => client.wrap(inner, options))
+  )
+
+/**
+ * The cache in this process's memory (capacity and time to live): wraps the provided
+ * `KaizenClient` and provides a caching one. A bad option fails with a `ConfigError` naming it.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @example
+ * import { Effect, Layer } from "effect"
+ * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenCache from "kaizen-effect/cache"
+ * const live = KaizenCache.layer({ capacity: 5000 }).pipe(Layer.provide(KaizenClient.layerNode))
+ * const program = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } }))
+ * program.pipe(Effect.provide(live))
+ */
+export const layer = (options: Options = {}): Layer.Layer<KaizenClient, ConfigError.ConfigError, KaizenClient> =>
+  cachingClient(Effect.all({
+    capacity: settings.positiveInteger("capacity", options.capacity, settings.DEFAULT_CAPACITY),
+    timeToLive: settings.duration("timeToLive", options.timeToLive, "1 hour"),
+    tier: Effect.succeed(undefined)
+  }))
+
+/**
+ * The cache in a provided `@effect/experimental` `ResultPersistence` (Redis, LMDB, a
+ * `KeyValueStore`, memory), shared by every process that uses the same store and the same
+ * Kaizen base URL. The building block of {@link layerKeyValueStore} and {@link layerRedis}.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @example
+ * import { Persistence } from "@effect/experimental"
+ * import { Layer } from "effect"
+ * import * as KaizenCache from "kaizen-effect/cache"
+ * const cache = KaizenCache.layerPersistence().pipe(Layer.provide(Persistence.layerResultMemory))
+ */
+export const layerPersistence = (
+  options: StoreOptions = {}
+): Layer.Layer<KaizenClient, ConfigError.ConfigError, KaizenClient | Persistence.ResultPersistence> =>
+  cachingClient(Effect.flatMap(KaizenClient, (inner) => store.settingsFor(inner, options)))
+
+/**
+ * The cache in a provided `KeyValueStore` from `@effect/platform` (files with
+ * `NodeKeyValueStore.layerFileSystem`, the browser's storage, ...).
+ *
+ * @since 0.1.0
+ * @category layers
+ * @example
+ * import { NodeKeyValueStore } from "@effect/platform-node"
+ * import { Layer } from "effect"
+ * import * as KaizenCache from "kaizen-effect/cache"
+ * const cache = KaizenCache.layerKeyValueStore().pipe(Layer.provide(NodeKeyValueStore.layerFileSystem(".kaizen-cache")))
+ */
+export const layerKeyValueStore = (
+  options: StoreOptions = {}
+): Layer.Layer<KaizenClient, ConfigError.ConfigError, KaizenClient | KeyValueStore.KeyValueStore> =>
+  layerPersistence(options).pipe(Layer.provide(Persistence.layerResultKeyValueStore))
+
+/**
+ * The cache in files under `directory` (created if missing), on Node: shared by the processes
+ * of one machine and kept across restarts.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @example
+ * import { Layer } from "effect"
+ * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenCache from "kaizen-effect/cache"
+ * const live = KaizenCache.layerFileSystem(".kaizen-cache").pipe(Layer.provide(KaizenClient.layerNode))
+ */
+export const layerFileSystem = (
+  directory: string,
+  options: StoreOptions = {}
+): Layer.Layer<KaizenClient, ConfigError.ConfigError | PlatformError.PlatformError, KaizenClient> =>
+  Layer.unwrapEffect(
+    // Loaded when the layer is built: the memory cache must not pull in the Node platform.
+    Effect.map(
+      settings.optionalPeer("@effect/platform-node", () => import("@effect/platform-node/NodeKeyValueStore")),
+      (node) => layerKeyValueStore(options).pipe(Layer.provide(node.layerFileSystem(directory)))
+    )
+  )
+
+/**
+ * The cache in Redis (`@effect/experimental`'s `Persistence/Redis`, over `ioredis` 5), shared
+ * by every process of the fleet that uses the same Redis and Kaizen base URL. If Redis is down
+ * or slow, calls go to Kaizen uncached (logged once per outage, counted in
+ * {@link storeErrors}); they never fail because of it.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @example
+ * import { Layer } from "effect"
+ * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenCache from "kaizen-effect/cache"
+ * const live = KaizenCache.layerRedis({ redis: { host: "127.0.0.1", port: 6379 } }).pipe(
+ *   Layer.provide(KaizenClient.layerNode)
+ * )
+ */
+export const layerRedis = (options: RedisOptions): Layer.Layer<KaizenClient, ConfigError.ConfigError, KaizenClient> =>
+  Layer.unwrapEffect(
+    Effect.map(
+      settings.optionalPeer("ioredis", () => import("@effect/experimental/Persistence/Redis")),
+      (redis) => layerPersistence(options).pipe(Layer.provide(redis.layerResult(settings.redisOptions(options.redis))))
+    )
+  )
+
+/**
+ * A rate limit shared through Redis by every process that uses the same `key`.
+ *
+ * What it guarantees, while Redis answers: in any interval of `t` seconds, the fleet starts at
+ * most `maxRequestsPerSecond × (1 + t)` attempts (a burst of up to `maxRequestsPerSecond`
+ * after a quiet spell, then that rate), retries included; with `maxRequestsPerMinute`, also at
+ * most `maxRequestsPerMinute × (1 + t / 60)`. If Redis is down or slower than `timeout`, each
+ * process keeps to the same limits on its own (so `n` processes may send up to `n` times as
+ * much) and tries Redis again after `retryAfter`; the outage is logged once and each such
+ * attempt counted in {@link rateLimitFallbacks}.
+ *
+ * @since 0.1.0
+ * @category models
+ * @example
+ * import type * as KaizenCache from "kaizen-effect/cache"
+ * const limit: KaizenCache.FleetLimitOptions = {
+ *   redis: { host: "127.0.0.1", port: 6379 },
+ *   key: "kaizen:acme-account",
+ *   maxRequestsPerSecond: 50,
+ *   maxRequestsPerMinute: 2000
+ * }
+ */
+export interface FleetLimitOptions {
+  /** Passed to `new Redis(...)` of `ioredis` (`maxRetriesPerRequest` defaults to 1 here). */
+  readonly redis: IoRedisOptions
+  /** The shared name: every process using this key shares one limit (e.g. one per Kaizen account). */
+  readonly key: string
+  readonly maxRequestsPerSecond: number
+  readonly maxRequestsPerMinute?: number | undefined
+  /** The longest a permit's Redis call may take before the process falls back (default 250 ms). */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** After a Redis failure, how long the process keeps its own limit before asking again (default 5 s). */
+  readonly retryAfter?: Duration.DurationInput | undefined
+}
+
+/**
+ * Makes the fleet's limiter: a `RateLimiter` for the client's `rateLimiter` option. Its Redis
+ * connection lives as long as the Scope. A bad option fails with a `ConfigError` naming it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ * @example
+ * import { Effect } from "effect"
+ * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenCache from "kaizen-effect/cache"
+ * const kaizen = Effect.flatMap(
+ *   KaizenCache.makeFleetLimiter({ redis: { port: 6379 }, key: "kaizen:acme", maxRequestsPerSecond: 50 }),
+ *   (rateLimiter) => KaizenClient.make({ rateLimiter })
+ * )
+ */
+export const makeFleetLimiter = (
+  options: FleetLimitOptions
+): Effect.Effect<RateLimiter.RateLimiter, ConfigError.ConfigError, Scope.Scope> =>
+  fleetLimit.make(options)
+
+/**
+ * A `KaizenClient` whose attempts pass the fleet's limit: `client` builds the client layer
+ * from the limiter (pass it as the `rateLimiter` option), so any transport and configuration
+ * works. Waiting for a permit is interruptible and counts against the call's deadline.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @example
+ * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenCache from "kaizen-effect/cache"
+ * const live = KaizenCache.layerFleetLimit(
+ *   { redis: { host: "127.0.0.1", port: 6379 }, key: "kaizen:acme", maxRequestsPerSecond: 50 },
+ *   (rateLimiter) => KaizenClient.layerNodeWith({ baseUrl: "http://127.0.0.1:8787", rateLimiter })
+ * )
+ */
+export const layerFleetLimit = <E, R>(
+  options: FleetLimitOptions,
+  client: (rateLimiter: RateLimiter.RateLimiter) => Layer.Layer<KaizenClient, E, R>
+): Layer.Layer<KaizenClient, ConfigError.ConfigError | E, R> =>
+  Layer.unwrapScoped(Effect.map(makeFleetLimiter(options), client))
+
+/**
+ * Whether a response was served without a request of its own: from the cache, or by joining
+ * an identical call in flight. Such a response's `requestId` is the ID the call would have
+ * sent; nothing was sent with it.
+ *
+ * @since 0.1.0
+ * @category observability
+ * @example
+ * import { Effect } from "effect"
+ * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenCache from "kaizen-effect/cache"
+ * const wasCached = Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: [1] })).pipe(
+ *   Effect.map(KaizenCache.isCached)
+ * )
+ */
+export const isCached: (response: object) => boolean = client.isCached
+
+/**
+ * Calls answered without a request of their own (`kaizen_cache_hits`).
+ *
+ * @since 0.1.0
+ * @category observability
+ * @example
+ * import { Effect, Metric } from "effect"
+ * import * as KaizenCache from "kaizen-effect/cache"
+ * const hitCount = Effect.map(Metric.value(KaizenCache.hits), (state) => state.count)
+ */
+export const hits: Metric.Metric.Counter<number> = metrics.hits
+
+/**
+ * Cacheable calls that sent a request (`kaizen_cache_misses`).
+ *
+ * @since 0.1.0
+ * @category observability
+ * @example
+ * import { Effect, Metric } from "effect"
+ * import * as KaizenCache from "kaizen-effect/cache"
+ * const missCount = Effect.map(Metric.value(KaizenCache.misses), (state) => state.count)
+ */
+export const misses: Metric.Metric.Counter<number> = metrics.misses
+
+/**
+ * Store operations that could not use the shared store (`kaizen_cache_store_errors`).
+ *
+ * @since 0.1.0
+ * @category observability
+ * @example
+ * import { Effect, Metric } from "effect"
+ * import * as KaizenCache from "kaizen-effect/cache"
+ * const outages = Effect.map(Metric.value(KaizenCache.storeErrors), (state) => state.count)
+ */
+export const storeErrors: Metric.Metric.Counter<number> = metrics.storeErrors
+
+/**
+ * Attempts that took the per-process limit because Redis was unavailable
+ * (`kaizen_rate_limit_fallbacks`).
+ *
+ * @since 0.1.0
+ * @category observability
+ * @example
+ * import { Effect, Metric } from "effect"
+ * import * as KaizenCache from "kaizen-effect/cache"
+ * const fallbacks = Effect.map(Metric.value(KaizenCache.rateLimitFallbacks), (state) => state.count)
+ */
+export const rateLimitFallbacks: Metric.Metric.Counter<number> = metrics.rateLimitFallbacks

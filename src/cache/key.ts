@@ -1,0 +1,99 @@
+/**
+ * The cache key of a request: the operation and the request's JSON meaning, as one string.
+ *
+ * Two requests get the same key only when the client would send them as the same JSON and
+ * judge them alike, so a stored answer is the answer the service would give. Hence the
+ * strictness: a key is made only for plain JSON (plain objects and arrays, strings, finite
+ * numbers, booleans, null; no `undefined`, no `Date` or other `toJSON` object, no class
+ * instance, no deeper than MAX_DEPTH). Such a value and its JSON text determine each other, so
+ * the client's checks (which see the value) decide the same for both. Anything else has no key
+ * and goes to Kaizen uncached, where the client accepts or refuses it as usual.
+ *
+ * What is significant stays in: key order inside `data`, `prompt`, `metadata` and `schemas`
+ * (KTOF follows it), `options`, `token_models`, `auto_detect_json`. What is not is normalised:
+ * the order of the top-level fields and of `options` (the service reads them by name), and
+ * `null` in an optional field (the client drops it). Headers and request IDs are not part of
+ * a request's meaning and never reach the key.
+ *
+ * @internal
+ */
+import * as KaizenSchema from "../KaizenSchema.js"
+
+// Deeper values are rare in prompts; they go uncached rather than risk the stack.
+const MAX_DEPTH = 64
+
+const isPlainObject = (value: object): boolean => {
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/** True when `value` is plain JSON, as above. Allocates nothing. */
+const isPlainJson = (value: unknown, depth: number): boolean => {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true
+    case "number":
+      return Number.isFinite(value)
+    case "object": {
+      if (value === null) return true
+      if (depth >= MAX_DEPTH) return false
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          // A hole reads as undefined: JSON.stringify would write null.
+          if (!isPlainJson(value[i], depth + 1)) return false
+        }
+        return true
+      }
+      if (!isPlainObject(value)) return false
+      for (const key in value) {
+        if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false
+      }
+      return true
+    }
+    default:
+      return false
+  }
+}
+
+const sortedFields = (value: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value).sort()) out[key] = value[key]
+  return out
+}
+
+/**
+ * The key of `request` for `operation`, or `undefined` when the request is not plain JSON
+ * (it is then sent uncached).
+ */
+export const cacheKey = (operation: KaizenSchema.BodyOperation, request: unknown): string | undefined => {
+  if (typeof request !== "object" || request === null || Array.isArray(request) || !isPlainObject(request)) {
+    return undefined
+  }
+  const input = KaizenSchema.dropNullOptions(request) as Record<string, unknown>
+  const names = Object.keys(input).sort()
+  let key = `${operation}{`
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!
+    const value = input[name]
+    if (!isPlainJson(value, 1)) return undefined
+    const field = name === "options" && typeof value === "object" && value !== null && !Array.isArray(value)
+      ? sortedFields(value as Record<string, unknown>)
+      : value
+    key += `${i === 0 ? "" : ","}${JSON.stringify(name)}:${JSON.stringify(field)}`
+  }
+  return `${key}}`
+}
+
+const hex = (bytes: ArrayBuffer): string => {
+  let out = ""
+  for (const byte of new Uint8Array(bytes)) out += byte.toString(16).padStart(2, "0")
+  return out
+}
+
+/**
+ * The SHA-256 of a key, in hex: the fixed-size name a shared store files an answer under.
+ * Web Crypto, so it runs wherever the store does (Node, Deno, Bun, browsers, workers).
+ */
+export const digest = (key: string): Promise<string> =>
+  globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)).then(hex)
