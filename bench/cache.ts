@@ -55,12 +55,12 @@ interface Figures {
 /** Runs `calls` sequential calls (after a warm-up) and measures CPU and latency per call. */
 const measure = async (
   name: string,
-  layer: Layer.Layer<KaizenClient.KaizenClient, unknown>,
+  layer: Layer.Layer<KaizenClient, unknown>,
   calls: number
 ): Promise<Figures> => {
   const runtime = ManagedRuntime.make(layer)
-  const call = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress(payload))
-  const timed = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) =>
+  const call = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress(payload))
+  const timed = Effect.flatMap(KaizenClient, (kaizen) =>
     Effect.gen(function*() {
       const latencies = new Float64Array(calls)
       for (let i = 0; i < calls; i++) {
@@ -91,7 +91,7 @@ const redis = await startUntil("redis-server", [
 const served = await startUntil(process.execPath, ["dist/cli/main.js", "serve", "--port", "0"], /listening on (http:\/\/\S+)/)
 
 try {
-  const local = KaizenClient.KaizenClient.layerNodeWith({ baseUrl: "local" })
+  const local = KaizenClient.layerNodeWith({ baseUrl: "local" })
   const results = [
     await measure("hit, in memory", KaizenCache.layer().pipe(Layer.provide(local)), 100_000),
     await measure(
@@ -102,7 +102,7 @@ try {
       10_000
     ),
     await measure("miss, embedded engine", local, 10_000),
-    await measure("miss, loopback HTTP to kaizen serve", KaizenClient.KaizenClient.layerNodeWith({ baseUrl: served.match[1]! }), 5_000)
+    await measure("miss, loopback HTTP to kaizen serve", KaizenClient.layerNodeWith({ baseUrl: served.match[1]! }), 5_000)
   ]
   const rows = results.map((r) =>
     `| ${r.name} | ${r.cpuMicros.toFixed(1)} | ${r.p50Micros.toFixed(1)} | ${r.p99Micros.toFixed(1)} |`

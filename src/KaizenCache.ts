@@ -115,7 +115,7 @@ const cachingClient = <R>(
  * import { KaizenClient } from "kaizen-effect"
  * import * as KaizenCache from "kaizen-effect/cache"
  * const live = KaizenCache.layer({ capacity: 5000 }).pipe(Layer.provide(KaizenClient.layerNode))
- * const program = Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } }))
+ * const program = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } }))
  * program.pipe(Effect.provide(live))
  */
 export const layer = (options: Options = {}): Layer.Layer<KaizenClient, ConfigError.ConfigError, KaizenClient> =>
@@ -295,7 +295,7 @@ export const layerFleetLimit = <E, R>(
  * import { Effect } from "effect"
  * import { KaizenClient } from "kaizen-effect"
  * import * as KaizenCache from "kaizen-effect/cache"
- * const wasCached = Effect.flatMap(KaizenClient.KaizenClient, (k) => k.compress({ data: [1] })).pipe(
+ * const wasCached = Effect.flatMap(KaizenClient, (k) => k.compress({ data: [1] })).pipe(
  *   Effect.map(KaizenCache.isCached)
  * )
  */

@@ -95,8 +95,25 @@ describe("the public surface", () => {
     ])
   })
 
+  it("kaizen-effect/cache", async () => {
+    expect(Object.keys(await import("../src/KaizenCache.js")).sort()).toEqual([
+      "hits",
+      "isCached",
+      "layer",
+      "layerFileSystem",
+      "layerFleetLimit",
+      "layerKeyValueStore",
+      "layerPersistence",
+      "layerRedis",
+      "makeFleetLimiter",
+      "misses",
+      "rateLimitFallbacks",
+      "storeErrors"
+    ])
+  })
+
   it("every entry point in package.json is listed above", async () => {
     const pkg = JSON.parse((await import("node:fs")).readFileSync(new URL("../package.json", import.meta.url), "utf8"))
-    expect(Object.keys(pkg.exports).sort()).toEqual([".", "./ai", "./node", "./package.json"])
+    expect(Object.keys(pkg.exports).sort()).toEqual([".", "./ai", "./cache", "./node", "./package.json"])
   })
 })

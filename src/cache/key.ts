@@ -5,7 +5,7 @@
  * judge them alike, so a stored answer is the answer the service would give. Hence the
  * strictness: a key is made only for plain JSON (plain objects and arrays, strings, finite
  * numbers, booleans, null; no `undefined`, no `Date` or other `toJSON` object, no class
- * instance, no deeper than MAX_DEPTH). Such a value and its JSON text determine each other, so
+ * instance, no lone surrogate, no deeper than the service accepts). Such a value and its JSON text determine each other, so
  * the client's checks (which see the value) decide the same for both. Anything else has no key
  * and goes to Kaizen uncached, where the client accepts or refuses it as usual.
  *
@@ -17,44 +17,11 @@
  *
  * @internal
  */
-import * as KaizenSchema from "../KaizenSchema.js"
+import { dropNullOptions } from "../contract/normalize.js"
+import { measureBody } from "../json/measure.js"
+import type * as KaizenSchema from "../KaizenSchema.js"
 
-// Deeper values are rare in prompts; they go uncached rather than risk the stack.
-const MAX_DEPTH = 64
-
-const isPlainObject = (value: object): boolean => {
-  const proto = Object.getPrototypeOf(value)
-  return proto === Object.prototype || proto === null
-}
-
-/** True when `value` is plain JSON, as above. Allocates nothing. */
-const isPlainJson = (value: unknown, depth: number): boolean => {
-  switch (typeof value) {
-    case "string":
-    case "boolean":
-      return true
-    case "number":
-      return Number.isFinite(value)
-    case "object": {
-      if (value === null) return true
-      if (depth >= MAX_DEPTH) return false
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-          // A hole reads as undefined: JSON.stringify would write null.
-          if (!isPlainJson(value[i], depth + 1)) return false
-        }
-        return true
-      }
-      if (!isPlainObject(value)) return false
-      for (const key in value) {
-        if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false
-      }
-      return true
-    }
-    default:
-      return false
-  }
-}
+const isPlainObject = (value: object): boolean => Object.getPrototypeOf(value) === Object.prototype
 
 const sortedFields = (value: Record<string, unknown>): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
@@ -70,13 +37,14 @@ export const cacheKey = (operation: KaizenSchema.BodyOperation, request: unknown
   if (typeof request !== "object" || request === null || Array.isArray(request) || !isPlainObject(request)) {
     return undefined
   }
-  const input = KaizenSchema.dropNullOptions(request) as Record<string, unknown>
+  const input = dropNullOptions(request) as Record<string, unknown>
+  // Exactly JSON (json/measure.ts: what its text would parse back to), or no key.
+  if (measureBody(input) === undefined) return undefined
   const names = Object.keys(input).sort()
   let key = `${operation}{`
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!
     const value = input[name]
-    if (!isPlainJson(value, 1)) return undefined
     const field = name === "options" && typeof value === "object" && value !== null && !Array.isArray(value)
       ? sortedFields(value as Record<string, unknown>)
       : value

@@ -109,9 +109,9 @@ RedisServer.describeRedis("KaizenCache fleet limit (a real redis-server)", () =>
       const kaizen = mockHttp(() => json({ status: "success", result: "a: 1" }))
       const live = KaizenCache.layerFleetLimit(
         { redis: { host: redis.host, port: redis.port }, key: `deadline-${Date.now()}`, maxRequestsPerSecond: 1, maxRequestsPerMinute: 60 },
-        (rateLimiter) => KaizenClient.KaizenClient.layer({ rateLimiter, deadline: "200 millis", retry: false })
+        (rateLimiter) => KaizenClient.layer({ rateLimiter, deadline: "200 millis", retry: false })
       ).pipe(Layer.provide(kaizen.layer))
-      const { first, second } = yield* Effect.flatMap(KaizenClient.KaizenClient, (k) =>
+      const { first, second } = yield* Effect.flatMap(KaizenClient, (k) =>
         Effect.all({ first: Effect.exit(k.compress({ data: 1 })), second: Effect.exit(k.compress({ data: 2 })) })).pipe(
           Effect.provide(live)
         )

@@ -30,10 +30,15 @@ describe("cacheKey", () => {
     ) {
       expect(cacheKey("compress", { data })).toBeUndefined()
     }
-    const deep: { next?: unknown } = {}
-    let at = deep
-    for (let i = 0; i < 100; i++) at = (at.next = {}) as typeof deep
-    expect(cacheKey("compress", { data: deep })).toBeUndefined()
+    // Deeper than the service accepts (1,000 levels): no key; at the limit, a key.
+    const nestedObjects = (levels: number) => {
+      const deep: { next?: unknown } = {}
+      let at = deep
+      for (let i = 1; i < levels; i++) at = (at.next = {}) as typeof deep
+      return deep
+    }
+    expect(cacheKey("compress", { data: nestedObjects(1_001) })).toBeUndefined()
+    expect(cacheKey("compress", { data: nestedObjects(1_000) })).toBeTypeOf("string")
     const cycle: Record<string, unknown> = {}
     cycle["self"] = cycle
     expect(cacheKey("compress", { data: cycle })).toBeUndefined()
@@ -44,10 +49,10 @@ describe("cacheKey", () => {
 describe("KaizenCache types", () => {
   it("layers wrap the provided KaizenClient; the fleet limiter is the client's RateLimiter", () => {
     expectTypeOf(KaizenCache.layer()).toEqualTypeOf<
-      Layer.Layer<KaizenClient.KaizenClient, ConfigError.ConfigError, KaizenClient.KaizenClient>
+      Layer.Layer<KaizenClient, ConfigError.ConfigError, KaizenClient>
     >()
     expectTypeOf(KaizenCache.layerRedis({ redis: {} })).toEqualTypeOf<
-      Layer.Layer<KaizenClient.KaizenClient, ConfigError.ConfigError, KaizenClient.KaizenClient>
+      Layer.Layer<KaizenClient, ConfigError.ConfigError, KaizenClient>
     >()
     expectTypeOf(KaizenCache.makeFleetLimiter).returns.toEqualTypeOf<
       Effect.Effect<RateLimiter.RateLimiter, ConfigError.ConfigError, Scope.Scope>

@@ -16,12 +16,12 @@ const envelope = (body: string | undefined) =>
 /** The caching client over a mock; `requests` is what reached the "server". */
 const cached = (
   handler: (request: Recorded) => Response | Promise<Response> = (request) => envelope(request.body),
-  cache: Layer.Layer<KaizenClient.KaizenClient, unknown, KaizenClient.KaizenClient> = KaizenCache.layer(),
+  cache: Layer.Layer<KaizenClient, unknown, KaizenClient> = KaizenCache.layer(),
   options: KaizenConfig.Options = {}
 ) => {
   const mock = mockHttp(handler)
   const layer = cache.pipe(
-    Layer.provide(KaizenClient.KaizenClient.layer({ retry: false, baseUrl: "http://kaizen.test", ...options })),
+    Layer.provide(KaizenClient.layer({ retry: false, baseUrl: "http://kaizen.test", ...options })),
     Layer.provide(mock.layer),
     Layer.orDie
   )
@@ -29,7 +29,7 @@ const cached = (
 }
 
 /** A caching client whose server holds every request until `released` is completed. */
-const held = (cache?: Layer.Layer<KaizenClient.KaizenClient, unknown, KaizenClient.KaizenClient>) => {
+const held = (cache?: Layer.Layer<KaizenClient, unknown, KaizenClient>) => {
   const released = Effect.runSync(Deferred.make<void>())
   const client = cached(async (request) => {
     await Effect.runPromise(Deferred.await(released))
@@ -47,7 +47,7 @@ describe("KaizenCache.layer (memory)", () => {
   it.effect("a repeated call is answered from memory: one request, marked, counted", () => {
     const { layer, requests } = cached()
     return Effect.gen(function*() {
-      const kaizen = yield* KaizenClient.KaizenClient
+      const kaizen = yield* KaizenClient
       const before = yield* counts
       const first = yield* kaizen.compress({ data: { a: 1 } }, { requestId: "first" })
       const second = yield* kaizen.compress({ data: { a: 1 } }, { requestId: "second" })
@@ -66,7 +66,7 @@ describe("KaizenCache.layer (memory)", () => {
   it.effect("the key: operation, data order, options and token_models count; field order, nulls and headers do not", () => {
     const { layer, requests } = cached()
     return Effect.gen(function*() {
-      const kaizen = yield* KaizenClient.KaizenClient
+      const kaizen = yield* KaizenClient
       yield* kaizen.optimize({ data: { a: 1, b: 2 }, options: { indent: 2, delimiter: "|" } })
       // Same meaning: top-level and options order, a null optional field, other headers and IDs.
       yield* kaizen.optimize({ options: { delimiter: "|", indent: 2 }, data: { a: 1, b: 2 } }, { headers: { "x-team": "b" } })
@@ -93,7 +93,7 @@ describe("KaizenCache.layer (memory)", () => {
     // calls were joined to it.
     const { layer, requests, released } = held(KaizenCache.layer({ timeToLive: 0 }))
     return Effect.gen(function*() {
-      const kaizen = yield* KaizenClient.KaizenClient
+      const kaizen = yield* KaizenClient
       const calls = yield* Effect.fork(
         Effect.all(Array.from({ length: 10 }, () => kaizen.promptsEncode({ prompt: "same" })), { concurrency: "unbounded" })
       )
@@ -111,7 +111,7 @@ describe("KaizenCache.layer (memory)", () => {
   it.effect("a caller that gives up does not cancel the request the others share", () => {
     const { layer, requests, released } = held()
     return Effect.gen(function*() {
-      const kaizen = yield* KaizenClient.KaizenClient
+      const kaizen = yield* KaizenClient
       const leader = yield* Effect.fork(kaizen.compress({ data: "x" }))
       while (requests.length === 0) yield* Effect.yieldNow()
       const follower = yield* Effect.fork(kaizen.compress({ data: "x" }))
@@ -130,7 +130,7 @@ describe("KaizenCache.layer (memory)", () => {
       ++answered === 1 ? json({ detail: "busy" }, { status: 503 }) : envelope(request.body)
     )
     return Effect.gen(function*() {
-      const kaizen = yield* KaizenClient.KaizenClient
+      const kaizen = yield* KaizenClient
       const first = yield* Effect.exit(kaizen.compress({ data: [1] }))
       expect(Exit.isFailure(first)).toBe(true)
       const second = yield* kaizen.compress({ data: [1] })
@@ -143,7 +143,7 @@ describe("KaizenCache.layer (memory)", () => {
   it.effect("a request that is not plain JSON is sent uncached, and the client judges it", () => {
     const { layer, requests } = cached()
     return Effect.gen(function*() {
-      const kaizen = yield* KaizenClient.KaizenClient
+      const kaizen = yield* KaizenClient
       const when = new Date(0)
       yield* kaizen.compress({ data: { when } })
       yield* kaizen.compress({ data: { when } })
@@ -156,7 +156,7 @@ describe("KaizenCache.layer (memory)", () => {
   it.effect("decode routes and health pass through", () => {
     const { layer, requests } = cached(() => json({ status: "success", result: { a: 1 } }))
     return Effect.gen(function*() {
-      const kaizen = yield* KaizenClient.KaizenClient
+      const kaizen = yield* KaizenClient
       yield* kaizen.decompress({ data: "a: 1" })
       yield* kaizen.decompress({ data: "a: 1" })
       yield* kaizen.health()
@@ -167,7 +167,7 @@ describe("KaizenCache.layer (memory)", () => {
   it.effect("answers expire after timeToLive and the least recently used go past capacity", () => {
     const { layer, requests } = cached(undefined, KaizenCache.layer({ capacity: 2, timeToLive: "1 minute" }))
     return Effect.gen(function*() {
-      const kaizen = yield* KaizenClient.KaizenClient
+      const kaizen = yield* KaizenClient
       yield* kaizen.compress({ data: 1 })
       yield* kaizen.compress({ data: 1 })
       expect(requests).toHaveLength(1)
@@ -186,7 +186,7 @@ describe("KaizenCache.layer (memory)", () => {
       json({ status: "success", result: "a: 1", stats: { original_bytes: 10, compressed_bytes: 5 } })
     )
     return Effect.gen(function*() {
-      const kaizen = yield* KaizenClient.KaizenClient
+      const kaizen = yield* KaizenClient
       const first = yield* kaizen.compress({ data: 1 })
       ;(first as { result: string }).result = "changed"
       expect(() => {
@@ -201,7 +201,7 @@ describe("KaizenCache.layer (memory)", () => {
     const { layer } = cached()
     const { tracer, spans } = recordingTracer()
     return Effect.gen(function*() {
-      const kaizen = yield* KaizenClient.KaizenClient
+      const kaizen = yield* KaizenClient
       yield* kaizen.compress({ data: "t" })
       yield* kaizen.compress({ data: "t" })
       const cacheSpans = spans.filter((s) => s.name === "KaizenCache.compress")
@@ -215,7 +215,7 @@ describe("KaizenCache.layer (memory)", () => {
   it.effect("a bad option fails the layer with a ConfigError naming it", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(Layer.build(KaizenCache.layer({ capacity: 0 }).pipe(
-        Layer.provide(KaizenClient.KaizenClient.layer()),
+        Layer.provide(KaizenClient.layer()),
         Layer.provide(mockHttp(() => json({})).layer)
       )))
       expect(String(error)).toContain("capacity must be a whole number > 0")

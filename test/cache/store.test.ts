@@ -14,17 +14,17 @@ import * as RedisServer from "../support/redisServer.js"
 
 /** One process's client: its own cache layer over a shared mock server. */
 const processWith = (
-  cache: Layer.Layer<KaizenClient.KaizenClient, unknown, KaizenClient.KaizenClient>,
+  cache: Layer.Layer<KaizenClient, unknown, KaizenClient>,
   server: ReturnType<typeof mockHttp>,
   baseUrl = "http://kaizen.test"
 ) =>
   cache.pipe(
-    Layer.provide(KaizenClient.KaizenClient.layer({ retry: false, baseUrl })),
+    Layer.provide(KaizenClient.layer({ retry: false, baseUrl })),
     Layer.provide(server.layer),
     Layer.orDie
   )
 
-const compress = (data: unknown) => Effect.flatMap(KaizenClient.KaizenClient, (kaizen) => kaizen.compress({ data }))
+const compress = (data: unknown) => Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress({ data }))
 
 const server = () =>
   mockHttp((request) =>

@@ -9,7 +9,7 @@ const [baseUrl, redisPort, key, perSecond, count] = process.argv.slice(2)
 
 const live = KaizenCache.layerFleetLimit(
   { redis: { host: "127.0.0.1", port: Number(redisPort) }, key, maxRequestsPerSecond: Number(perSecond) },
-  (rateLimiter) => KaizenClient.KaizenClient.layerNodeWith({ baseUrl, rateLimiter, retry: false })
+  (rateLimiter) => KaizenClient.layerNodeWith({ baseUrl, rateLimiter, retry: false })
 )
 
 const go = new Promise((resolve) => {
@@ -21,7 +21,7 @@ const go = new Promise((resolve) => {
 })
 
 const program = Effect.gen(function*() {
-  const kaizen = yield* KaizenClient.KaizenClient
+  const kaizen = yield* KaizenClient
   process.stdout.write("ready\n")
   yield* Effect.promise(() => go)
   const responses = yield* Effect.all(
