@@ -50,6 +50,11 @@ export interface Options extends KaizenConfig.Options {
   /** PEM CA certificates to trust, given inline. */
   readonly ca?: string | undefined
   /**
+   * Responses larger than this many bytes fail at once, not retried, instead of filling
+   * memory (default 100 MiB).
+   */
+  readonly maxResponseBytes?: number | undefined
+  /**
    * An HTTP(S) proxy URL for every request (`KAIZEN_PROXY`). When not set, the standard
    * `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` variables are honoured.
    */
@@ -238,10 +243,15 @@ export const layerConfig = (
         Effect.flatMap(makeAgent(transport), (dispatcher) => {
           const http = makeHttpClient(dispatcher, { ...transport, timeout: resolved.timeout })
           // Stated here, where both are built: this transport ends each attempt at the client's
-          // timeout itself, and makes no platform spans.
+          // timeout itself, never follows a redirect (undici's dispatch does not), and makes no
+          // platform spans.
           return makeService(
             resolved,
-            HttpExchange.make(http, resolved, { timeout: { isTimeout: UndiciClient.isTimeout }, platformSpans: false })
+            HttpExchange.make(http, resolved, {
+              timeout: { isTimeout: UndiciClient.isTimeout },
+              followsRedirects: false,
+              platformSpans: false
+            })
           )
         })
       )

@@ -129,7 +129,7 @@ export type KaizenError = KaizenErrorModule.KaizenError
  */
 export declare namespace KaizenError {
   /**
-   * Why a request did not complete: `"InvalidRequest" | "InvalidUrl" | "Transport" | "Timeout"`.
+   * Why a request did not complete: `"InvalidRequest" | "InvalidUrl" | "Transport" | "Timeout" | "InvalidResponse"`.
    *
    * @since 0.1.0
    * @example

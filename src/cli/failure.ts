@@ -90,6 +90,7 @@ const requestHint = (error: KaizenRequestError): string | undefined => {
     case "InvalidUrl":
       return `check ${baseUrl}`
     case "InvalidRequest":
+    case "InvalidResponse":
       return undefined
   }
 }

@@ -15,6 +15,8 @@ import type * as Duration from "effect/Duration"
  * - `InvalidUrl`: the URL could not be built.
  * - `Transport`: DNS, connection refused or reset, TLS, a body cut short.
  * - `Timeout`: no complete answer within the per-attempt timeout or the overall deadline.
+ * - `InvalidResponse`: an answer the client will not accept however often it asks: a body
+ *   over the response size limit, headers larger than the HTTP parser takes. Not transient.
  *
  * @since 0.1.0
  * @category models
@@ -22,7 +24,7 @@ import type * as Duration from "effect/Duration"
  * import type { KaizenError } from "kaizen-effect"
  * const reason: KaizenError.RequestErrorReason = "Timeout"
  */
-export type RequestErrorReason = "InvalidRequest" | "InvalidUrl" | "Transport" | "Timeout"
+export type RequestErrorReason = "InvalidRequest" | "InvalidUrl" | "Transport" | "Timeout" | "InvalidResponse"
 
 /**
  * The request did not complete: refused locally, or the transport failed or timed out.

@@ -11,6 +11,7 @@
  *
  * @internal
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
@@ -27,6 +28,7 @@ import * as KaizenSchema from "../KaizenSchema.js"
 import { shownUrl, timeoutError } from "./errors.js"
 import type { Answer, Call, Exchange } from "./exchange.js"
 import { requestText } from "./request.js"
+import { deterministic } from "./transportFailure.js"
 import type { CallInfo } from "./response.js"
 import { describeCause } from "./response.js"
 import { version } from "../contract/version.js"
@@ -40,6 +42,13 @@ export interface Options {
    */
   readonly timeout?: "client" | { readonly isTimeout: (error: HttpClientError.HttpClientError) => boolean } | undefined
   /**
+   * Whether the transport may follow redirects (default true: fetch does unless told not to).
+   * Then every request carries fetch's `redirect: "manual"` (through `FetchHttpClient.RequestInit`,
+   * which other transports ignore), so the key never goes to another origin; a redirect comes
+   * back as a typed error. False for a transport that never follows them.
+   */
+  readonly followsRedirects?: boolean | undefined
+  /**
    * Whether the transport makes the platform's per-request span (default true): then it is
    * turned off, as the operation span is the one users see. False for a transport that makes
    * none, which spares a FiberRef change per call.
@@ -49,9 +58,10 @@ export interface Options {
 
 const transportError = (info: CallInfo, url: string, error: HttpClientError.HttpClientError): KaizenRequestError => {
   const cause = error.cause ?? error
+  const known = deterministic(cause)
   return new KaizenRequestError({
-    reason: error._tag === "RequestError" && error.reason === "InvalidUrl" ? "InvalidUrl" : "Transport",
-    message: `Kaizen request ${info.method} ${url} failed: ${describeCause(cause)}`,
+    reason: known?.reason ?? (error._tag === "RequestError" && error.reason === "InvalidUrl" ? "InvalidUrl" : "Transport"),
+    message: `Kaizen request ${info.method} ${url} failed: ${describeCause(cause)}${known ? `; ${known.advice}` : ""}`,
     operation: info.operation,
     method: info.method,
     path: info.path,
@@ -61,18 +71,20 @@ const transportError = (info: CallInfo, url: string, error: HttpClientError.Http
   })
 }
 
-const bodyReadError = (info: CallInfo, status: number, error: HttpClientError.ResponseError): KaizenRequestError =>
-  new KaizenRequestError({
-    reason: "Transport",
+const bodyReadError = (info: CallInfo, status: number, error: HttpClientError.ResponseError): KaizenRequestError => {
+  const known = deterministic(error.cause)
+  return new KaizenRequestError({
+    reason: known?.reason ?? "Transport",
     message: `Kaizen request ${info.method} ${info.path} failed while reading the response body (status ${status}): ${
       describeCause(error.cause)
-    }`,
+    }${known ? `; ${known.advice}` : ""}`,
     operation: info.operation,
     method: info.method,
     path: info.path,
     requestId: info.requestId,
     cause: error.cause
   })
+}
 
 /** The exchange over `httpClient`, with the configuration's base URL, key and headers. */
 export const make = (
@@ -110,6 +122,14 @@ export const make = (
       : identity
   )
   const client = config.transformClient ? config.transformClient(base) : base
+  const execute = options.followsRedirects === false
+    ? (request: HttpClientRequest.HttpClientRequest) => client.execute(request)
+    : (request: HttpClientRequest.HttpClientRequest) =>
+      Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+        Effect.provideService(client.execute(request), FetchHttpClient.RequestInit, {
+          ...Option.getOrUndefined(init),
+          redirect: "manual"
+        }))
   const shownBaseUrl = shownUrl(config.baseUrl)
   const timeout = options.timeout ?? "client"
   const isTimeout = timeout === "client" ? undefined : timeout.isTimeout
@@ -143,7 +163,7 @@ export const make = (
     const url = shownBaseUrl + info.path
     const attempt = Effect.flatMap(
       Effect.mapError(
-        client.execute(request),
+        execute(request),
         (error) =>
           isTimeout !== undefined && isTimeout(error)
             ? timeoutError(info, shownBaseUrl, "no complete response", config.timeout)

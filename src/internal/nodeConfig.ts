@@ -83,5 +83,8 @@ export const transportOptions = (
     const proxy = options.proxy === undefined
       ? Option.getOrUndefined(yield* standardProxy(baseUrl))
       : { url: yield* fromEither("proxy", parseProxyUrl(String(options.proxy))) }
-    return { maxConnections, verifySsl: options.verifySsl ?? true, ca, proxy }
+    const maxResponseBytes = options.maxResponseBytes === undefined
+      ? undefined
+      : yield* fromEither("maxResponseBytes", positiveInt("max response bytes")(options.maxResponseBytes))
+    return { maxConnections, verifySsl: options.verifySsl ?? true, ca, proxy, maxResponseBytes }
   })

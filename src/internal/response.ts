@@ -145,6 +145,27 @@ export const apiError = (
 
 const fail = (error: Effect.Effect<KaizenAPIError>) => Effect.flatMap(error, Effect.fail)
 
+/**
+ * A redirect is never followed (the key would go wherever it points), so it is a typed error
+ * that says where it pointed. Status 0 is how a browser's fetch shows a redirect it hides.
+ */
+const redirectMessage = (status: number, headers: Readonly<Record<string, string>>): string | undefined => {
+  if (status === 0) {
+    return "the server answered with a redirect, which the client does not follow (so the key is sent nowhere else); point baseUrl at the Kaizen API itself"
+  }
+  if (status < 300 || status >= 400) return undefined
+  const location = headers["location"]
+  let target = "no Location given"
+  if (location !== undefined) {
+    try {
+      target = `a redirect to ${new URL(location).origin}`
+    } catch {
+      target = "a redirect on the same origin"
+    }
+  }
+  return `the server answered with ${target}, which the client does not follow (so the key is sent nowhere else); point baseUrl at the Kaizen API itself`
+}
+
 const textOf = (answer: Answer): string =>
   answer.body._tag === "Text" ? answer.body.text : JSON.stringify(answer.body.value)
 
@@ -159,7 +180,9 @@ export const readAnswer = <A>(
   decode: (body: Record<string, unknown>) => Either.Either<A, ParseResult.ParseError>
 ): Effect.Effect<A, KaizenAPIError> => {
   const { headers, status } = answer
-  if (status < 200 || status >= 300) return fail(apiError(info, status, headers, textOf(answer)))
+  if (status < 200 || status >= 300) {
+    return fail(apiError(info, status, headers, textOf(answer), redirectMessage(status, headers)))
+  }
   let value: unknown
   if (answer.body._tag === "Json") {
     value = answer.body.value

@@ -152,7 +152,10 @@ const send = (
       onResponseData(c, chunk) {
         size += chunk.length
         if (size > maxBytes) {
-          c.abort(new Error(`the response body exceeds the ${maxBytes}-byte limit`))
+          // undici's own code for its maxResponseSize: the client reads it as deterministic.
+          c.abort(Object.assign(new Error(`the response body exceeds the ${maxBytes}-byte limit`), {
+            code: "UND_ERR_RES_EXCEEDED_MAX_SIZE"
+          }))
           return
         }
         chunks.push(chunk)

@@ -82,7 +82,7 @@ export interface RecordedRequest {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 export interface FaultServer {
-  /** `http(s)://127.0.0.1:<port>` */
+  /** `http(s)://127.0.0.1:<port>` (or the `host` it listens on) */
   readonly url: string
   readonly port: number
   readonly requests: ReadonlyArray<RecordedRequest>
@@ -105,6 +105,8 @@ export interface Options {
   readonly fallback?: Behaviour
   /** Serve HTTPS with this key and certificate (PEM). */
   readonly tls?: { readonly key: string; readonly cert: string }
+  /** The loopback address to listen on (default 127.0.0.1; any 127.x.y.z is this machine). */
+  readonly host?: string
 }
 
 export const make = (options: Options = {}): Effect.Effect<FaultServer, never, Scope.Scope> =>
@@ -112,7 +114,7 @@ export const make = (options: Options = {}): Effect.Effect<FaultServer, never, S
     Effect.acquireRelease(
       Effect.async<Running>((resume) => {
         const running = start(options)
-        running.server.listen(0, "127.0.0.1", () => resume(Effect.succeed(running)))
+        running.server.listen(0, options.host ?? "127.0.0.1", () => resume(Effect.succeed(running)))
       }),
       (running) => running.close
     ),
@@ -254,7 +256,7 @@ const start = (options: Options): Running => {
 
   const api: FaultServer = {
     get url() {
-      return `${options.tls === undefined ? "http" : "https"}://127.0.0.1:${port()}`
+      return `${options.tls === undefined ? "http" : "https"}://${options.host ?? "127.0.0.1"}:${port()}`
     },
     get port() {
       return port()
