@@ -49,12 +49,12 @@ export interface Progress extends progress.Progress {}
  * @since 0.1.0
  * @category models
  * @example
- * import { Console } from "effect"
+ * import { Console, Effect } from "effect"
  * import type { KaizenBatch } from "kaizen-effect"
  * const options: KaizenBatch.Options = {
  *   concurrency: 16,
  *   requestId: (index) => `job-42-item-${index}`,
- *   onProgress: (p) => (p.completed % 1000 === 0 ? Console.log(`${p.completed} done`) : Console.log("")),
+ *   onProgress: (p) => (p.completed % 1000 === 0 ? Console.log(`${p.completed} done`) : Effect.void)
  * }
  */
 export interface Options {
@@ -76,13 +76,9 @@ export interface Options {
  * import type { KaizenBatch } from "kaizen-effect"
  * const options: KaizenBatch.OptionsFor<"decompress"> = { schema: Schema.Struct({ id: Schema.Number }) }
  */
-export type OptionsFor<Op extends KaizenSchema.BodyOperation> = IsDecode<Op> extends true
-  ? Options & { readonly schema?: Schema.Schema<any, any, never> | undefined }
+export type OptionsFor<Op extends KaizenSchema.BodyOperation> =
+  (typeof KaizenSchema.Endpoints)[Op]["response"] extends "decode" ? Options & { readonly schema?: Schema.Schema<any, any, never> | undefined }
   : Options & { readonly schema?: never }
-
-type IsDecode<Op extends KaizenSchema.BodyOperation> = (typeof KaizenSchema.Endpoints)[Op]["response"] extends "decode"
-  ? true
-  : false
 
 /**
  * What one call of an operation succeeds with: the KTOF envelope for an encode route; for a
@@ -95,7 +91,8 @@ type IsDecode<Op extends KaizenSchema.BodyOperation> = (typeof KaizenSchema.Endp
  * const ktof = (response: KaizenBatch.Response<"compress">) => response.result
  */
 export type Response<Op extends KaizenSchema.BodyOperation, A = KaizenSchema.JsonValue> =
-  & (IsDecode<Op> extends true ? KaizenSchema.DecodeResponse<A> : KaizenSchema.EncodeResponse)
+  & ((typeof KaizenSchema.Endpoints)[Op]["response"] extends "decode" ? KaizenSchema.DecodeResponse<A>
+    : KaizenSchema.EncodeResponse)
   & ResponseInfo
 
 /**
@@ -110,8 +107,6 @@ export type Response<Op extends KaizenSchema.BodyOperation, A = KaizenSchema.Jso
 export type Success<Op extends KaizenSchema.BodyOperation, O> = O extends
   { readonly schema: Schema.Schema<infer A, infer _I, never> } ? Response<Op, A> : Response<Op>
 
-type FailFast<O> = "failFast" extends keyof O ? O["failFast" & keyof O] : undefined
-
 /**
  * One element of a batch's stream: an `Either` of the item's response and its typed error, or,
  * with `failFast: true`, the response itself. (A `failFast` known only as `boolean` gives either.)
@@ -122,8 +117,10 @@ type FailFast<O> = "failFast" extends keyof O ? O["failFast" & keyof O] : undefi
  * import type { KaizenBatch } from "kaizen-effect"
  * type PerItem = KaizenBatch.Element<"compress", {}> // Either<Response<"compress">, KaizenError>
  */
-export type Element<Op extends KaizenSchema.BodyOperation, O> = [FailFast<O>] extends [true] ? Success<Op, O>
-  : [FailFast<O>] extends [false | undefined] ? Either.Either<Success<Op, O>, KaizenError>
+export type Element<Op extends KaizenSchema.BodyOperation, O> =
+  ["failFast" extends keyof O ? O["failFast" & keyof O] : undefined] extends [true] ? Success<Op, O>
+  : ["failFast" extends keyof O ? O["failFast" & keyof O] : undefined] extends [false | undefined]
+    ? Either.Either<Success<Op, O>, KaizenError>
   : Success<Op, O> | Either.Either<Success<Op, O>, KaizenError>
 
 /**
@@ -136,7 +133,9 @@ export type Element<Op extends KaizenSchema.BodyOperation, O> = [FailFast<O>] ex
  * import type { KaizenBatch } from "kaizen-effect"
  * type Errors = KaizenBatch.Failure<{ readonly failFast: true }, never> // KaizenError
  */
-export type Failure<O, E> = [FailFast<O>] extends [false | undefined] ? E : E | KaizenError
+export type Failure<O, E> = ["failFast" extends keyof O ? O["failFast" & keyof O] : undefined] extends
+  [false | undefined] ? E
+  : E | KaizenError
 
 /**
  * The requests of a batch: a `Stream` (read lazily, with its own errors and requirements) or any
@@ -153,11 +152,10 @@ export type Requests<Op extends KaizenSchema.BodyOperation, E = never, R = never
   | Stream.Stream<KaizenSchema.RequestInput<Op>, E, R>
   | Iterable<KaizenSchema.RequestInput<Op>>
 
-// What the options are inferred as; `OptionsFor<Op>` then checks them against the operation.
-// (A constraint that depends on `Op` would leave callbacks such as `onProgress` untyped.)
-type AnyOptions = Options & { readonly schema?: Schema.Schema<any, any, never> | undefined }
-
 // A string (an operation name) in first place is the data-last form.
+//
+// The options are inferred against a constraint that does not depend on `Op` (one that did
+// would leave callbacks such as `onProgress` untyped), then checked by `OptionsFor<Op>`.
 const isDataFirst = (args: IArguments) => typeof args[0] !== "string"
 
 /**
@@ -179,13 +177,13 @@ const isDataFirst = (args: IArguments) => typeof args[0] !== "string"
  * )
  */
 export const stream: {
-  <Op extends KaizenSchema.BodyOperation, const O extends AnyOptions = {}>(
+  <Op extends KaizenSchema.BodyOperation, const O extends Options & { readonly schema?: Schema.Schema<any, any, never> | undefined } = {}>(
     operation: Op,
     options?: O & OptionsFor<Op>
   ): <E = never, R = never>(
     requests: Requests<Op, E, R>
   ) => Stream.Stream<Element<Op, O>, Failure<O, E>, R | KaizenClient>
-  <Op extends KaizenSchema.BodyOperation, E = never, R = never, const O extends AnyOptions = {}>(
+  <Op extends KaizenSchema.BodyOperation, E = never, R = never, const O extends Options & { readonly schema?: Schema.Schema<any, any, never> | undefined } = {}>(
     requests: Requests<Op, E, R>,
     operation: Op,
     options?: O & OptionsFor<Op>
@@ -212,13 +210,13 @@ export const stream: {
  * )
  */
 export const streamUnordered: {
-  <Op extends KaizenSchema.BodyOperation, const O extends AnyOptions = {}>(
+  <Op extends KaizenSchema.BodyOperation, const O extends Options & { readonly schema?: Schema.Schema<any, any, never> | undefined } = {}>(
     operation: Op,
     options?: O & OptionsFor<Op>
   ): <E = never, R = never>(
     requests: Requests<Op, E, R>
   ) => Stream.Stream<readonly [Element<Op, O>, number], Failure<O, E>, R | KaizenClient>
-  <Op extends KaizenSchema.BodyOperation, E = never, R = never, const O extends AnyOptions = {}>(
+  <Op extends KaizenSchema.BodyOperation, E = never, R = never, const O extends Options & { readonly schema?: Schema.Schema<any, any, never> | undefined } = {}>(
     requests: Requests<Op, E, R>,
     operation: Op,
     options?: O & OptionsFor<Op>
