@@ -57,12 +57,23 @@ export interface Progress extends progress.Progress {}
  *   onProgress: (p) => (p.completed % 1000 === 0 ? Console.log(`${p.completed} done`) : Effect.void)
  * }
  */
-export interface Options {
-  readonly concurrency?: number | undefined
-  readonly failFast?: boolean | undefined
+export interface Options extends internal.Options {
   readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
-  readonly headers?: Readonly<Record<string, string>> | undefined
-  readonly requestId?: ((index: number) => string) | undefined
+}
+
+/**
+ * The options of any operation: {@link Options}, and the `schema` a decode route accepts.
+ * {@link OptionsFor} narrows them to one operation's.
+ *
+ * @since 0.1.0
+ * @category models
+ * @example
+ * import { Schema } from "effect"
+ * import type { KaizenBatch } from "kaizen-effect"
+ * const options: KaizenBatch.AnyOptions = { failFast: true, schema: Schema.Array(Schema.Number) }
+ */
+export interface AnyOptions extends Options {
+  readonly schema?: Schema.Schema<any, any, never> | undefined
 }
 
 /**
@@ -152,11 +163,17 @@ export type Requests<Op extends KaizenSchema.BodyOperation, E = never, R = never
   | Stream.Stream<KaizenSchema.RequestInput<Op>, E, R>
   | Iterable<KaizenSchema.RequestInput<Op>>
 
-// A string (an operation name) in first place is the data-last form.
+// Both forms of both functions; a string (an operation name) in first place is the data-last form.
+const batch = (unordered: boolean): any =>
+  dual(
+    (args) => typeof args[0] !== "string",
+    (requests: Requests<KaizenSchema.BodyOperation, unknown, unknown>, operation: KaizenSchema.BodyOperation, options?: AnyOptions) =>
+      internal.run(requests, operation, options ?? {}, unordered)
+  )
+
 //
 // The options are inferred against a constraint that does not depend on `Op` (one that did
 // would leave callbacks such as `onProgress` untyped), then checked by `OptionsFor<Op>`.
-const isDataFirst = (args: IArguments) => typeof args[0] !== "string"
 
 /**
  * Runs every request through `operation` and gives the results in input order, at most
@@ -177,22 +194,18 @@ const isDataFirst = (args: IArguments) => typeof args[0] !== "string"
  * )
  */
 export const stream: {
-  <Op extends KaizenSchema.BodyOperation, const O extends Options & { readonly schema?: Schema.Schema<any, any, never> | undefined } = {}>(
+  <Op extends KaizenSchema.BodyOperation, const O extends AnyOptions = {}>(
     operation: Op,
     options?: O & OptionsFor<Op>
   ): <E = never, R = never>(
     requests: Requests<Op, E, R>
   ) => Stream.Stream<Element<Op, O>, Failure<O, E>, R | KaizenClient>
-  <Op extends KaizenSchema.BodyOperation, E = never, R = never, const O extends Options & { readonly schema?: Schema.Schema<any, any, never> | undefined } = {}>(
+  <Op extends KaizenSchema.BodyOperation, E = never, R = never, const O extends AnyOptions = {}>(
     requests: Requests<Op, E, R>,
     operation: Op,
     options?: O & OptionsFor<Op>
   ): Stream.Stream<Element<Op, O>, Failure<O, E>, R | KaizenClient>
-} = dual(
-  isDataFirst,
-  (requests: Requests<KaizenSchema.BodyOperation, unknown, unknown>, operation: KaizenSchema.BodyOperation, options?: internal.RunOptions) =>
-    internal.run(requests, operation, options ?? {}, false)
-) as any
+} = batch(false)
 
 /**
  * {@link stream} with results in completion order, each as `[result, index]` (the index of its
@@ -210,19 +223,15 @@ export const stream: {
  * )
  */
 export const streamUnordered: {
-  <Op extends KaizenSchema.BodyOperation, const O extends Options & { readonly schema?: Schema.Schema<any, any, never> | undefined } = {}>(
+  <Op extends KaizenSchema.BodyOperation, const O extends AnyOptions = {}>(
     operation: Op,
     options?: O & OptionsFor<Op>
   ): <E = never, R = never>(
     requests: Requests<Op, E, R>
   ) => Stream.Stream<readonly [Element<Op, O>, number], Failure<O, E>, R | KaizenClient>
-  <Op extends KaizenSchema.BodyOperation, E = never, R = never, const O extends Options & { readonly schema?: Schema.Schema<any, any, never> | undefined } = {}>(
+  <Op extends KaizenSchema.BodyOperation, E = never, R = never, const O extends AnyOptions = {}>(
     requests: Requests<Op, E, R>,
     operation: Op,
     options?: O & OptionsFor<Op>
   ): Stream.Stream<readonly [Element<Op, O>, number], Failure<O, E>, R | KaizenClient>
-} = dual(
-  isDataFirst,
-  (requests: Requests<KaizenSchema.BodyOperation, unknown, unknown>, operation: KaizenSchema.BodyOperation, options?: internal.RunOptions) =>
-    internal.run(requests, operation, options ?? {}, true)
-) as any
+} = batch(true)

@@ -16,13 +16,17 @@ import type { KaizenError } from "../KaizenError.js"
 import type * as KaizenSchema from "../KaizenSchema.js"
 import { type Progress, tracker } from "./progress.js"
 
-/** The options as `run` reads them: every field of the public ones, none of their typing. */
-export interface RunOptions {
+/** The options of a batch (documented on `KaizenBatch.Options`). */
+export interface Options {
   readonly concurrency?: number | undefined
   readonly failFast?: boolean | undefined
   readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
   readonly headers?: Readonly<Record<string, string>> | undefined
   readonly requestId?: ((index: number) => string) | undefined
+}
+
+/** The options with a decode route's `schema`: what `run` reads, whatever the operation. */
+export interface RunOptions extends Options {
   readonly schema?: Schema.Schema<any, any, never> | undefined
 }
 

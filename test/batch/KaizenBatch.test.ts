@@ -122,46 +122,51 @@ describe("failures", () => {
 })
 
 describe("concurrency and back-pressure", () => {
-  const answerInRounds = (gate: Effect.Effect.Success<ReturnType<typeof gated>>, total: number, round: number) =>
+  /**
+   * Runs `batch` over `gate`, waiting for a full round of calls to be in flight before answering
+   * any, so the bound is reached (not only respected) whatever the scheduling; returns how many
+   * results came out and the most calls the transport saw in flight at once.
+   */
+  const runInRounds = (
+    gate: Effect.Effect.Success<ReturnType<typeof gated>>,
+    batch: Stream.Stream<unknown, never, KaizenClient.KaizenClient>,
+    total: number,
+    round: number
+  ) =>
     Effect.gen(function*() {
-      // Waits for a full round of calls to be in flight before answering any, so the bound is
-      // reached (not only respected) whatever the scheduling.
+      const fiber = yield* batch.pipe(Stream.runCollect, Effect.provide(gate.layer), Effect.fork)
       for (let answered = 0; answered < total;) {
-        const batch = yield* arrivals(gate.arrivals, Math.min(round, total - answered))
-        for (const p of batch) yield* p.answer(encoded("ok"))
-        answered += batch.length
+        const pending = yield* arrivals(gate.arrivals, Math.min(round, total - answered))
+        for (const p of pending) yield* p.answer(encoded("ok"))
+        answered += pending.length
       }
+      return { results: Chunk.size(yield* Fiber.join(fiber)), maxInFlight: gate.maxInFlight() }
     })
 
   it.effect("the default bound is the client's connection pool (maxConnections)", () =>
     Effect.gen(function*() {
       const gate = yield* gated({ maxConnections: 3 })
-      const fiber = yield* KaizenBatch.stream(requests(10), "compress").pipe(
-        Stream.runCollect,
-        Effect.provide(gate.layer),
-        Effect.fork
-      )
-      yield* answerInRounds(gate, 10, 3)
-      expect(Chunk.size(yield* Fiber.join(fiber))).toBe(10)
-      expect(gate.maxInFlight()).toBe(3)
+      const run = yield* runInRounds(gate, KaizenBatch.stream(requests(10), "compress"), 10, 3)
+      expect(run).toEqual({ results: 10, maxInFlight: 3 })
     }))
 
   it.effect("an explicit concurrency bounds the calls in flight, ordered or not", () =>
     Effect.gen(function*() {
-      for (const unordered of [false, true]) {
-        const gate = yield* gated({ maxConnections: 64 })
-        const batch: Stream.Stream<unknown, never, KaizenClient.KaizenClient> = unordered
-          ? KaizenBatch.streamUnordered(requests(9), "compress", { concurrency: 2 })
-          : KaizenBatch.stream(requests(9), "compress", { concurrency: 2 })
-        const fiber = yield* batch.pipe(
-          Stream.runCollect,
-          Effect.provide(gate.layer),
-          Effect.fork
-        )
-        yield* answerInRounds(gate, 9, 2)
-        expect(Chunk.size(yield* Fiber.join(fiber))).toBe(9)
-        expect(gate.maxInFlight()).toBe(2)
-      }
+      const options = { concurrency: 2 }
+      const ordered = yield* runInRounds(
+        yield* gated({ maxConnections: 64 }),
+        KaizenBatch.stream(requests(9), "compress", options),
+        9,
+        2
+      )
+      const unordered = yield* runInRounds(
+        yield* gated({ maxConnections: 64 }),
+        KaizenBatch.streamUnordered(requests(9), "compress", options),
+        9,
+        2
+      )
+      expect(ordered).toEqual({ results: 9, maxInFlight: 2 })
+      expect(unordered).toEqual({ results: 9, maxInFlight: 2 })
     }))
 
   it.effect("an endless lazy source: taking results ends the batch, and the source is read only a chunk or so ahead", () =>
