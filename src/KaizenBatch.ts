@@ -164,16 +164,17 @@ export type Requests<Op extends KaizenSchema.BodyOperation, E = never, R = never
   | Iterable<KaizenSchema.RequestInput<Op>>
 
 // Both forms of both functions; a string (an operation name) in first place is the data-last form.
+// In their signatures the options are inferred against a constraint that does not depend on `Op`
+// (one that did would leave callbacks such as `onProgress` untyped), then checked by `OptionsFor<Op>`.
 const batch = (unordered: boolean): any =>
   dual(
     (args) => typeof args[0] !== "string",
-    (requests: Requests<KaizenSchema.BodyOperation, unknown, unknown>, operation: KaizenSchema.BodyOperation, options?: AnyOptions) =>
-      internal.run(requests, operation, options ?? {}, unordered)
+    (
+      requests: Requests<KaizenSchema.BodyOperation, unknown, unknown>,
+      operation: KaizenSchema.BodyOperation,
+      options?: AnyOptions
+    ) => internal.run(requests, operation, options ?? {}, unordered)
   )
-
-//
-// The options are inferred against a constraint that does not depend on `Op` (one that did
-// would leave callbacks such as `onProgress` untyped), then checked by `OptionsFor<Op>`.
 
 /**
  * Runs every request through `operation` and gives the results in input order, at most
