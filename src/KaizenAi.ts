@@ -172,7 +172,7 @@ export const make = (
  * const Model = KaizenAi.layer({ tokenModels: ["gpt-4o-mini"] }).pipe(
  *   Layer.provide(OpenAiLanguageModel.model("gpt-4o-mini")),
  *   Layer.provide(OpenAiClient.layerConfig({ apiKey: Config.redacted("OPENAI_API_KEY") })),
- *   Layer.provide(KaizenClient.KaizenClient.layerNode),
+ *   Layer.provide(KaizenClient.layerNode),
  *   Layer.provide(NodeHttpClient.layerUndici)
  * )
  */

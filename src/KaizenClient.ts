@@ -126,6 +126,12 @@ export interface Service {
   readonly health: (options?: CallOptions) => Effect.Effect<KaizenSchema.HealthResponse & ResponseInfo, KaizenError>
   /** The validated configuration this client runs with (the key stays `Redacted`). */
   readonly config: KaizenConfig.Resolved
+  /**
+   * How many requests the transport sends at once over its own connection pool (the Node
+   * layer's `maxConnections`), when it has one: more in flight only queue for a socket.
+   * Bulk calls (`KaizenBatch`) default to it.
+   */
+  readonly poolSize: number | undefined
 }
 
 /**

@@ -250,7 +250,8 @@ export const layerConfig = (
             HttpExchange.make(http, resolved, {
               timeout: { isTimeout: UndiciClient.isTimeout },
               followsRedirects: false,
-              platformSpans: false
+              platformSpans: false,
+              poolSize: transport.maxConnections
             })
           )
         })

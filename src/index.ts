@@ -40,6 +40,18 @@ export { KaizenClient } from "./KaizenClient.js"
 export * as KaizenConfig from "./KaizenConfig.js"
 
 /**
+ * Bulk calls as a `Stream`: many requests through one operation, in input or completion order,
+ * with bounded concurrency, back-pressure, per-item typed failures and progress counts.
+ *
+ * @since 0.1.0
+ * @example
+ * import { Stream } from "effect"
+ * import { KaizenBatch } from "kaizen-effect"
+ * const results = KaizenBatch.stream([{ data: { a: 1 } }, { data: { b: 2 } }], "compress").pipe(Stream.runCollect)
+ */
+export * as KaizenBatch from "./KaizenBatch.js"
+
+/**
  * The embedded Kaizen engine: every route answered in-process and offline, as a `KaizenClient`
  * layer, as an `HttpClient` layer, or as an HTTP server.
  *

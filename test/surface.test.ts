@@ -26,6 +26,7 @@ describe("the public surface", () => {
   it("kaizen-effect", async () => {
     expect(shape(await import("../src/index.js"))).toEqual({
       KaizenAPIError: "function",
+      KaizenBatch: ["stream", "streamUnordered"],
       KaizenClient: ["Default", "layer", "layerConfig", "layerNode", "layerNodeWith", "make"],
       KaizenConfig: ["DEFAULT_BASE_URL", "LOCAL_BASE_URL", "fromEnv", "resolve"],
       KaizenError: ["isKaizenError", "isTransient", "transientStatuses"],

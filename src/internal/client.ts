@@ -153,6 +153,7 @@ export const makeService = (
       promptsEncode: encodeRoute("promptsEncode"),
       promptsDecode: decodeRoute("promptsDecode"),
       health: (options) => Effect.suspend(() => call("health", undefined, options, decodeHealthResponse)),
-      config
+      config,
+      poolSize: exchange.poolSize
     } satisfies Service
   })

@@ -46,6 +46,8 @@ export interface Exchange {
   readonly enforcesTimeout: boolean
   /** True when code inside an attempt reads the current span (middleware, trace headers). */
   readonly readsSpan: boolean
+  /** The requests the transport sends at once over its own connection pool, when it has one. */
+  readonly poolSize?: number | undefined
   /**
    * The effect that performs one attempt of `call`, run again for each retry; or why the
    * call cannot be sent at all (nothing is sent then).

@@ -54,6 +54,8 @@ export interface Options {
    * none, which spares a FiberRef change per call.
    */
   readonly platformSpans?: boolean | undefined
+  /** The transport's connection pool size, when the layer that built it knows it. */
+  readonly poolSize?: number | undefined
 }
 
 const transportError = (info: CallInfo, url: string, error: HttpClientError.HttpClientError): KaizenRequestError => {
@@ -185,6 +187,7 @@ export const make = (
   return {
     enforcesTimeout: isTimeout !== undefined,
     readsSpan: config.transformClient !== undefined || config.tracePropagation,
+    poolSize: options.poolSize,
     prepare
   }
 }

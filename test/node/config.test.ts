@@ -63,8 +63,8 @@ describe("layerNodeWith(options)", () => {
         KAIZEN_DEADLINE: "soon",
         KAIZEN_MAX_CONNECTIONS: "zero"
       }
-      const config = yield* Effect.flatMap(KaizenClient, (kaizen) =>
-        Effect.as(kaizen.compress({ data: { a: 1 } }), kaizen.config)).pipe(
+      const { config, poolSize } = yield* Effect.flatMap(KaizenClient, (kaizen) =>
+        Effect.as(kaizen.compress({ data: { a: 1 } }), kaizen)).pipe(
           Effect.provide(KaizenClient.layerNodeWith({
             headers: { "X-Team": "code" },
             maxRetries: 0,
@@ -83,6 +83,7 @@ describe("layerNodeWith(options)", () => {
       expect(config.maxRetries).toBe(0)
       expect(Duration.toMillis(config.deadline!)).toBe(20_000)
       expect(config.headers).toEqual({ "x-team": "code" })
+      expect(poolSize).toBe(2)
       // And on the wire:
       expect(server.requests).toHaveLength(1)
       const sent = server.requests[0]!.headers

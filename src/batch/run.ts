@@ -1,0 +1,110 @@
+/**
+ * The machinery of `KaizenBatch`: one stream of requests through one operation of the client
+ * in the context, with Effect's `Stream.mapEffect` doing the bounding, ordering and
+ * back-pressure. The face (`KaizenBatch.ts`) gives it its precise types; here it is untyped.
+ *
+ * @internal
+ */
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Predicate from "effect/Predicate"
+import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import type { CallOptions } from "../KaizenClient.js"
+import { KaizenClient } from "../KaizenClient.js"
+import type { KaizenError } from "../KaizenError.js"
+import type * as KaizenSchema from "../KaizenSchema.js"
+import { type Progress, tracker } from "./progress.js"
+
+/** The options of a batch (documented on `KaizenBatch.Options`). */
+export interface Options {
+  readonly concurrency?: number | undefined
+  readonly failFast?: boolean | undefined
+  readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  readonly requestId?: ((index: number) => string) | undefined
+}
+
+/** The options with a decode route's `schema`: what `run` reads, whatever the operation. */
+export interface RunOptions extends Options {
+  readonly schema?: Schema.Schema<any, any, never> | undefined
+}
+
+type AnyCall = (request: unknown, options: CallOptions & { readonly schema?: unknown }) => Effect.Effect<
+  unknown,
+  KaizenError
+>
+
+/**
+ * The call for one item. The per-call options are built once per batch; only a `requestId`
+ * function makes them differ per item.
+ */
+const callOf = (kaizen: KaizenClient["Type"], operation: KaizenSchema.BodyOperation, options: RunOptions) => {
+  const call = kaizen[operation] as AnyCall
+  const shared = {
+    ...(options.headers === undefined ? {} : { headers: options.headers }),
+    ...(options.schema === undefined ? {} : { schema: options.schema })
+  }
+  const requestId = options.requestId
+  return requestId === undefined
+    ? (request: unknown) => call(request, shared)
+    : (request: unknown, index: number) => call(request, { ...shared, requestId: requestId(index) })
+}
+
+const toStream = (requests: Stream.Stream<unknown, unknown, unknown> | Iterable<unknown>) =>
+  Predicate.hasProperty(requests, Stream.StreamTypeId)
+    ? requests as Stream.Stream<unknown, unknown, unknown>
+    : Stream.fromIterable(requests as Iterable<unknown>)
+
+/**
+ * A concurrency that is not a whole number >= 1 is a bug in the calling code, not a condition
+ * of the data or the service: it dies (Effect's `IllegalArgumentException`) rather than
+ * widening every batch's typed error channel with a case that no retry or recovery can handle.
+ */
+const invalidConcurrency = (concurrency: number) =>
+  Stream.die(
+    new Cause.IllegalArgumentException(
+      `KaizenBatch: concurrency must be a whole number >= 1, got ${concurrency} (nothing was sent)`
+    )
+  )
+
+/**
+ * Runs every request through `operation`. Ordered: results in input order. Unordered: in
+ * completion order, each as `[result, index]`. Each result is an `Either` unless `failFast`.
+ */
+/** The concurrency of a client with no connection pool of its own (the Node layer's default pool). */
+const DEFAULT_CONCURRENCY = 64
+
+export const run = (
+  requests: Stream.Stream<unknown, unknown, unknown> | Iterable<unknown>,
+  operation: KaizenSchema.BodyOperation,
+  options: RunOptions,
+  unordered: boolean
+): Stream.Stream<unknown, unknown, unknown> =>
+  Stream.unwrap(Effect.map(KaizenClient, (kaizen) => {
+    // The default is the client's connection pool: more in flight would only queue for a socket
+    // (and spend their per-attempt timeout waiting). A client without a pool gets the Node
+    // layer's default pool size.
+    const concurrency = options.concurrency ?? kaizen.config.maxConcurrency ?? kaizen.poolSize ?? DEFAULT_CONCURRENCY
+    if (!Number.isInteger(concurrency) || concurrency < 1) return invalidConcurrency(concurrency)
+    const call = callOf(kaizen, operation, options)
+    const failFast = options.failFast === true
+    // Suspended so that each run of the stream counts its own progress from zero.
+    return Stream.suspend(() => {
+      const track = tracker(options.onProgress)
+      const one = ([request, index]: [unknown, number]) => {
+        const tracked = track(call(request, index))
+        return failFast ? tracked : Effect.either(tracked)
+      }
+      // The index travels with the request: it names the result in completion order, and
+      // `requestId` is given it whichever fiber runs the call.
+      const indexed = Stream.zipWithIndex(toStream(requests))
+      return unordered
+        ? Stream.mapEffect(
+          indexed,
+          (item) => Effect.map(one(item), (result) => [result, item[1]] as const),
+          { concurrency, unordered: true }
+        )
+        : Stream.mapEffect(indexed, one, { concurrency })
+    })
+  }))
