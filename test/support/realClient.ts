@@ -5,6 +5,9 @@
 import { afterAll, afterEach, beforeAll, expect } from "@effect/vitest"
 import { Cause, Effect, Exit, Option } from "effect"
 
+// The clients live in clients.ts; suites written before it import these two from here.
+export { noEnv, withNodeClient } from "./clients.js"
+
 /**
  * The typed error a call failed with. Fails the test if the call succeeded, died (a defect) or
  * was interrupted: every failure of a Kaizen call must be a value in the error channel.
