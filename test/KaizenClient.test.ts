@@ -4,21 +4,10 @@ import { Effect, Either, Layer, Schema } from "effect"
 import { KaizenClient, KaizenRetry, KaizenSchema } from "../src/index.js"
 import type { KaizenAPIError, KaizenRequestError } from "../src/index.js"
 import { encodeRequest } from "../src/internal/request.js"
-import { json, mockHttp, type Recorded } from "./support/mockHttp.js"
+import { clientOver, withMockClient } from "./support/clients.js"
+import { json, mockHttp } from "./support/mockHttp.js"
 
 const { Endpoints } = KaizenSchema
-
-const withClient = <A, E>(
-  handler: (request: Recorded) => Response | Promise<Response>,
-  use: (kaizen: KaizenClient.Service) => Effect.Effect<A, E>,
-  options: Parameters<typeof KaizenClient.layer>[0] = {}
-) => {
-  const mock = mockHttp(handler)
-  return Effect.flatMap(KaizenClient, use).pipe(
-    Effect.provide(KaizenClient.layer({ retry: false, ...options }).pipe(Layer.provide(mock.layer))),
-    Effect.map((result) => ({ result, requests: mock.requests }))
-  )
-}
 
 const envelope = (operation: string, result: unknown) => json({ operation, status: "success", result })
 
@@ -41,7 +30,7 @@ describe("requests", () => {
     it.effect(`${operation}: ${Endpoints[operation].method} ${Endpoints[operation].path} with the documented headers`, () =>
       Effect.gen(function*() {
         const response = Endpoints[operation].response === "encode" ? "KTOF" : { a: 1 }
-        const { requests } = yield* withClient(
+        const { requests } = yield* withMockClient(
           () => operation === "health" ? json({ status: "ok" }) : envelope(operation, response),
           call,
           { apiKey: "sk-test-123", baseUrl: "https://kaizen.example/api/", headers: { "X-Team": "search" } }
@@ -70,7 +59,7 @@ describe("requests", () => {
 
   it.effect("no key configured: neither auth header is sent", () =>
     Effect.gen(function*() {
-      const { requests } = yield* withClient(() => envelope("compress", "a: 1"), calls.compress)
+      const { requests } = yield* withMockClient(() => envelope("compress", "a: 1"), calls.compress)
       expect(requests[0]!.headers).not.toHaveProperty("x-api-key")
       expect(requests[0]!.headers).not.toHaveProperty("authorization")
     }))
@@ -81,7 +70,7 @@ describe("requests", () => {
       const pasted = JSON.parse(
         `{"prompt": null, "metadata": null, "options": {"indent": null, "delimiter": "|"}, "token_models": ["gpt-4o-mini"]}`
       )
-      const { requests } = yield* withClient(() => envelope("prompts.encode", "x"), (k) => k.promptsEncode(pasted))
+      const { requests } = yield* withMockClient(() => envelope("prompts.encode", "x"), (k) => k.promptsEncode(pasted))
       expect(JSON.parse(requests[0]!.body!)).toEqual({
         prompt: null,
         options: { delimiter: "|" },
@@ -92,10 +81,10 @@ describe("requests", () => {
 
   it.effect("a caller's request ID (or the configured one) is sent instead of a fresh UUID", () =>
     Effect.gen(function*() {
-      const perCall = yield* withClient(() => envelope("compress", "x"), (k) => k.compress({ data: 1 }, { requestId: "job-7" }))
+      const perCall = yield* withMockClient(() => envelope("compress", "x"), (k) => k.compress({ data: 1 }, { requestId: "job-7" }))
       expect(perCall.requests[0]!.headers["x-request-id"]).toBe("job-7")
       expect(perCall.result.requestId).toBe("job-7")
-      const configured = yield* withClient(() => envelope("compress", "x"), (k) => k.compress({ data: 1 }), {
+      const configured = yield* withMockClient(() => envelope("compress", "x"), (k) => k.compress({ data: 1 }), {
         headers: { "X-Request-ID": "fixed-id" }
       })
       expect(configured.requests[0]!.headers["x-request-id"]).toBe("fixed-id")
@@ -103,7 +92,7 @@ describe("requests", () => {
 
   it.effect("two calls get two different request IDs", () =>
     Effect.gen(function*() {
-      const { requests } = yield* withClient(
+      const { requests } = yield* withMockClient(
         () => envelope("compress", "x"),
         (k) => Effect.zip(k.compress({ data: 1 }), k.compress({ data: 2 }))
       )
@@ -113,7 +102,7 @@ describe("requests", () => {
   it.effect("transformClient middleware sees the finished request", () =>
     Effect.gen(function*() {
       const seen: Array<string> = []
-      yield* withClient(() => envelope("compress", "x"), calls.compress, {
+      yield* withMockClient(() => envelope("compress", "x"), calls.compress, {
         apiKey: "sk-1",
         transformClient: HttpClient.tapRequest((request) =>
           Effect.sync(() => seen.push(request.url, request.headers["x-api-key"] === undefined ? "no key" : "key set"))
@@ -145,7 +134,7 @@ function requestOf(operation: KaizenSchema.BodyOperation): unknown {
 describe("responses", () => {
   it.effect("unknown fields are kept and both stats spellings decode", () =>
     Effect.gen(function*() {
-      const { result } = yield* withClient(
+      const { result } = yield* withMockClient(
         () =>
           json({
             operation: "compress",
@@ -166,7 +155,7 @@ describe("responses", () => {
 
   it.effect("service-reference token_stats and meta decode", () =>
     Effect.gen(function*() {
-      const { result } = yield* withClient(
+      const { result } = yield* withMockClient(
         () =>
           json({
             operation: "prompts.encode",
@@ -186,7 +175,7 @@ describe("responses", () => {
 
   it.effect("decompress accepts the docs' `data` spelling as the result", () =>
     Effect.gen(function*() {
-      const { result } = yield* withClient(
+      const { result } = yield* withMockClient(
         () => json({ operation: "decompress", status: "ok", data: { a: [1, 2] } }),
         (k) => k.decompress({ data: "a[2]: 1,2" })
       )
@@ -197,7 +186,7 @@ describe("responses", () => {
     Effect.gen(function*() {
       const User = Schema.Struct({ id: Schema.Number, joined: Schema.DateFromString })
       const Users = Schema.Struct({ users: Schema.Array(User) })
-      const { result } = yield* withClient(
+      const { result } = yield* withMockClient(
         () => json({ status: "success", result: { users: [{ id: 1, joined: "2024-01-02T00:00:00.000Z" }] } }),
         (k) => k.promptsDecode({ ktof: "users[1]{id,joined}:\n  1,2024-01-02T00:00:00.000Z" }, { schema: Users })
       )
@@ -208,7 +197,7 @@ describe("responses", () => {
   it.effect("a result that does not fit the caller's Schema is a KaizenAPIError naming the path", () =>
     Effect.gen(function*() {
       const Users = Schema.Struct({ users: Schema.Array(Schema.Struct({ id: Schema.Number })) })
-      const error = yield* withClient(
+      const error = yield* withMockClient(
         () => json({ status: "success", result: { users: [{ id: "one" }] } }),
         (k) => k.decompress({ data: "x" }, { schema: Users })
       ).pipe(Effect.flip)
@@ -218,7 +207,7 @@ describe("responses", () => {
 
   it.effect("an encode route whose result is missing is a malformed-response KaizenAPIError", () =>
     Effect.gen(function*() {
-      const error = yield* withClient(() => json({ status: "success" }), (k) => k.compress({ data: 1 })).pipe(
+      const error = yield* withMockClient(() => json({ status: "success" }), (k) => k.compress({ data: 1 })).pipe(
         Effect.flip
       )
       expect(error._tag).toBe("KaizenAPIError")
@@ -232,7 +221,7 @@ describe("error mapping", () => {
     response: () => Response,
     call: (k: KaizenClient.Service) => Effect.Effect<unknown, KaizenAPIError | KaizenRequestError> = calls.promptsEncode
   ) =>
-    withClient(response, call).pipe(Effect.flip, Effect.map((e) => e as KaizenAPIError | KaizenRequestError))
+    withMockClient(response, call).pipe(Effect.flip, Effect.map((e) => e as KaizenAPIError | KaizenRequestError))
 
   it.effect("400 with a string detail", () =>
     Effect.gen(function*() {
@@ -337,7 +326,7 @@ describe("error mapping", () => {
         )
       )
       const error = yield* Effect.flatMap(KaizenClient, calls.compress).pipe(
-        Effect.provide(KaizenClient.layer({ retry: false, apiKey: "sk-1" }).pipe(Layer.provide(failing))),
+        Effect.provide(clientOver(failing, { apiKey: "sk-1" })),
         Effect.flip
       )
       expect(error._tag).toBe("KaizenRequestError")
@@ -379,7 +368,7 @@ describe("a provided rateLimiter", () => {
           return task
         })
       let answered = 0
-      const { requests } = yield* withClient(
+      const { requests } = yield* withMockClient(
         () => ++answered === 1 ? json({ detail: "busy" }, { status: 503 }) : envelope("compress", "a: 1"),
         (kaizen) => kaizen.compress({ data: { a: 1 } }),
         { rateLimiter, maxRequestsPerSecond: 1, retry: KaizenRetry.policy({ maxRetries: 2, base: "1 millis" }) }

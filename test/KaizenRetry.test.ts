@@ -1,7 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Duration, Effect, Fiber, Layer, Random, Ref, TestClock } from "effect"
+import { Clock, Duration, Effect, Fiber, Random, Ref, TestClock } from "effect"
 import { KaizenAPIError, KaizenClient, KaizenError, KaizenRequestError, KaizenRetry } from "../src/index.js"
-import { json, mockHttp } from "./support/mockHttp.js"
+import type { KaizenConfig } from "../src/index.js"
+import { defaultRetry, mockClient } from "./support/clients.js"
+import { json } from "./support/mockHttp.js"
 
 const apiError = (statusCode: number, extra: Partial<ConstructorParameters<typeof KaizenAPIError>[0]> = {}) =>
   new KaizenAPIError({ statusCode, message: `status ${statusCode}`, method: "POST", path: "/v1/compress", payload: {}, headers: {}, ...extra })
@@ -117,21 +119,19 @@ describe("KaizenRetry.policy", () => {
 })
 
 describe("the client retries by default", () => {
-  const clientWith = (statuses: Array<number>, headers: Record<string, string> = {}) => {
-    const mock = mockHttp(() => {
+  const clientWith = (statuses: Array<number>, headers: Record<string, string> = {}) =>
+    mockClient(() => {
       const status = statuses.shift() ?? 200
       return status === 200
         ? json({ status: "success", result: "a: 1" })
         : json({ detail: "busy" }, { status, headers })
-    })
-    return { mock, layer: KaizenClient.layer().pipe(Layer.provide(mock.layer)) }
-  }
+    }, { retry: defaultRetry })
 
   it.effect("503, 503, 200: three attempts with one request ID, and the response carries it", () =>
     Effect.gen(function*() {
-      const { layer, mock } = clientWith([503, 503])
+      const mock = clientWith([503, 503])
       const fiber = yield* Effect.fork(
-        Effect.flatMap(KaizenClient, (k) => k.compress({ data: 1 })).pipe(Effect.provide(layer))
+        Effect.flatMap(KaizenClient, (k) => k.compress({ data: 1 })).pipe(Effect.provide(mock.layer))
       )
       yield* TestClock.adjust("1 minute")
       const response = yield* Fiber.join(fiber)
@@ -143,9 +143,9 @@ describe("the client retries by default", () => {
 
   it.effect("503 forever: the typed 503 after 1 + KAIZEN_MAX_RETRIES (2) attempts, with the request ID", () =>
     Effect.gen(function*() {
-      const { layer, mock } = clientWith([503, 503, 503, 503, 503])
+      const mock = clientWith([503, 503, 503, 503, 503])
       const fiber = yield* Effect.fork(
-        Effect.flatMap(KaizenClient, (k) => k.compress({ data: 1 })).pipe(Effect.provide(layer), Effect.flip)
+        Effect.flatMap(KaizenClient, (k) => k.compress({ data: 1 })).pipe(Effect.provide(mock.layer), Effect.flip)
       )
       yield* TestClock.adjust("1 minute")
       const error = (yield* Fiber.join(fiber)) as KaizenAPIError
@@ -157,11 +157,11 @@ describe("the client retries by default", () => {
   it.effect("an HTTP-date Retry-After is read against the Clock", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(Date.parse("2026-01-01T00:00:00Z"))
-      const mock = mockHttp(() =>
+      const mock = mockClient(() =>
         json({ detail: "slow down" }, { status: 429, headers: { "retry-after": "Thu, 01 Jan 2026 00:00:03 GMT" } })
       )
       const error = yield* Effect.flatMap(KaizenClient, (k) => k.compress({ data: 1 })).pipe(
-        Effect.provide(KaizenClient.layer({ retry: false }).pipe(Layer.provide(mock.layer))),
+        Effect.provide(mock.layer),
         Effect.flip
       )
       expect((error as KaizenAPIError).retryAfter).toEqual(Duration.seconds(3))
@@ -169,12 +169,12 @@ describe("the client retries by default", () => {
 
   it.effect("the retry option takes another Schedule, and maxRetries 0 turns retries off", () =>
     Effect.gen(function*() {
-      const run = (options: Parameters<typeof KaizenClient.layer>[0]) =>
+      const run = (options: KaizenConfig.Options) =>
         Effect.gen(function*() {
-          const mock = mockHttp(() => json({ detail: "busy" }, { status: 503 }))
+          const mock = mockClient(() => json({ detail: "busy" }, { status: 503 }), options)
           const fiber = yield* Effect.fork(
             Effect.flatMap(KaizenClient, (k) => k.compress({ data: 1 })).pipe(
-              Effect.provide(KaizenClient.layer(options).pipe(Layer.provide(mock.layer))),
+              Effect.provide(mock.layer),
               Effect.either
             )
           )
@@ -183,7 +183,7 @@ describe("the client retries by default", () => {
           return mock.requests.length
         })
       expect(yield* run({ retry: KaizenRetry.policy({ maxRetries: 5 }) })).toBe(6)
-      expect(yield* run({ maxRetries: 0 })).toBe(1)
+      expect(yield* run({ retry: defaultRetry, maxRetries: 0 })).toBe(1)
       expect(yield* run({ retry: false })).toBe(1)
     }))
 })

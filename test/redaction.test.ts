@@ -1,8 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Logger, LogLevel, TestClock } from "effect"
+import { Effect, Fiber, Logger, LogLevel, TestClock } from "effect"
 import { inspect } from "node:util"
 import { KaizenClient } from "../src/index.js"
-import { json, mockHttp } from "./support/mockHttp.js"
+import type { KaizenConfig } from "../src/index.js"
+import { defaultRetry, mockClient } from "./support/clients.js"
+import { json } from "./support/mockHttp.js"
 import { recordingTracer } from "./support/recordingTracer.js"
 
 const KEY = "sk-live-SECRET-7c1f2e"
@@ -18,18 +20,18 @@ const everyRendering = (value: unknown): string =>
   ].join("\n")
 
 describe("the API key appears nowhere", () => {
-  const run = (respond: () => Response | Promise<Response>, options: Parameters<typeof KaizenClient.layer>[0] = {}) =>
+  const run = (respond: () => Response | Promise<Response>, options: KaizenConfig.Options = {}) =>
     Effect.gen(function*() {
       const logs: Array<string> = []
       const logger = Logger.make(({ annotations, message }) => {
         logs.push(`${JSON.stringify(message)} ${JSON.stringify([...annotations])}`)
       })
-      const mock = mockHttp(respond)
+      const mock = mockClient(respond, { apiKey: KEY, ...options })
       const { spans, tracer } = recordingTracer()
       const fiber = yield* Effect.fork(
         Effect.flatMap(KaizenClient, (kaizen) =>
           Effect.zip(Effect.succeed(kaizen), Effect.either(kaizen.compress({ data: { text: PROMPT } })))).pipe(
-            Effect.provide(KaizenClient.layer({ apiKey: KEY, ...options }).pipe(Layer.provide(mock.layer))),
+            Effect.provide(mock.layer),
             Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
             Logger.withMinimumLogLevel(LogLevel.All),
             Effect.withTracer(tracer)
@@ -62,10 +64,10 @@ describe("the API key appears nowhere", () => {
 
   it.effect("in transport errors and timeouts", () =>
     Effect.gen(function*() {
-      const timedOut = yield* run(() => new Promise<Response>(() => {}), { timeout: "1 second", retry: false })
+      const timedOut = yield* run(() => new Promise<Response>(() => {}), { timeout: "1 second" })
       expect((timedOut.result as { left: { reason: string } }).left.reason).toBe("Timeout")
       expect(everyRendering(timedOut.result)).not.toContain(KEY)
-      const failed = yield* run(() => Promise.reject(new Error("socket hang up")), { retry: false })
+      const failed = yield* run(() => Promise.reject(new Error("socket hang up")))
       expect(everyRendering(failed.result)).not.toContain(KEY)
     }))
 
@@ -78,7 +80,7 @@ describe("the API key appears nowhere", () => {
 
   it.effect("in log lines and span attributes, at every level, through retries; the prompt is not logged either", () =>
     Effect.gen(function*() {
-      const { logs, spans } = yield* run(() => json({ detail: "busy" }, { status: 503 }))
+      const { logs, spans } = yield* run(() => json({ detail: "busy" }, { status: 503 }), { retry: defaultRetry })
       // Retries are logged at debug with their delay and reason.
       expect(logs.filter((l) => l.includes("Kaizen retry"))).toHaveLength(2)
       expect(logs.join("\n")).toContain("status 503")
@@ -98,11 +100,13 @@ describe("operation spans", () => {
   it.effect("each call runs in KaizenClient.<operation> with attempts, status and request ID", () =>
     Effect.gen(function*() {
       let calls = 0
-      const mock = mockHttp(() => ++calls === 1 ? json({}, { status: 503 }) : json({ status: "success", result: "x" }))
+      const mock = mockClient(() => ++calls === 1 ? json({}, { status: 503 }) : json({ status: "success", result: "x" }), {
+        retry: defaultRetry
+      })
       const { spans, tracer } = recordingTracer()
       const fiber = yield* Effect.fork(
         Effect.flatMap(KaizenClient, (k) => k.compress({ data: 1 })).pipe(
-          Effect.provide(KaizenClient.layer().pipe(Layer.provide(mock.layer))),
+          Effect.provide(mock.layer),
           Effect.withTracer(tracer)
         )
       )
@@ -122,9 +126,9 @@ describe("operation spans", () => {
 
   it.effect("trace headers are sent only when the user opts in", () =>
     Effect.gen(function*() {
-      const mock = mockHttp(() => json({ status: "success", result: "x" }))
+      const mock = mockClient(() => json({ status: "success", result: "x" }), { tracePropagation: true })
       yield* Effect.flatMap(KaizenClient, (k) => k.compress({ data: 1 })).pipe(
-        Effect.provide(KaizenClient.layer({ tracePropagation: true }).pipe(Layer.provide(mock.layer))),
+        Effect.provide(mock.layer),
         Effect.withSpan("app.job")
       )
       expect(mock.requests[0]!.headers).toHaveProperty("traceparent")

@@ -8,8 +8,8 @@ import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Deferred, Effect, Exit, Fiber, Layer, TestClock } from "effect"
 import { KaizenClient } from "../src/index.js"
-import type { KaizenConfig } from "../src/index.js"
 import { timeoutFail } from "../src/internal/timeout.js"
+import { clientOver, defaultRetry, withClient } from "./support/clients.js"
 import { failureOf } from "./support/realClient.js"
 
 const answer = JSON.stringify({ operation: "compress", status: "success", result: "a: 1" })
@@ -34,27 +34,13 @@ const transport = (delayMillis: number | "never") => {
   return { signals, layer: Layer.succeed(HttpClient.HttpClient, client) }
 }
 
-const withClient = <A, E>(
-  delayMillis: number | "never",
-  options: KaizenConfig.Options,
-  use: (kaizen: KaizenClient.Service, signals: ReadonlyArray<AbortSignal>) => Effect.Effect<A, E>
-) => {
-  const { layer, signals } = transport(delayMillis)
-  return Effect.map(
-    Effect.flatMap(KaizenClient, (kaizen) => use(kaizen, signals)).pipe(
-      Effect.provide(KaizenClient.layer({ retry: false, ...options }).pipe(Layer.provide(layer)))
-    ),
-    (result) => ({ result, signals })
-  )
-}
-
 describe("on the live clock (one child fiber and a timer)", () => {
   it.live("a transport that never answers: Timeout, and the request was aborted before it returned", () =>
     Effect.gen(function*() {
-      const { result: error, signals } = yield* withClient(
-        "never",
-        { timeout: "150 millis" },
-        (kaizen, signals) =>
+      const { layer, signals } = transport("never")
+      const error = yield* withClient(
+        clientOver(layer, { timeout: "150 millis" }),
+        (kaizen) =>
           Effect.map(failureOf(kaizen.compress({ data: { a: 1 } })), (error) => ({
             error,
             // Read the moment the error is returned, not after the layer is gone.
@@ -69,7 +55,8 @@ describe("on the live clock (one child fiber and a timer)", () => {
 
   it.live("an answer within the timeout is returned, and its request is not aborted", () =>
     Effect.gen(function*() {
-      const { result, signals } = yield* withClient(20, { timeout: "5 seconds" }, (kaizen) =>
+      const { layer, signals } = transport(20)
+      const result = yield* withClient(clientOver(layer, { timeout: "5 seconds" }), (kaizen) =>
         kaizen.compress({ data: { a: 1 } }))
       expect(result.result).toBe("a: 1")
       expect(signals.map((s) => s.aborted)).toEqual([false])
@@ -77,9 +64,9 @@ describe("on the live clock (one child fiber and a timer)", () => {
 
   it.live("each retry gets its own timeout; the deadline ends the whole call", () =>
     Effect.gen(function*() {
-      const { result: error, signals } = yield* withClient(
-        "never",
-        { timeout: "100 millis", retry: undefined, maxRetries: 10, deadline: "1 second" },
+      const { layer, signals } = transport("never")
+      const error = yield* withClient(
+        clientOver(layer, { timeout: "100 millis", retry: defaultRetry, maxRetries: 10, deadline: "1 second" }),
         (kaizen) => failureOf(kaizen.compress({ data: { a: 1 } }))
       )
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout" })
@@ -91,7 +78,8 @@ describe("on the live clock (one child fiber and a timer)", () => {
 
   it.live("interrupting the caller interrupts the attempt and aborts its request", () =>
     Effect.gen(function*() {
-      const { result: abortedWhenReturned } = yield* withClient("never", { timeout: "1 minute" }, (kaizen, signals) =>
+      const { layer, signals } = transport("never")
+      const abortedWhenReturned = yield* withClient(clientOver(layer, { timeout: "1 minute" }), (kaizen) =>
         Effect.gen(function*() {
           const fiber = yield* Effect.fork(kaizen.compress({ data: { a: 1 } }))
           yield* Effect.sleep("20 millis")
@@ -123,7 +111,7 @@ describe("under a TestClock (Effect.timeoutFail, so the test's clock decides)", 
       const { layer, signals } = transport("never")
       const fiber = yield* Effect.fork(
         Effect.flatMap(KaizenClient, (kaizen) => failureOf(kaizen.compress({ data: { a: 1 } }))).pipe(
-          Effect.provide(KaizenClient.layer({ retry: false, timeout: "30 seconds" }).pipe(Layer.provide(layer)))
+          Effect.provide(clientOver(layer, { timeout: "30 seconds" }))
         )
       )
       yield* TestClock.adjust("29 seconds")

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, FastCheck as fc, Layer, ManagedRuntime } from "effect"
+import { Effect, Either, FastCheck as fc, ManagedRuntime } from "effect"
 import { KaizenClient } from "../src/index.js"
 import type { KaizenRequestError } from "../src/index.js"
-import { json, mockHttp } from "./support/mockHttp.js"
+import { mockClient } from "./support/clients.js"
+import { json } from "./support/mockHttp.js"
 
 // Each bad input, the operation it goes to, and the path the error message must name.
 const circular: Record<string, unknown> = { name: "loop" }
@@ -103,9 +104,9 @@ describe("bad input is refused locally and nothing is sent", () => {
   for (const { call, mentions, name } of cases) {
     it.effect(name, () =>
       Effect.gen(function*() {
-        const mock = mockHttp(() => json({ status: "success", result: "x" }))
+        const mock = mockClient(() => json({ status: "success", result: "x" }))
         const error = yield* Effect.flatMap(KaizenClient, call).pipe(
-          Effect.provide(KaizenClient.layer().pipe(Layer.provide(mock.layer))),
+          Effect.provide(mock.layer),
           Effect.flip
         )
         const refused = error as KaizenRequestError
@@ -119,10 +120,10 @@ describe("bad input is refused locally and nothing is sent", () => {
 
   it.effect("what JSON carries faithfully is accepted: shared references, Dates, undefined properties", () =>
     Effect.gen(function*() {
-      const mock = mockHttp(() => json({ status: "success", result: "x" }))
+      const mock = mockClient(() => json({ status: "success", result: "x" }))
       yield* Effect.flatMap(KaizenClient, (k) =>
         k.compress({ data: { a: shared, b: shared, at: new Date(0), skipped: undefined } })).pipe(
-          Effect.provide(KaizenClient.layer().pipe(Layer.provide(mock.layer)))
+          Effect.provide(mock.layer)
         )
       expect(JSON.parse(mock.requests[0]!.body!)).toEqual({
         data: { a: { x: 1 }, b: { x: 1 }, at: "1970-01-01T00:00:00.000Z" }
@@ -131,10 +132,10 @@ describe("bad input is refused locally and nothing is sent", () => {
 
   it.effect("every problem is reported, not only the first", () =>
     Effect.gen(function*() {
-      const mock = mockHttp(() => json({}))
+      const mock = mockClient(() => json({}))
       const error = yield* Effect.flatMap(KaizenClient, (k) =>
         k.promptsEncode({ prompt: "x", token_models: "gpt-4o" as never, options: { indent: 0 } })).pipe(
-          Effect.provide(KaizenClient.layer().pipe(Layer.provide(mock.layer))),
+          Effect.provide(mock.layer),
           Effect.flip
         )
       expect(error.message).toContain("token_models")
@@ -145,15 +146,14 @@ describe("bad input is refused locally and nothing is sent", () => {
 describe("length_marker", () => {
   it.effect("takes true, false or \"#\" and nothing else", () =>
     Effect.gen(function*() {
-      const mock = mockHttp(() => json({ status: "success", result: "x" }))
-      const layer = KaizenClient.layer().pipe(Layer.provide(mock.layer))
-      for (const length_marker of [true, false, "#"] as const) {
+      const mock = mockClient(() => json({ status: "success", result: "x" }))
+            for (const length_marker of [true, false, "#"] as const) {
         yield* Effect.flatMap(KaizenClient, (k) => k.compress({ data: [1], options: { length_marker } })).pipe(
-          Effect.provide(layer)
+          Effect.provide(mock.layer)
         )
       }
       const error = yield* Effect.flatMap(KaizenClient, (k) =>
-        k.compress({ data: [1], options: { length_marker: "*" as never } })).pipe(Effect.provide(layer), Effect.flip)
+        k.compress({ data: [1], options: { length_marker: "*" as never } })).pipe(Effect.provide(mock.layer), Effect.flip)
       expect(error.message).toContain("options.length_marker: length_marker must be true, false or \"#\"")
       expect(mock.requests).toHaveLength(3)
     }))
@@ -164,9 +164,9 @@ describe("values past the fast check", () => {
     Effect.gen(function*() {
       let deep: unknown = { leaf: "x" }
       for (let i = 0; i < 200; i++) deep = i % 2 === 0 ? [deep] : { next: deep }
-      const mock = mockHttp(() => json({ status: "success", result: "x" }))
+      const mock = mockClient(() => json({ status: "success", result: "x" }))
       yield* Effect.flatMap(KaizenClient, (k) => k.compress({ data: deep })).pipe(
-        Effect.provide(KaizenClient.layer().pipe(Layer.provide(mock.layer)))
+        Effect.provide(mock.layer)
       )
       expect(JSON.parse(mock.requests[0]!.body!)).toEqual({ data: deep })
     }))
@@ -175,9 +175,9 @@ describe("values past the fast check", () => {
     Effect.gen(function*() {
       const inner: Record<string, unknown> = { id: 1 }
       inner.parent = { child: inner }
-      const mock = mockHttp(() => json({}))
+      const mock = mockClient(() => json({}))
       const error = yield* Effect.flatMap(KaizenClient, (k) => k.compress({ data: { rows: [inner] } })).pipe(
-        Effect.provide(KaizenClient.layer().pipe(Layer.provide(mock.layer))),
+        Effect.provide(mock.layer),
         Effect.flip
       )
       expect(error.message).toContain("data.rows[0].parent.child: circular reference")
@@ -242,9 +242,9 @@ const jsonMeaning = (value: unknown, key: string, inArray: boolean, ancestors: S
 }
 
 describe("every input is refused with a path, or sent exactly", () => {
-  const mock = mockHttp(() => json({ status: "success", result: "x" }))
+  const mock = mockClient(() => json({ status: "success", result: "x" }))
   // One client for every run: the property is about the value, not the layer.
-  const client = ManagedRuntime.make(KaizenClient.layer({ retry: false }).pipe(Layer.provide(mock.layer)))
+  const client = ManagedRuntime.make(mock.layer)
   const values = fc.anything({
     maxDepth: 4,
     withBigInt: true,

@@ -9,7 +9,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Option, Stream } from "effect"
 import * as KaizenAi from "../../src/KaizenAi.js"
 import { KaizenAPIError, KaizenClient } from "../../src/index.js"
-import { json, mockHttp } from "../support/mockHttp.js"
+import { mockClient } from "../support/clients.js"
+import { json } from "../support/mockHttp.js"
 import { bytes, downKaizen, encodeAsKaizen, localKaizen, metrics, moved } from "./support/harness.js"
 
 /** A provider written by hand, as one would for Gemini: it answers `reply` and keeps every prompt. */
@@ -177,10 +178,8 @@ describe("KaizenAi over any LanguageModel", () => {
   it.effect("decodeResponse with Kaizen down: the reply comes back undecoded (fallback) or the call fails (\"fail\")", () => {
     const ktof = "rows[1]{day,visits}:\n  mon,120"
     // Kaizen answers encodes but fails decodes, so only the reply side is affected.
-    const decodeDown = KaizenClient.layer({ baseUrl: "http://kaizen.local", retry: false }).pipe(
-      Layer.provide(mockHttp(() => json({ detail: "maintenance" }, { status: 503 })).layer),
-      Layer.orDie
-    )
+    const decodeDown = mockClient(() => json({ detail: "maintenance" }, { status: 503 }), { baseUrl: "http://kaizen.local" })
+      .layer.pipe(Layer.orDie)
     const noPrompt = { include: { system: false, user: false }, decodeResponse: true } as const
     const lenient = withModel(handWritten(() => ktof).model, noPrompt, decodeDown)
     const strict = withModel(handWritten(() => ktof).model, { ...noPrompt, onKaizenError: "fail" }, decodeDown)

@@ -6,18 +6,17 @@
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, FastCheck as fc, Layer, ManagedRuntime } from "effect"
+import { Effect, Either, FastCheck as fc, ManagedRuntime } from "effect"
 import { MAX_DEPTH } from "../../src/json/limits.js"
 import { KaizenClient, KaizenLocal } from "../../src/index.js"
-import { json, mockHttp } from "../support/mockHttp.js"
+import { engineClient, engineOverHttp, mockClient } from "../support/clients.js"
+import { json } from "../support/mockHttp.js"
 
 type Service = KaizenClient.Service
 
 const maxBodyBytes = 4096
-const direct = ManagedRuntime.make(KaizenLocal.layerClient({ retry: false, maxBodyBytes }))
-const overHttp = ManagedRuntime.make(
-  KaizenClient.layer({ baseUrl: "local", retry: false }).pipe(Layer.provide(KaizenLocal.layerWith({ maxBodyBytes })))
-)
+const direct = ManagedRuntime.make(engineClient({ maxBodyBytes }))
+const overHttp = ManagedRuntime.make(engineOverHttp({}, KaizenLocal.layerWith({ maxBodyBytes })))
 
 /** What a call gives (its value or its typed error), as plain data; the request ID is each call's own. */
 const outcome = (runtime: typeof direct, call: (kaizen: Service) => Effect.Effect<unknown, unknown>) =>
@@ -148,7 +147,7 @@ describe("the direct layer", () => {
       const meta = decoded.meta as Record<string, unknown> | undefined
       expect(meta?.step).toEqual(replay.step)
       expect(meta?.step).not.toBe(replay.step)
-    }).pipe(Effect.provide(KaizenLocal.layerClient())))
+    }).pipe(Effect.provide(engineClient())))
 
   it.effect("checks a value again on every call: changed after a call, it is refused", () =>
     Effect.gen(function*() {
@@ -159,7 +158,7 @@ describe("the direct layer", () => {
       const error = yield* Effect.flip(kaizen.compress({ data }))
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "InvalidRequest" })
       expect(error.message).toContain("NaN")
-    }).pipe(Effect.provide(KaizenLocal.layerClient())))
+    }).pipe(Effect.provide(engineClient())))
 
   it.effect("is what KAIZEN_BASE_URL=local selects on the Node layers", () =>
     Effect.gen(function*() {
@@ -190,10 +189,8 @@ describe("KaizenLocal.layer", () => {
 
   it.effect("a mock transport sees plain JSON text from the client, whatever the value", () =>
     Effect.gen(function*() {
-      const mock = mockHttp(() => json({ result: "x" }))
-      yield* Effect.flatMap(KaizenClient, (k) => k.compress({ data: table })).pipe(
-        Effect.provide(KaizenClient.layer({ retry: false }).pipe(Layer.provide(mock.layer)))
-      )
+      const mock = mockClient(() => json({ result: "x" }))
+      yield* Effect.flatMap(KaizenClient, (k) => k.compress({ data: table })).pipe(Effect.provide(mock.layer))
       expect(JSON.parse(mock.requests[0]!.body!)).toEqual({ data: table })
     }))
 })

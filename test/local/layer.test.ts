@@ -9,11 +9,9 @@ import { Effect, Either, Layer, Stream } from "effect"
 import { KaizenClient } from "../../src/KaizenClient.js"
 import { LOCAL_BASE_URL } from "../../src/KaizenConfig.js"
 import * as KaizenLocal from "../../src/KaizenLocal.js"
+import { engineOverHttp } from "../support/clients.js"
 
 const users = { users: [{ id: 1, name: "Ada" }, { id: 2, name: "Grace" }] }
-
-const clientOn = (baseUrl: string, engine = KaizenLocal.layer) =>
-  KaizenClient.layer({ baseUrl, retry: false }).pipe(Layer.provide(engine))
 
 describe("KaizenClient on KaizenLocal.layer", () => {
   it.effect("KaizenClient.Default works unchanged on the layer", () =>
@@ -41,7 +39,7 @@ describe("KaizenClient on KaizenLocal.layer", () => {
         const replay = yield* kaizen.promptsDecode({ ktof: prompt.result, replay_meta: { turn: 1 } })
         expect(replay.result).toEqual(users)
         expect(replay.meta).toEqual({ turn: 1 })
-      }).pipe(Effect.provide(clientOn(baseUrl))))
+      }).pipe(Effect.provide(engineOverHttp({ baseUrl }))))
   }
 
   it.effect("the engine's error answers arrive as KaizenAPIError with status and detail", () =>
@@ -51,7 +49,7 @@ describe("KaizenClient on KaizenLocal.layer", () => {
       expect(Either.isLeft(bad) && bad.left._tag === "KaizenAPIError" && bad.left.statusCode).toBe(400)
       const large = yield* Effect.either(kaizen.compress({ data: { s: "x".repeat(200) } }))
       expect(Either.isLeft(large) && large.left._tag === "KaizenAPIError" && large.left.statusCode).toBe(413)
-    }).pipe(Effect.provide(clientOn("local", KaizenLocal.layerWith({ maxBodyBytes: 128 })))))
+    }).pipe(Effect.provide(engineOverHttp({}, KaizenLocal.layerWith({ maxBodyBytes: 128 })))))
 })
 
 describe("the HttpClient itself", () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { KaizenClient } from "../../src/index.js"
 import * as KaizenNode from "../../src/KaizenNode.js"
+import { nodeClient } from "../support/clients.js"
 import * as FaultServer from "../support/faultServer.js"
 
 const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
@@ -100,7 +101,7 @@ describe("layerNodeWith(options)", () => {
       const encoded = yield* kaizen.compress({ data: { a: 1 } })
       expect(encoded.result).toBe("a: 1")
     }).pipe(
-      Effect.provide(KaizenClient.layerNodeWith({ retry: false })),
+      Effect.provide(nodeClient()),
       withEnv({ KAIZEN_BASE_URL: "local", KAIZEN_API_KEY: "sk-from-env" })
     ))
 })

@@ -9,9 +9,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Duration, Effect, Exit, Fiber, HashMap, Logger, LogLevel, Option } from "effect"
 import { KaizenAPIError, KaizenRequestError, KaizenRetry } from "../../src/index.js"
-import type { KaizenClient, KaizenConfig } from "../../src/index.js"
+import type { KaizenClient } from "../../src/index.js"
+import type * as KaizenNode from "../../src/KaizenNode.js"
 import * as FaultServer from "../support/faultServer.js"
-import { failOnUnhandledRejections, failureOf, withNodeClient } from "../support/realClient.js"
+import { withLoopbackClient } from "../support/clients.js"
+import { failOnUnhandledRejections, failureOf } from "../support/realClient.js"
 
 failOnUnhandledRejections()
 
@@ -22,18 +24,12 @@ const TIMER_SLACK_MS = 2
 const maxRetries = 2
 const fastRetry = KaizenRetry.policy({ maxRetries, base: "10 millis" })
 
-/**
- * Runs `use` against `server` with a fast retry policy and a 300 ms per-attempt timeout, then
- * checks that closing the layer left the server no open socket.
- */
-const withClient = <A, E>(
-  server: FaultServer.FaultServer,
-  options: KaizenConfig.Options,
-  use: (kaizen: KaizenClient.Service) => Effect.Effect<A, E>
-) =>
-  withNodeClient({ baseUrl: server.url, timeout: "300 millis", retry: fastRetry, ...options }, use).pipe(
-    Effect.zipLeft(server.awaitNoOpenSockets())
-  )
+/** A fast retry policy and a 300 ms per-attempt timeout, under a test's own `options`. */
+const fast = (options: Omit<KaizenNode.Options, "baseUrl"> = {}): Omit<KaizenNode.Options, "baseUrl"> => ({
+  timeout: "300 millis",
+  retry: fastRetry,
+  ...options
+})
 
 const compress = (kaizen: KaizenClient.Service) => kaizen.compress({ data: { a: 1 } })
 
@@ -69,7 +65,7 @@ describe("Retry-After", () => {
       const server = yield* FaultServer.make({
         script: [FaultServer.reply(429, JSON.stringify({ detail: "slow down" }), { "retry-after": "1" })]
       })
-      const response = yield* withClient(server, {}, compress)
+      const response = yield* withLoopbackClient(server, fast(), compress)
 
       expect(response.result).toBe("a: 1")
       expect(server.requests).toHaveLength(2)
@@ -88,7 +84,7 @@ describe("Retry-After", () => {
       const server = yield* FaultServer.make({
         script: [FaultServer.reply(429, "{}", { "retry-after": new Date(retryAt).toUTCString() })]
       })
-      const response = yield* withClient(server, {}, compress)
+      const response = yield* withLoopbackClient(server, fast(), compress)
 
       expect(response.result).toBe("a: 1")
       expect(server.requests).toHaveLength(2)
@@ -101,7 +97,7 @@ describe("Retry-After", () => {
       const server = yield* FaultServer.make({
         script: [FaultServer.reply(429, JSON.stringify({ detail: "daily quota" }), { "retry-after": "86400" })]
       })
-      const error = yield* withClient(server, {}, (kaizen) => failureOf(compress(kaizen)))
+      const error = yield* withLoopbackClient(server, fast(), (kaizen) => failureOf(compress(kaizen)))
 
       expect(error).toBeInstanceOf(KaizenAPIError)
       expect(error).toMatchObject({ _tag: "KaizenAPIError", statusCode: 429, detail: "daily quota" })
@@ -116,7 +112,7 @@ describe("statuses", () => {
     Effect.gen(function*() {
       const unavailable = FaultServer.reply(503, JSON.stringify({ detail: "upstream busy" }))
       const server = yield* FaultServer.make({ script: [unavailable, unavailable] })
-      const response = yield* withClient(server, {}, compress)
+      const response = yield* withLoopbackClient(server, fast(), compress)
 
       expect(response.result).toBe("a: 1")
       expect(server.requests).toHaveLength(3)
@@ -128,7 +124,7 @@ describe("statuses", () => {
   it.scopedLive("503 forever: the typed 503 after maxRetries + 1 attempts", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ fallback: FaultServer.reply(503, JSON.stringify({ detail: "down" })) })
-      const error = yield* withClient(server, {}, (kaizen) => failureOf(compress(kaizen)))
+      const error = yield* withLoopbackClient(server, fast(), (kaizen) => failureOf(compress(kaizen)))
 
       expect(error).toMatchObject({ _tag: "KaizenAPIError", statusCode: 503, detail: "down" })
       expect(server.requests).toHaveLength(maxRetries + 1)
@@ -138,7 +134,7 @@ describe("statuses", () => {
   it.scopedLive("400: one attempt, no retry", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ fallback: FaultServer.reply(400, JSON.stringify({ detail: "bad KTOF" })) })
-      const error = yield* withClient(server, {}, (kaizen) => failureOf(compress(kaizen)))
+      const error = yield* withLoopbackClient(server, fast(), (kaizen) => failureOf(compress(kaizen)))
 
       expect(error).toMatchObject({ _tag: "KaizenAPIError", statusCode: 400, detail: "bad KTOF" })
       expect(server.requests).toHaveLength(1)
@@ -147,7 +143,7 @@ describe("statuses", () => {
   it.scopedLive("an empty 200 is a typed malformed-response error, not retried", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ fallback: FaultServer.empty200 })
-      const error = yield* withClient(server, {}, (kaizen) => failureOf(compress(kaizen)))
+      const error = yield* withLoopbackClient(server, fast(), (kaizen) => failureOf(compress(kaizen)))
 
       expect(error).toBeInstanceOf(KaizenAPIError)
       expect(error).toMatchObject({ _tag: "KaizenAPIError", statusCode: 200, payload: "" })
@@ -166,7 +162,7 @@ describe("broken connections", () => {
     it.scopedLive(`${what}, then 200: retried, success`, () =>
       Effect.gen(function*() {
         const server = yield* FaultServer.make({ script: [fault] })
-        const response = yield* withClient(server, {}, compress)
+        const response = yield* withLoopbackClient(server, fast(), compress)
 
         expect(response.result).toBe("a: 1")
         expect(server.requests.map((r) => r.behaviour)).toEqual([fault._tag, "Reply"])
@@ -177,7 +173,7 @@ describe("broken connections", () => {
   it.scopedLive("body cut short on every attempt: a typed Transport error once out of retries", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ fallback: FaultServer.cutBody() })
-      const error = yield* withClient(server, {}, (kaizen) => failureOf(compress(kaizen)))
+      const error = yield* withLoopbackClient(server, fast(), (kaizen) => failureOf(compress(kaizen)))
 
       expect(error).toBeInstanceOf(KaizenRequestError)
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Transport" })
@@ -190,7 +186,7 @@ describe("timeouts and interruption", () => {
   it.scopedLive("a server that never answers: Timeout on every attempt, each request aborted", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ fallback: FaultServer.hang })
-      const error = yield* withClient(server, {}, failsAndAborts(server))
+      const error = yield* withLoopbackClient(server, fast(), failsAndAborts(server))
 
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout" })
       expect(error.message).toContain("timed out after 300ms")
@@ -201,7 +197,7 @@ describe("timeouts and interruption", () => {
   it.scopedLive("headers, then a stalled body: Timeout, because the per-attempt timeout covers the body", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ fallback: FaultServer.stallBody() })
-      const error = yield* withClient(server, { retry: false }, failsAndAborts(server))
+      const error = yield* withLoopbackClient(server, fast({ retry: false }), failsAndAborts(server))
 
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout" })
       expect(error.message).toContain("no complete response")
@@ -212,7 +208,7 @@ describe("timeouts and interruption", () => {
   it.scopedLive("interrupting a hanging call returns at once and closes its connection", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ fallback: FaultServer.hang })
-      yield* withClient(server, { timeout: "60 seconds" }, (kaizen) =>
+      yield* withLoopbackClient(server, fast({ timeout: "60 seconds" }), (kaizen) =>
         Effect.gen(function*() {
           const fiber = yield* Effect.fork(compress(kaizen))
           yield* server.waitUntil("receiving the request", () => server.requests.length === 1)
@@ -237,7 +233,7 @@ describe("timeouts and interruption", () => {
         if (Option.isSome(delay)) Deferred.unsafeDone(retryScheduled, Exit.succeed(delay.value))
       })
       const retry = KaizenRetry.policy({ maxRetries, base: "10 millis", maxRetryAfter: "60 seconds" })
-      yield* withClient(server, { retry }, (kaizen) =>
+      yield* withLoopbackClient(server, fast({ retry }), (kaizen) =>
         Effect.gen(function*() {
           const fiber = yield* compress(kaizen).pipe(
             Effect.provide(Logger.replace(Logger.defaultLogger, retryLog)),
@@ -256,9 +252,9 @@ describe("timeouts and interruption", () => {
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ fallback: FaultServer.hang })
       const retries = 5
-      const error = yield* withClient(
+      const error = yield* withLoopbackClient(
         server,
-        { deadline: "700 millis", retry: KaizenRetry.policy({ maxRetries: retries, base: "10 millis" }) },
+        fast({ deadline: "700 millis", retry: KaizenRetry.policy({ maxRetries: retries, base: "10 millis" }) }),
         failsAndAborts(server)
       )
 
@@ -276,7 +272,7 @@ describe("client-side limits", () => {
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ fallback: FaultServer.slow(50) })
       const calls = 10
-      yield* withClient(server, { maxConcurrency: 2 }, (kaizen) =>
+      yield* withLoopbackClient(server, fast({ maxConcurrency: 2 }), (kaizen) =>
         Effect.all(Array.from({ length: calls }, () => compress(kaizen)), { concurrency: "unbounded" }))
 
       expect(server.requests).toHaveLength(calls)
@@ -288,7 +284,7 @@ describe("client-side limits", () => {
     Effect.gen(function*() {
       const server = yield* FaultServer.make()
       const calls = 10
-      yield* withClient(server, { maxRequestsPerSecond: 5 }, (kaizen) =>
+      yield* withLoopbackClient(server, fast({ maxRequestsPerSecond: 5 }), (kaizen) =>
         Effect.all(Array.from({ length: calls }, () => compress(kaizen)), { concurrency: "unbounded" }))
 
       expect(server.requests).toHaveLength(calls)
@@ -307,7 +303,7 @@ describe("trace propagation", () => {
   it.scopedLive("no traceparent or b3 by default, even inside a span", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make()
-      yield* withClient(server, {}, (kaizen) => compress(kaizen).pipe(Effect.withSpan("caller")))
+      yield* withLoopbackClient(server, fast(), (kaizen) => compress(kaizen).pipe(Effect.withSpan("caller")))
 
       expect(traceHeaders(server)).toEqual({ traceparent: undefined, b3: undefined })
     }))
@@ -315,7 +311,7 @@ describe("trace propagation", () => {
   it.scopedLive("tracePropagation: true inside a span sends the caller's trace", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make()
-      const traceId = yield* withClient(server, { tracePropagation: true }, (kaizen) =>
+      const traceId = yield* withLoopbackClient(server, fast({ tracePropagation: true }), (kaizen) =>
         Effect.gen(function*() {
           const span = yield* Effect.currentSpan
           yield* compress(kaizen)

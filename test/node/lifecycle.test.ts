@@ -7,7 +7,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect } from "effect"
 import { KaizenClient, KaizenRequestError } from "../../src/index.js"
 import * as FaultServer from "../support/faultServer.js"
-import { failOnUnhandledRejections, failureOf, withNodeClient } from "../support/realClient.js"
+import { withNodeClient } from "../support/clients.js"
+import { failOnUnhandledRejections, failureOf } from "../support/realClient.js"
 
 failOnUnhandledRejections()
 
@@ -17,7 +18,7 @@ describe("Node transport lifecycle", () => {
       // Slow enough that the calls overlap and the pool opens several connections.
       const server = yield* FaultServer.make({ fallback: FaultServer.slow(20) })
       const calls = 16
-      const openWhileLayerLives = yield* withNodeClient({ baseUrl: server.url, retry: false }, (kaizen) =>
+      const openWhileLayerLives = yield* withNodeClient({ baseUrl: server.url }, (kaizen) =>
         Effect.gen(function*() {
           const responses = yield* Effect.all(
             Array.from({ length: calls }, (_, i) => kaizen.compress({ data: { i } })),
@@ -38,7 +39,7 @@ describe("Node transport lifecycle", () => {
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ fallback: FaultServer.slow(2) })
       const calls = 200
-      const results = yield* withNodeClient({ baseUrl: server.url, retry: false, maxConnections: 4 }, (kaizen) =>
+      const results = yield* withNodeClient({ baseUrl: server.url, maxConnections: 4 }, (kaizen) =>
         Effect.all(
           Array.from({ length: calls }, (_, i) => kaizen.compress({ data: { i } })),
           { concurrency: "unbounded" }
@@ -80,7 +81,7 @@ describe("Node transport lifecycle", () => {
     Effect.gen(function*() {
       const port = yield* FaultServer.closedPort
       const error = yield* withNodeClient(
-        { baseUrl: `http://127.0.0.1:${port}`, retry: false },
+        { baseUrl: `http://127.0.0.1:${port}` },
         (kaizen) => failureOf(kaizen.compress({ data: { a: 1 } }))
       )
       expect(error).toBeInstanceOf(KaizenRequestError)

@@ -11,7 +11,8 @@ import { KaizenClient, KaizenError, KaizenRequestError } from "../../src/index.j
 import * as KaizenNode from "../../src/KaizenNode.js"
 import * as FaultServer from "../support/faultServer.js"
 import * as ProxyServer from "../support/proxyServer.js"
-import { failOnUnhandledRejections, failureOf, withNodeClient } from "../support/realClient.js"
+import { defaultRetry, withNodeClient } from "../support/clients.js"
+import { failOnUnhandledRejections, failureOf } from "../support/realClient.js"
 
 failOnUnhandledRejections()
 
@@ -33,7 +34,7 @@ describe("TLS", () => {
   it.scopedLive("default verification refuses a certificate from an unknown CA, as a typed Transport error", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ tls })
-      const error = yield* withNodeClient({ baseUrl: server.url, retry: false }, (kaizen) => failureOf(compress(kaizen)))
+      const error = yield* withNodeClient({ baseUrl: server.url }, (kaizen) => failureOf(compress(kaizen)))
 
       expect(error).toBeInstanceOf(KaizenRequestError)
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Transport" })
@@ -46,7 +47,7 @@ describe("TLS", () => {
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ tls })
       // The default policy (2 retries) is on: a transient failure would open 3 connections.
-      const error = yield* withNodeClient({ baseUrl: server.url }, (kaizen) => failureOf(compress(kaizen)))
+      const error = yield* withNodeClient({ baseUrl: server.url, retry: defaultRetry }, (kaizen) => failureOf(compress(kaizen)))
 
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Transport" })
       expect(KaizenError.isTransient(error as KaizenRequestError)).toBe(false)
@@ -56,10 +57,10 @@ describe("TLS", () => {
 
   // Each way of trusting the test CA (or of not checking at all) gets the call through.
   const trusted: ReadonlyArray<readonly [string, (url: string) => Effect.Effect<{ readonly result: string }, unknown>]> = [
-    ["the ca option (PEM)", (url) => withNodeClient({ baseUrl: url, retry: false, ca }, compress)],
-    ["the caFile option", (url) => withNodeClient({ baseUrl: url, retry: false, caFile }, compress)],
+    ["the ca option (PEM)", (url) => withNodeClient({ baseUrl: url, ca }, compress)],
+    ["the caFile option", (url) => withNodeClient({ baseUrl: url, caFile }, compress)],
     ["KAIZEN_CA_FILE in the environment", (url) => callWithEnv({ KAIZEN_BASE_URL: url, KAIZEN_CA_FILE: caFile })],
-    ["verifySsl: false", (url) => withNodeClient({ baseUrl: url, retry: false, verifySsl: false }, compress)]
+    ["verifySsl: false", (url) => withNodeClient({ baseUrl: url, verifySsl: false }, compress)]
   ]
   for (const [how, call] of trusted) {
     it.scopedLive(`${how}: the call succeeds`, () =>
@@ -103,13 +104,13 @@ describe("proxy", () => {
       name: "the proxy option: a plain-http target is tunnelled with CONNECT, not forwarded",
       https: false,
       proxied: true,
-      call: (target, proxy) => withNodeClient({ baseUrl: target, retry: false, proxy }, compress)
+      call: (target, proxy) => withNodeClient({ baseUrl: target, proxy }, compress)
     },
     {
       name: "the proxy option: an https target is tunnelled and verified with the test CA",
       https: true,
       proxied: true,
-      call: (target, proxy) => withNodeClient({ baseUrl: target, retry: false, proxy, ca }, compress)
+      call: (target, proxy) => withNodeClient({ baseUrl: target, proxy, ca }, compress)
     },
     {
       name: "HTTPS_PROXY from the environment, https target",

@@ -1,31 +1,12 @@
 /**
- * Helpers for the real-socket suites: the Kaizen client on the real Node transport, isolated
- * from the machine's environment, and assertions on how a call ended.
+ * Assertions for the real-socket suites: how a call ended (only ever a typed failure), and no
+ * unhandled promise rejection. The clients themselves are built in `clients.ts`.
  */
 import { afterAll, afterEach, beforeAll, expect } from "@effect/vitest"
-import { Cause, ConfigProvider, Effect, Exit, Option } from "effect"
-import type { ConfigError } from "effect"
-import { KaizenClient } from "../../src/index.js"
-import type * as KaizenNode from "../../src/KaizenNode.js"
+import { Cause, Effect, Exit, Option } from "effect"
 
-/**
- * An empty environment. The Node layer reads `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` when no
- * proxy is configured; on a machine that sets them, loopback calls would otherwise go to a proxy.
- */
-export const noEnv: ConfigProvider.ConfigProvider = ConfigProvider.fromMap(new Map())
-
-/**
- * Runs `use` with a client built by `KaizenClient.layerNodeWith(options)`; the layer (and its
- * connection pool) is closed when `use` ends, however it ends.
- */
-export const withNodeClient = <A, E>(
-  options: KaizenNode.Options,
-  use: (kaizen: KaizenClient.Service) => Effect.Effect<A, E>
-): Effect.Effect<A, E | ConfigError.ConfigError> =>
-  Effect.flatMap(KaizenClient, use).pipe(
-    Effect.provide(KaizenClient.layerNodeWith(options)),
-    Effect.withConfigProvider(noEnv)
-  )
+// The clients live in clients.ts; suites written before it import these two from here.
+export { noEnv, withNodeClient } from "./clients.js"
 
 /**
  * The typed error a call failed with. Fails the test if the call succeeded, died (a defect) or

@@ -10,7 +10,7 @@ import { HttpClient } from "@effect/platform"
 import { Effect, Layer, Metric, Redacted } from "effect"
 import * as KaizenAi from "../../../src/KaizenAi.js"
 import { KaizenClient } from "../../../src/index.js"
-import * as KaizenLocal from "../../../src/KaizenLocal.js"
+import { engineOverHttp, mockClient } from "../../support/clients.js"
 import { type Handler, json, mockHttp } from "../../support/mockHttp.js"
 
 const KAIZEN_URL = "http://kaizen.local"
@@ -21,19 +21,16 @@ const KAIZEN_URL = "http://kaizen.local"
  */
 export const localKaizen = () => {
   const kaizenRequests: Array<string> = []
-  const layer = KaizenClient.layer({
+  const layer = engineOverHttp({
     baseUrl: KAIZEN_URL,
-    retry: false,
     transformClient: HttpClient.tapRequest((request) => Effect.sync(() => kaizenRequests.push(new URL(request.url).pathname)))
-  }).pipe(Layer.provide(KaizenLocal.layer), Layer.orDie)
+  }).pipe(Layer.orDie)
   return { kaizenRequests, layer }
 }
 
 /** A Kaizen deployment that answers every request with 503. */
-export const downKaizen = KaizenClient.layer({ baseUrl: KAIZEN_URL, retry: false }).pipe(
-  Layer.provide(mockHttp(() => json({ detail: "upstream unavailable" }, { status: 503 })).layer),
-  Layer.orDie
-)
+export const downKaizen = mockClient(() => json({ detail: "upstream unavailable" }, { status: 503 }), { baseUrl: KAIZEN_URL })
+  .layer.pipe(Layer.orDie)
 
 /** What the provider would have been sent: the parsed JSON body of each request. */
 export interface Sent {
