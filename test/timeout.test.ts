@@ -56,7 +56,7 @@ describe("on the live clock (one child fiber and a timer)", () => {
   it.live("an answer within the timeout is returned, and its request is not aborted", () =>
     Effect.gen(function*() {
       const { layer, signals } = transport(20)
-      const result = yield* withClient(clientOver(layer, { timeout: "5 seconds" }), (kaizen) =>
+      const result = yield* withClient(clientOver(layer, { timeout: "30 seconds" }), (kaizen) =>
         kaizen.compress({ data: { a: 1 } }))
       expect(result.result).toBe("a: 1")
       expect(signals.map((s) => s.aborted)).toEqual([false])

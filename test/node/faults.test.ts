@@ -24,12 +24,17 @@ const TIMER_SLACK_MS = 2
 const maxRetries = 2
 const fastRetry = KaizenRetry.policy({ maxRetries, base: "10 millis" })
 
-/** A fast retry policy and a 300 ms per-attempt timeout, under a test's own `options`. */
+/**
+ * A fast retry policy under a test's own `options`. The per-attempt timeout stays generous: on a
+ * busy machine an answer may take seconds, and a test about statuses must not see a timeout.
+ * The tests about timeouts set a short one themselves, against servers that never answer.
+ */
 const fast = (options: Omit<KaizenNode.Options, "baseUrl"> = {}): Omit<KaizenNode.Options, "baseUrl"> => ({
-  timeout: "300 millis",
+  timeout: "30 seconds",
   retry: fastRetry,
   ...options
 })
+const shortTimeout = "300 millis"
 
 const compress = (kaizen: KaizenClient.Service) => kaizen.compress({ data: { a: 1 } })
 
@@ -186,7 +191,7 @@ describe("timeouts and interruption", () => {
   it.scopedLive("a server that never answers: Timeout on every attempt, each request aborted", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ fallback: FaultServer.hang })
-      const error = yield* withLoopbackClient(server, fast(), failsAndAborts(server))
+      const error = yield* withLoopbackClient(server, fast({ timeout: shortTimeout }), failsAndAborts(server))
 
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout" })
       expect(error.message).toContain("timed out after 300ms")
@@ -197,7 +202,7 @@ describe("timeouts and interruption", () => {
   it.scopedLive("headers, then a stalled body: Timeout, because the per-attempt timeout covers the body", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ fallback: FaultServer.stallBody() })
-      const error = yield* withLoopbackClient(server, fast({ retry: false }), failsAndAborts(server))
+      const error = yield* withLoopbackClient(server, fast({ retry: false, timeout: shortTimeout }), failsAndAborts(server))
 
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout" })
       expect(error.message).toContain("no complete response")
@@ -254,7 +259,11 @@ describe("timeouts and interruption", () => {
       const retries = 5
       const error = yield* withLoopbackClient(
         server,
-        fast({ deadline: "700 millis", retry: KaizenRetry.policy({ maxRetries: retries, base: "10 millis" }) }),
+        fast({
+          timeout: shortTimeout,
+          deadline: "700 millis",
+          retry: KaizenRetry.policy({ maxRetries: retries, base: "10 millis" })
+        }),
         failsAndAborts(server)
       )
 
