@@ -6,18 +6,17 @@
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, Effect, Layer } from "effect"
-import { KaizenClient, KaizenLocal } from "../src/index.js"
-import { json, mockHttp } from "./support/mockHttp.js"
+import { KaizenClient } from "../src/index.js"
+import { clientOver, engineClient, mockClient } from "./support/clients.js"
+import { json } from "./support/mockHttp.js"
 import { recordingTracer } from "./support/recordingTracer.js"
 
 describe("a custom tracer", () => {
   it.effect("records the operation span of every call, with its attempts and status, on each transport", () =>
     Effect.gen(function*() {
       const { spans, tracer } = recordingTracer()
-      const mock = mockHttp(() => json({ status: "success", result: "a: 1" }))
-      const onMock = KaizenClient.layer({ retry: false }).pipe(Layer.provide(mock.layer))
-      const onEngine = KaizenLocal.layerClient({ retry: false })
-      for (const layer of [onMock, onEngine]) {
+      const onMock = mockClient(() => json({ status: "success", result: "a: 1" })).layer
+      for (const layer of [onMock, engineClient()]) {
         yield* Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } })).pipe(
           Effect.provide(layer),
           Effect.withTracer(tracer)
@@ -61,7 +60,7 @@ describe("a custom Clock", () => {
   it.live("decides when an attempt times out: sleeps that end at once time out a call that would take an hour", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flatMap(KaizenClient, (kaizen) => Effect.flip(kaizen.compress({ data: { a: 1 } }))).pipe(
-        Effect.provide(KaizenClient.layer({ retry: false, timeout: "1 hour" }).pipe(Layer.provide(answeringAfter(undefined)))),
+        Effect.provide(clientOver(answeringAfter(undefined), { timeout: "1 hour" })),
         Effect.withClock(clockWhoseSleeps("at once"))
       )
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout" })
@@ -70,7 +69,7 @@ describe("a custom Clock", () => {
   it.live("sleeps that never end never time an attempt out, however short the timeout", () =>
     Effect.gen(function*() {
       const response = yield* Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } })).pipe(
-        Effect.provide(KaizenClient.layer({ retry: false, timeout: "1 millis" }).pipe(Layer.provide(answeringAfter(50)))),
+        Effect.provide(clientOver(answeringAfter(50), { timeout: "1 millis" })),
         Effect.withClock(clockWhoseSleeps("never"))
       )
       expect(response.result).toBe("a: 1")
@@ -79,7 +78,7 @@ describe("a custom Clock", () => {
   it.live("on the live clock, the platform timer ends the attempt", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flatMap(KaizenClient, (kaizen) => Effect.flip(kaizen.compress({ data: { a: 1 } }))).pipe(
-        Effect.provide(KaizenClient.layer({ retry: false, timeout: "20 millis" }).pipe(Layer.provide(answeringAfter(undefined))))
+        Effect.provide(clientOver(answeringAfter(undefined), { timeout: "20 millis" }))
       )
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout" })
     }))

@@ -10,7 +10,8 @@ import { ConfigProvider, Effect, Layer } from "effect"
 import { KaizenAPIError, KaizenClient, KaizenRequestError, KaizenRetry } from "../../src/index.js"
 import * as KaizenNode from "../../src/KaizenNode.js"
 import * as FaultServer from "../support/faultServer.js"
-import { failOnUnhandledRejections, failureOf, noEnv } from "../support/realClient.js"
+import { clientOver, noEnv, nodeClient } from "../support/clients.js"
+import { failOnUnhandledRejections, failureOf } from "../support/realClient.js"
 
 failOnUnhandledRejections()
 
@@ -18,13 +19,10 @@ const retries = KaizenRetry.policy({ maxRetries: 2, base: "1 millis" })
 
 // The three transports a user may put under the client.
 const transports = {
-  "the Node layer": (baseUrl: string) => KaizenClient.layerNodeWith({ baseUrl, apiKey: "sk-secret", retry: retries }),
+  "the Node layer": (baseUrl: string) => nodeClient({ baseUrl, apiKey: "sk-secret", retry: retries }),
   "the platform's undici client": (baseUrl: string) =>
-    KaizenClient.layer({ baseUrl, apiKey: "sk-secret", retry: retries }).pipe(
-      Layer.provide(KaizenNode.layerPlatformHttpClient())
-    ),
-  "fetch": (baseUrl: string) =>
-    KaizenClient.layer({ baseUrl, apiKey: "sk-secret", retry: retries }).pipe(Layer.provide(FetchHttpClient.layer))
+    clientOver(KaizenNode.layerPlatformHttpClient(), { baseUrl, apiKey: "sk-secret", retry: retries }),
+  "fetch": (baseUrl: string) => clientOver(FetchHttpClient.layer, { baseUrl, apiKey: "sk-secret", retry: retries })
 } as const
 
 const compressOn = (layer: Layer.Layer<KaizenClient, unknown>) =>
@@ -64,7 +62,7 @@ describe("deterministic failures fail once, with their own reason", () => {
       const big = JSON.stringify({ status: "success", result: "x".repeat(256 * 1024) })
       const server = yield* FaultServer.make({ fallback: FaultServer.reply(200, big) })
       const error = yield* compressOn(
-        KaizenClient.layerNodeWith({ baseUrl: server.url, retry: retries, maxResponseBytes: 64 * 1024 })
+        nodeClient({ baseUrl: server.url, retry: retries, maxResponseBytes: 64 * 1024 })
       )
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "InvalidResponse" })
       expect((error as KaizenRequestError).message).toContain("maxResponseBytes")
@@ -88,7 +86,7 @@ describe("deterministic failures fail once, with their own reason", () => {
   it.scopedLive("a per-call requestId or header HTTP cannot carry: InvalidRequest, nothing sent", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make({})
-      const layer = KaizenClient.layerNodeWith({ baseUrl: server.url, retry: retries })
+      const layer = nodeClient({ baseUrl: server.url, retry: retries })
       const bad = [
         { requestId: "a\r\nb" },
         { headers: { "bad name": "x" } },
