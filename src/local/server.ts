@@ -19,10 +19,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
 import type { Server } from "node:http"
 import { createServer } from "node:http"
-import type { Readable } from "node:stream"
 import {
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_HEADERS_TIMEOUT_MS,
@@ -93,21 +91,33 @@ const unsupportedCoding = (header: string) =>
 
 const busy = problem(503, "The server holds as many request bodies as it allows; retry shortly", { "retry-after": "1" })
 
-const encoder = new TextEncoder()
-
 /**
  * An answer sent before the body is all in. The client is told the connection closes, and it
  * does, but only once the client has sent the rest of its body (read and discarded) or
  * `within` has passed: closing on a client still sending makes its TCP stack report a reset,
- * often before it has read the answer (RFC 9112, section 9.6). The response's end waits for
- * that, so the server closes the connection after it, not before.
+ * often before it has read the answer (RFC 9112, section 9.6). So the response is written
+ * here and ended only after that; Node then closes the connection. (As a streamed
+ * `HttpServerResponse`, a client hanging up meanwhile would interrupt the stream after its
+ * headers were sent, which the platform reports as a defect.)
  */
-const answerEarly = (source: Readable, answer: EngineResponse, within: Duration.Duration) => {
-  const { "content-type": contentType, ...headers } = answer.headers
-  const body = encoder.encode(answer.body)
-  return HttpServerResponse.stream(
-    Stream.concat(Stream.succeed(body), Stream.execute(discardRest(source, within))),
-    { status: answer.status, headers: { ...headers, connection: "close" }, contentType, contentLength: body.byteLength }
+const answerEarly = (
+  request: HttpServerRequest.HttpServerRequest,
+  answer: EngineResponse,
+  within: Duration.Duration
+): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
+  const response = NodeHttpServerRequest.toServerResponse(request)
+  return Effect.sync(() => {
+    response.writeHead(answer.status, {
+      ...answer.headers,
+      connection: "close",
+      "content-length": Buffer.byteLength(answer.body)
+    })
+    response.write(answer.body)
+  }).pipe(
+    Effect.zipRight(discardRest(NodeHttpServerRequest.toIncomingMessage(request), within)),
+    Effect.ensuring(Effect.sync(() => response.end())),
+    // The platform writes nothing for a response already ended; this only reports the status.
+    Effect.as(HttpServerResponse.empty({ status: answer.status }))
   )
 }
 
@@ -125,33 +135,33 @@ const app = (handle: Handler, settings: Settings) =>
   Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
     const source = NodeHttpServerRequest.toIncomingMessage(request)
-    const early = (answer: EngineResponse) => answerEarly(source, answer, settings.bodyTimeout)
+    const early = (answer: EngineResponse) => answerEarly(request, answer, settings.bodyTimeout)
     const tooLarge = errorResponse(new PayloadTooLarge({ limit: settings.maxBodyBytes }))
 
     const coding = codingOf(request.headers["content-encoding"])
-    if (Either.isLeft(coding)) return early(unsupportedCoding(coding.left))
+    if (Either.isLeft(coding)) return yield* early(unsupportedCoding(coding.left))
     // A declared size over the limit is refused before a byte of the body is read.
     const declared = Number(request.headers["content-length"] ?? 0)
-    if (declared > settings.maxBodyBytes) return early(tooLarge)
+    if (declared > settings.maxBodyBytes) return yield* early(tooLarge)
     const share = yield* settings.inFlight.share
     // A body sent as is will be held at its declared size: claimed before it is read.
-    if (coding.right === undefined && !share.cover(declared)) return early(busy)
+    if (coding.right === undefined && !share.cover(declared)) return yield* early(busy)
 
     const body = yield* Effect.either(
       read(source, coding.right, { maxBodyBytes: settings.maxBodyBytes, timeout: settings.bodyTimeout }, share)
     )
-    if (Either.isLeft(body)) return answerProblem(body.left, { early, tooLarge, bodyTimeout: settings.bodyTimeout })
+    if (Either.isLeft(body)) return yield* answerProblem(body.left, { early, tooLarge, bodyTimeout: settings.bodyTimeout })
     return toServerResponse(yield* handle({ method: request.method, path: request.url, body: body.right }))
   }).pipe(Effect.scoped) // the share is given back once the handler is done with the body
 
 const answerProblem = (
   failure: BodyProblem,
   context: {
-    readonly early: (answer: EngineResponse) => HttpServerResponse.HttpServerResponse
+    readonly early: (answer: EngineResponse) => Effect.Effect<HttpServerResponse.HttpServerResponse>
     readonly tooLarge: EngineResponse
     readonly bodyTimeout: Duration.Duration
   }
-): HttpServerResponse.HttpServerResponse => {
+): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
   switch (failure._tag) {
     case "BodyTooLarge":
       return context.early(context.tooLarge)
@@ -160,10 +170,12 @@ const answerProblem = (
     case "Undecodable":
       return context.early(problem(400, `The request body is not valid ${failure.coding} data, as its Content-Encoding says`))
     case "BodyTimeout":
-      return answerAndClose(problem(408, `The request body did not arrive within ${Duration.format(context.bodyTimeout)}`))
+      return Effect.succeed(
+        answerAndClose(problem(408, `The request body did not arrive within ${Duration.format(context.bodyTimeout)}`))
+      )
     // The client went away mid-body: nobody reads this answer, but the fiber ends cleanly.
     case "ClientGone":
-      return toServerResponse(unreadable)
+      return Effect.succeed(toServerResponse(unreadable))
   }
 }
 

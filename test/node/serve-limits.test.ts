@@ -68,6 +68,14 @@ describe("kaizen serve: timeouts", () => {
         expect(ending).toMatchObject({ error: undefined, endedByServer: true })
       })))
 
+  it.live("a connection that never sends a byte is closed the same way", () =>
+    withServer({ headersTimeout: 100 }, (port) =>
+      Effect.gen(function*() {
+        const ending = yield* promise((yield* open(port)).ended)
+        expect(ending.response?.status).toBe(408)
+        expect(ending).toMatchObject({ error: undefined, endedByServer: true })
+      })))
+
   it.live("a declared body that never arrives is answered 408 and the connection closes", () =>
     withServer({ bodyTimeout: 100 }, (port) =>
       Effect.gen(function*() {
@@ -83,6 +91,33 @@ describe("kaizen serve: timeouts", () => {
 
 describe("kaizen serve: a refused upload is answered before the connection closes", () => {
   const options = { maxBodyBytes: 64 * KiB }
+
+  it.live("a refused upload that stalls is closed once the body timeout has passed, after its 413", () =>
+    withServer({ ...options, bodyTimeout: 100 }, (port) =>
+      Effect.gen(function*() {
+        const connection = yield* open(port)
+        yield* promise(connection.send(head({ "content-length": 4 * 1024 * KiB }) + "x".repeat(100 * KiB)))
+        const ending = yield* promise(connection.ended)
+        expect(ending.response?.status).toBe(413)
+        expect(ending).toMatchObject({ error: undefined, endedByServer: true })
+      })))
+
+  it.live("a client that hangs up mid-body, or after its 413, leaves no socket and no failure behind", () =>
+    withServer(options, (port) =>
+      Effect.gen(function*() {
+        const cases: ReadonlyArray<Record<string, string | number>> = [
+          { "content-length": 32 * KiB },
+          { "content-length": 32 * KiB, "content-encoding": "gzip" },
+          { "content-length": 4 * 1024 * KiB }
+        ]
+        for (const headers of cases) {
+          const connection = yield* open(port)
+          yield* promise(connection.send(head(headers) + (headers["content-encoding"] ? "" : "{\"data\":\"xx")))
+          if (headers["content-length"] === 4 * 1024 * KiB) yield* promise(connection.response)
+          connection.abort()
+          yield* promise(connection.ended)
+        }
+      })))
 
   it.live("a declared size over the limit: the client sends all of it, reads the 413, then the server closes", () =>
     withServer(options, (port) =>

@@ -4,6 +4,7 @@
  * answer. Also, from the server's side, its open sockets and every log entry it writes, so a
  * test can assert that nothing was left open and nothing failed unseen.
  */
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { Cause, Effect, Logger, LogLevel } from "effect"
 import type { Server } from "node:http"
 import * as net from "node:net"
@@ -55,6 +56,8 @@ export interface RawConnection {
   readonly answered: () => boolean
   /** Resolves once the socket has closed. */
   readonly ended: Promise<Ending>
+  /** Hangs up at once (a reset if data is still unread), as a client that crashed. */
+  readonly abort: () => void
 }
 
 /** Connects to `127.0.0.1:port`. */
@@ -99,7 +102,7 @@ export const connect = (port: number): Promise<RawConnection> =>
         }
       }
     }
-    socket.once("connect", () => resolveOpen({ send, response, answered: () => answered, ended }))
+    socket.once("connect", () => resolveOpen({ send, response, answered: () => answered, ended, abort: () => socket.resetAndDestroy() }))
     socket.once("error", rejectOpen)
   })
 
@@ -132,13 +135,17 @@ export interface Failure {
 /**
  * Records every log entry that reports a defect (at any level) or anything at Warning or above.
  * Wrap the effect that starts the server in `provide`, so its request fibers log here too.
- * (Every fiber that ends in a typed failure logs it at Debug, including forked fibers whose
- * failure their parent handles; the server's own fibers cannot fail with a typed error.)
+ *
+ * Not failures: every fiber that ends in a typed failure logs it at Debug, including forked
+ * fibers whose failure their parent handles (the server's own fibers cannot fail with a typed
+ * error); and a request interrupted because its client hung up ends, by the platform's design,
+ * with its would-be response as a `Die` value (`HttpServerError.causeResponse`).
  */
 export const failureLog = () => {
   const failures: Array<Failure> = []
   const logger = Logger.make(({ cause, logLevel, message }) => {
-    if (Cause.defects(cause).length > 0 || LogLevel.greaterThanEqual(logLevel, LogLevel.Warning)) {
+    const defects = [...Cause.defects(cause)].filter((d) => !HttpServerResponse.isServerResponse(d))
+    if (defects.length > 0 || LogLevel.greaterThanEqual(logLevel, LogLevel.Warning)) {
       failures.push({ level: logLevel.label, message, cause: Cause.pretty(cause) })
     }
   })
