@@ -131,53 +131,56 @@ interface Settings {
   readonly inFlight: InFlight.InFlight
 }
 
+const tooLarge = (limit: number) => errorResponse(new PayloadTooLarge({ limit }))
+
+/** The answer to a body that could not be read, and whether the client may still be sending it. */
+const refusal = (failure: BodyProblem, settings: Settings): { readonly answer: EngineResponse; readonly early: boolean } => {
+  switch (failure._tag) {
+    case "BodyTooLarge":
+      return { answer: tooLarge(settings.maxBodyBytes), early: true }
+    case "ServerBusy":
+      return { answer: busy, early: true }
+    case "Undecodable":
+      return {
+        answer: problem(400, `The request body is not valid ${failure.coding} data, as its Content-Encoding says`),
+        early: true
+      }
+    case "BodyTimeout":
+      return {
+        answer: problem(408, `The request body did not arrive within ${Duration.format(settings.bodyTimeout)}`),
+        early: false
+      }
+    // The client went away mid-body: nobody reads this answer, but the fiber ends cleanly.
+    case "ClientGone":
+      return { answer: unreadable, early: false }
+  }
+}
+
 const app = (handle: Handler, settings: Settings) =>
   Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const source = NodeHttpServerRequest.toIncomingMessage(request)
     const early = (answer: EngineResponse) => answerEarly(request, answer, settings.bodyTimeout)
-    const tooLarge = errorResponse(new PayloadTooLarge({ limit: settings.maxBodyBytes }))
 
-    const coding = codingOf(request.headers["content-encoding"])
-    if (Either.isLeft(coding)) return yield* early(unsupportedCoding(coding.left))
     // A declared size over the limit is refused before a byte of the body is read.
     const declared = Number(request.headers["content-length"] ?? 0)
-    if (declared > settings.maxBodyBytes) return yield* early(tooLarge)
+    if (declared > settings.maxBodyBytes) return yield* early(tooLarge(settings.maxBodyBytes))
+    // Without a body (a GET), there is nothing to decode, whatever the header says.
+    const hasBody = declared > 0 || request.headers["transfer-encoding"] !== undefined
+    const coding = hasBody ? codingOf(request.headers["content-encoding"]) : Either.right(undefined)
+    if (Either.isLeft(coding)) return yield* early(unsupportedCoding(coding.left))
     const share = yield* settings.inFlight.share
     // A body sent as is will be held at its declared size: claimed before it is read.
     if (coding.right === undefined && !share.cover(declared)) return yield* early(busy)
 
-    const body = yield* Effect.either(
-      read(source, coding.right, { maxBodyBytes: settings.maxBodyBytes, timeout: settings.bodyTimeout }, share)
-    )
-    if (Either.isLeft(body)) return yield* answerProblem(body.left, { early, tooLarge, bodyTimeout: settings.bodyTimeout })
+    const source = NodeHttpServerRequest.toIncomingMessage(request)
+    const bounds = { maxBodyBytes: settings.maxBodyBytes, timeout: settings.bodyTimeout }
+    const body = yield* Effect.either(read(source, coding.right, bounds, share))
+    if (Either.isLeft(body)) {
+      const { answer, early: stillSending } = refusal(body.left, settings)
+      return stillSending ? yield* early(answer) : answerAndClose(answer)
+    }
     return toServerResponse(yield* handle({ method: request.method, path: request.url, body: body.right }))
   }).pipe(Effect.scoped) // the share is given back once the handler is done with the body
-
-const answerProblem = (
-  failure: BodyProblem,
-  context: {
-    readonly early: (answer: EngineResponse) => Effect.Effect<HttpServerResponse.HttpServerResponse>
-    readonly tooLarge: EngineResponse
-    readonly bodyTimeout: Duration.Duration
-  }
-): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
-  switch (failure._tag) {
-    case "BodyTooLarge":
-      return context.early(context.tooLarge)
-    case "ServerBusy":
-      return context.early(busy)
-    case "Undecodable":
-      return context.early(problem(400, `The request body is not valid ${failure.coding} data, as its Content-Encoding says`))
-    case "BodyTimeout":
-      return Effect.succeed(
-        answerAndClose(problem(408, `The request body did not arrive within ${Duration.format(context.bodyTimeout)}`))
-      )
-    // The client went away mid-body: nobody reads this answer, but the fiber ends cleanly.
-    case "ClientGone":
-      return Effect.succeed(toServerResponse(unreadable))
-  }
-}
 
 const millis = (input: Duration.DurationInput | undefined, fallback: number): number => {
   const duration = input === undefined ? Duration.millis(fallback) : Duration.decode(input)

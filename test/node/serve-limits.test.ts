@@ -246,6 +246,16 @@ describe("kaizen serve: Content-Encoding", () => {
         expect(identity.response).toEqual(plain.response)
       })))
 
+  it.live("a request without a body is answered whatever its Content-Encoding says", () =>
+    withServer({}, (port) =>
+      Effect.gen(function*() {
+        const connection = yield* open(port)
+        yield* promise(connection.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Encoding: gzip\r\nConnection: close\r\n\r\n"))
+        const ending = yield* promise(connection.ended)
+        expect(ending.response?.status).toBe(200)
+        expect(JSON.parse(ending.response?.body ?? "null")).toMatchObject({ status: "ok" })
+      })))
+
   it.live("any other coding, or two stacked, is refused with 415 naming what is accepted", () =>
     withServer({}, (port) =>
       Effect.gen(function*() {
