@@ -18,7 +18,7 @@ import { read } from "../../src/local/requestBody.js"
 import type { ServeOptions } from "../../src/local/server.js"
 import { makeNodeServer, serveOn } from "../../src/local/server.js"
 import { connect, failureLog, trackSockets } from "../support/rawHttp.js"
-import type { RawConnection } from "../support/rawHttp.js"
+import type { Ending, RawConnection } from "../support/rawHttp.js"
 import { failOnUnhandledRejections } from "../support/realClient.js"
 
 failOnUnhandledRejections()
@@ -53,6 +53,20 @@ const exchange = (port: number, body: Uint8Array, headers: Record<string, string
     return yield* promise(connection.ended)
   })
 
+/** Asserts the client read `status`, then the server closed cleanly (no reset, no error). */
+const expectAnsweredThenClosed = (ending: Ending, status: number) => {
+  expect(ending.response?.status).toBe(status)
+  expect(ending).toMatchObject({ error: undefined, endedByServer: true })
+}
+
+/** Sends a chunked body of `count` pieces of `size` bytes, then its last chunk. */
+const sendChunked = (connection: RawConnection, count: number, size: number) =>
+  Effect.gen(function*() {
+    const piece = "x".repeat(size)
+    for (let i = 0; i < count; i++) yield* promise(connection.send(`${size.toString(16)}\r\n${piece}\r\n`))
+    yield* promise(connection.send("0\r\n\r\n"))
+  })
+
 const detail = (body: string | undefined) => (JSON.parse(body ?? "null") as { detail: unknown }).detail
 
 const KiB = 1024
@@ -64,16 +78,14 @@ describe("kaizen serve: timeouts", () => {
         const connection = yield* open(port)
         yield* promise(connection.send("POST /v1/compress HTTP/1.1\r\nHost: 127.0.0.1\r\n"))
         const ending = yield* promise(connection.ended)
-        expect(ending.response?.status).toBe(408)
-        expect(ending).toMatchObject({ error: undefined, endedByServer: true })
+        expectAnsweredThenClosed(ending, 408)
       })))
 
   it.live("a connection that never sends a byte is closed the same way", () =>
     withServer({ headersTimeout: 100 }, (port) =>
       Effect.gen(function*() {
         const ending = yield* promise((yield* open(port)).ended)
-        expect(ending.response?.status).toBe(408)
-        expect(ending).toMatchObject({ error: undefined, endedByServer: true })
+        expectAnsweredThenClosed(ending, 408)
       })))
 
   it.live("a declared body that never arrives is answered 408 and the connection closes", () =>
@@ -82,10 +94,9 @@ describe("kaizen serve: timeouts", () => {
         const connection = yield* open(port)
         yield* promise(connection.send(head({ "content-length": 1000 }) + "{\"data\":"))
         const ending = yield* promise(connection.ended)
-        expect(ending.response?.status).toBe(408)
+        expectAnsweredThenClosed(ending, 408)
         expect(ending.response?.headers.connection).toBe("close")
         expect(detail(ending.response?.body)).toBe("The request body did not arrive within 100ms")
-        expect(ending).toMatchObject({ error: undefined, endedByServer: true })
       })))
 })
 
@@ -98,8 +109,7 @@ describe("kaizen serve: a refused upload is answered before the connection close
         const connection = yield* open(port)
         yield* promise(connection.send(head({ "content-length": 4 * 1024 * KiB }) + "x".repeat(100 * KiB)))
         const ending = yield* promise(connection.ended)
-        expect(ending.response?.status).toBe(413)
-        expect(ending).toMatchObject({ error: undefined, endedByServer: true })
+        expectAnsweredThenClosed(ending, 413)
       })))
 
   it.live("a client that hangs up mid-body, or after its 413, leaves no socket and no failure behind", () =>
@@ -123,10 +133,9 @@ describe("kaizen serve: a refused upload is answered before the connection close
     withServer(options, (port) =>
       Effect.gen(function*() {
         const ending = yield* exchange(port, compressBody(4 * 1024 * KiB))
-        expect(ending.response?.status).toBe(413)
+        expectAnsweredThenClosed(ending, 413)
         expect(ending.response?.headers.connection).toBe("close")
         expect(detail(ending.response?.body)).toBe("Request body too large: the limit is 65536 bytes")
-        expect(ending).toMatchObject({ error: undefined, endedByServer: true })
       })))
 
   it.live("a chunked body that passes the limit mid-way is answered the same", () =>
@@ -134,12 +143,9 @@ describe("kaizen serve: a refused upload is answered before the connection close
       Effect.gen(function*() {
         const connection = yield* open(port)
         yield* promise(connection.send(head({ "transfer-encoding": "chunked" })))
-        const piece = "x".repeat(16 * KiB)
-        for (let i = 0; i < 64; i++) yield* promise(connection.send(`${piece.length.toString(16)}\r\n${piece}\r\n`))
-        yield* promise(connection.send("0\r\n\r\n"))
+        yield* sendChunked(connection, 64, 16 * KiB)
         const ending = yield* promise(connection.ended)
-        expect(ending.response?.status).toBe(413)
-        expect(ending).toMatchObject({ error: undefined, endedByServer: true })
+        expectAnsweredThenClosed(ending, 413)
       })))
 
   it.live("node:http, as a plain client, gets the 413 and no error", () =>
@@ -212,12 +218,9 @@ describe("kaizen serve: the bytes held across requests are capped", () => {
         yield* promise(holder.send(head({ "content-length": held.byteLength, connection: "close" })))
         const chunked = yield* open(port)
         yield* promise(chunked.send(head({ "transfer-encoding": "chunked" })))
-        const piece = "x".repeat(8 * KiB)
-        for (let i = 0; i < 7; i++) yield* promise(chunked.send(`${piece.length.toString(16)}\r\n${piece}\r\n`))
-        yield* promise(chunked.send("0\r\n\r\n"))
+        yield* sendChunked(chunked, 7, 8 * KiB)
         const ending = yield* promise(chunked.ended)
-        expect(ending.response?.status).toBe(503)
-        expect(ending).toMatchObject({ error: undefined, endedByServer: true })
+        expectAnsweredThenClosed(ending, 503)
         yield* promise(holder.send(held))
         expect((yield* promise(holder.response))?.status).toBe(200)
         yield* promise(holder.ended)
@@ -261,10 +264,9 @@ describe("kaizen serve: Content-Encoding", () => {
       Effect.gen(function*() {
         for (const coding of ["zstd", "compress", "gzip, br"]) {
           const ending = yield* exchange(port, json, { "content-encoding": coding })
-          expect(ending.response?.status).toBe(415)
+          expectAnsweredThenClosed(ending, 415)
           expect(ending.response?.headers["accept-encoding"]).toBe("gzip, deflate, br")
           expect(detail(ending.response?.body)).toContain(JSON.stringify(coding))
-          expect(ending).toMatchObject({ error: undefined, endedByServer: true })
         }
       })))
 
@@ -274,8 +276,7 @@ describe("kaizen serve: Content-Encoding", () => {
         const at = yield* exchange(port, zlib.gzipSync(compressBody(64 * KiB)), { "content-encoding": "gzip", connection: "close" })
         expect(at.response?.status).toBe(200)
         const over = yield* exchange(port, zlib.gzipSync(compressBody(64 * KiB + 1)), { "content-encoding": "gzip" })
-        expect(over.response?.status).toBe(413)
-        expect(over).toMatchObject({ error: undefined, endedByServer: true })
+        expectAnsweredThenClosed(over, 413)
       })))
 
   it.live("a decompression bomb (1 MB of gzip, 1 GiB decoded) is answered 413", () =>
@@ -284,17 +285,15 @@ describe("kaizen serve: Content-Encoding", () => {
         const member = zlib.gzipSync(Buffer.alloc(1024 * KiB))
         const bomb = Buffer.concat(Array.from({ length: 1024 }, () => member))
         const ending = yield* exchange(port, bomb, { "content-encoding": "gzip" })
-        expect(ending.response?.status).toBe(413)
-        expect(ending).toMatchObject({ error: undefined, endedByServer: true })
+        expectAnsweredThenClosed(ending, 413)
       })))
 
   it.live("a body that is not what its Content-Encoding says is answered 400", () =>
     withServer({}, (port) =>
       Effect.gen(function*() {
         const ending = yield* exchange(port, json, { "content-encoding": "gzip" })
-        expect(ending.response?.status).toBe(400)
+        expectAnsweredThenClosed(ending, 400)
         expect(detail(ending.response?.body)).toBe("The request body is not valid gzip data, as its Content-Encoding says")
-        expect(ending).toMatchObject({ error: undefined, endedByServer: true })
       })))
 
   it.live("decoding stops at the limit: a bomb's source is read only a little past it", () =>
