@@ -1,19 +1,17 @@
 /**
- * A request body read off a Node socket within the server's bounds: a size limit on the bytes
- * received and on the bytes decoded, a share of the in-flight budget grown as bytes arrive, a
- * deadline, and `Content-Encoding` decoded as it streams (so a decompression bomb stops at the
- * limit). Node-only, like the server that uses it.
+ * A request body gathered within the server's bounds: a size limit, a share of the in-flight
+ * budget grown as bytes arrive, and a deadline; which content codings are accepted; and how the
+ * rest of a refused body is discarded. The server (server.ts) streams the bytes off its socket,
+ * decoded; nothing here imports Node.
  *
  * @internal
  */
-import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import type { Readable } from "node:stream"
-import * as zlib from "node:zlib"
 import { join } from "./body.js"
 import type { Share } from "./inFlight.js"
 
@@ -35,17 +33,12 @@ export class ClientGone extends Data.TaggedError("ClientGone") {}
 /** Every way reading a body can end without one. */
 export type BodyProblem = BodyTooLarge | ServerBusy | BodyTimeout | Undecodable | ClientGone
 
-// Decoders stream with backpressure: they inflate only as far as the reader pulls, so stopping
-// the read at the limit stops the decoding there too.
-const decoders = {
-  gzip: () => zlib.createGunzip(),
-  "x-gzip": () => zlib.createGunzip(),
-  deflate: () => zlib.createInflate(),
-  br: () => zlib.createBrotliDecompress()
-} as const
+const codings = ["gzip", "x-gzip", "deflate", "br"] as const
 
 /** A content coding the server decodes. */
-export type Coding = keyof typeof decoders
+export type Coding = typeof codings[number]
+
+const isCoding = (name: string): name is Coding => (codings as ReadonlyArray<string>).includes(name)
 
 /** What an `Accept-Encoding` answer lists. */
 export const acceptedCodings = "gzip, deflate, br"
@@ -56,10 +49,10 @@ export const acceptedCodings = "gzip, deflate, br"
  * refused: each decoder costs a window of memory, and a header can name thousands.
  */
 export const codingOf = (header: string | undefined): Either.Either<Coding | undefined, string> => {
-  const codings = (header ?? "").split(",").map((c) => c.trim().toLowerCase()).filter((c) => c !== "" && c !== "identity")
-  if (codings.length === 0) return Either.right(undefined)
-  const [coding] = codings
-  return codings.length === 1 && Object.hasOwn(decoders, coding!) ? Either.right(coding as Coding) : Either.left(header!)
+  const named = (header ?? "").split(",").map((c) => c.trim().toLowerCase()).filter((c) => c !== "" && c !== "identity")
+  if (named.length === 0) return Either.right(undefined)
+  const [coding] = named
+  return named.length === 1 && isCoding(coding!) ? Either.right(coding) : Either.left(header!)
 }
 
 /** What bounds one body. */
@@ -71,71 +64,30 @@ export interface Bounds {
 }
 
 /**
- * The decoded body of `source`, streamed. Node's `pipe` carries the backpressure (the decoder
- * takes input only as its output is read); `NodeStream.pipeThroughDuplex` does not wait for
- * `drain` after the last piece of each chunk, so the decoder's input buffer would grow with
- * whatever the client sends. The bytes received count against the limit too.
+ * The whole body, as `body` streams it (decoded): refused past the size limit or the in-flight
+ * budget, or once the deadline has passed.
  */
-const decode = (source: Readable, coding: Coding, maxBodyBytes: number): Stream.Stream<Uint8Array, BodyProblem> =>
-  Stream.unwrapScoped(Effect.map(
-    Effect.acquireRelease(
-      Effect.sync(() => {
-        const decoder = decoders[coding]()
-        let received = 0
-        const count = (chunk: Buffer) => {
-          received += chunk.byteLength
-          if (received > maxBodyBytes) decoder.destroy(new BodyTooLarge())
-        }
-        const gone = () => decoder.destroy(new ClientGone())
-        source.on("data", count).on("error", gone).on("aborted", gone)
-        source.pipe(decoder)
-        return { decoder, count, gone }
-      }),
-      ({ count, decoder, gone }) =>
-        Effect.sync(() => {
-          source.off("data", count).off("error", gone).off("aborted", gone)
-          source.unpipe(decoder)
-          decoder.destroy()
-        })
-    ),
-    ({ decoder }) =>
-      NodeStream.fromReadable<BodyProblem>(
-        () => decoder,
-        (error) => error instanceof BodyTooLarge || error instanceof ClientGone ? error : new Undecodable({ coding })
-      )
-  ))
-
-/**
- * The body of `source` (an `http.IncomingMessage`), decoded. On failure the source is left
- * open, paused where reading stopped, for {@link discardRest}: destroying it would reset a
- * client still sending, before it reads the answer.
- */
-export const read = (
-  source: Readable,
-  coding: Coding | undefined,
+export const gather = (
+  body: Stream.Stream<Uint8Array, BodyProblem>,
   bounds: Bounds,
   share: Share
-): Effect.Effect<Uint8Array, BodyProblem> => {
-  const body = coding === undefined
-    ? NodeStream.fromReadable<BodyProblem>(() => source, () => new ClientGone(), { closeOnDone: false })
-    : decode(source, coding, bounds.maxBodyBytes)
-  return body.pipe(
-    Stream.runFoldEffect({ size: 0, chunks: [] as Array<Uint8Array> }, (acc, chunk): Effect.Effect<
-      { size: number; chunks: Array<Uint8Array> },
-      BodyProblem
-    > => {
-      const size = acc.size + chunk.byteLength
-      if (size > bounds.maxBodyBytes) return Effect.fail(new BodyTooLarge())
-      if (!share.cover(size)) return Effect.fail(new ServerBusy())
-      acc.chunks.push(chunk)
-      return Effect.succeed({ size, chunks: acc.chunks })
-    }),
+): Effect.Effect<Uint8Array, BodyProblem> =>
+  body.pipe(
+    Stream.runFoldEffect(
+      { size: 0, chunks: [] as Array<Uint8Array> },
+      (acc, chunk): Effect.Effect<{ size: number; chunks: Array<Uint8Array> }, BodyProblem> => {
+        const size = acc.size + chunk.byteLength
+        if (size > bounds.maxBodyBytes) return Effect.fail(new BodyTooLarge())
+        if (!share.cover(size)) return Effect.fail(new ServerBusy())
+        acc.chunks.push(chunk)
+        return Effect.succeed({ size, chunks: acc.chunks })
+      }
+    ),
     Effect.map(({ chunks, size }) => join(chunks, size)),
     // The HTTP server runs each request uninterruptibly; the deadline must be able to stop this.
     Effect.interruptible,
     Effect.timeoutFail({ duration: bounds.timeout, onTimeout: () => new BodyTimeout() })
   )
-}
 
 /**
  * Reads and discards what is left of the body of `source` until it ends, the client goes away,

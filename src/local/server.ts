@@ -12,6 +12,7 @@
  */
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import * as NodeStream from "@effect/platform-node/NodeStream"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
@@ -19,8 +20,11 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import type { Server } from "node:http"
 import { createServer } from "node:http"
+import type { Readable, Transform } from "node:stream"
+import * as zlib from "node:zlib"
 import {
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_HEADERS_TIMEOUT_MS,
@@ -32,8 +36,8 @@ import { PayloadTooLarge } from "./errors.js"
 import type { EngineOptions, EngineResponse, Handler } from "./handlers.js"
 import { errorResponse, makeHandler } from "./handlers.js"
 import * as InFlight from "./inFlight.js"
-import type { BodyProblem } from "./requestBody.js"
-import { acceptedCodings, codingOf, discardRest, read } from "./requestBody.js"
+import type { BodyProblem, Coding } from "./requestBody.js"
+import { acceptedCodings, BodyTooLarge, ClientGone, codingOf, discardRest, gather, Undecodable } from "./requestBody.js"
 
 /** Where and how to serve. */
 export interface ServeOptions extends EngineOptions {
@@ -90,6 +94,60 @@ const unsupportedCoding = (header: string) =>
   )
 
 const busy = problem(503, "The server holds as many request bodies as it allows; retry shortly", { "retry-after": "1" })
+
+// Decoders stream with backpressure: they inflate only as far as the reader pulls, so stopping
+// the read at the limit stops the decoding there too.
+const decoders: { readonly [C in Coding]: () => Transform } = {
+  gzip: () => zlib.createGunzip(),
+  "x-gzip": () => zlib.createGunzip(),
+  deflate: () => zlib.createInflate(),
+  br: () => zlib.createBrotliDecompress()
+}
+
+/**
+ * The body of `source` (an `http.IncomingMessage`) as it arrives, decoded. The source is never
+ * destroyed here: if reading stops early it stays open, paused, for `discardRest`, since
+ * destroying it would reset a client still sending, before it reads the answer.
+ *
+ * When decoding, Node's `pipe` carries the backpressure (the decoder takes input only as its
+ * output is read); `NodeStream.pipeThroughDuplex` does not wait for `drain` after the last
+ * piece of each chunk, so the decoder's input would grow with whatever the client sends. The
+ * bytes received count against the limit as well as the bytes decoded.
+ */
+export const bodyStream = (
+  source: Readable,
+  coding: Coding | undefined,
+  maxBodyBytes: number
+): Stream.Stream<Uint8Array, BodyProblem> => {
+  if (coding === undefined) {
+    return NodeStream.fromReadable<BodyProblem>(() => source, () => new ClientGone(), { closeOnDone: false })
+  }
+  const piped = Effect.acquireRelease(
+    Effect.sync(() => {
+      const decoder = decoders[coding]()
+      let received = 0
+      const count = (chunk: Buffer) => {
+        received += chunk.byteLength
+        if (received > maxBodyBytes) decoder.destroy(new BodyTooLarge())
+      }
+      const gone = () => decoder.destroy(new ClientGone())
+      source.on("data", count).on("error", gone).on("aborted", gone)
+      source.pipe(decoder)
+      return { decoder, count, gone }
+    }),
+    ({ count, decoder, gone }) =>
+      Effect.sync(() => {
+        source.off("data", count).off("error", gone).off("aborted", gone)
+        source.unpipe(decoder)
+        decoder.destroy()
+      })
+  )
+  return Stream.unwrapScoped(Effect.map(piped, ({ decoder }) =>
+    NodeStream.fromReadable<BodyProblem>(
+      () => decoder,
+      (error) => error instanceof BodyTooLarge || error instanceof ClientGone ? error : new Undecodable({ coding })
+    )))
+}
 
 /**
  * An answer sent before the body is all in. The client is told the connection closes, and it
@@ -174,7 +232,7 @@ const app = (handle: Handler, settings: Settings) =>
 
     const source = NodeHttpServerRequest.toIncomingMessage(request)
     const bounds = { maxBodyBytes: settings.maxBodyBytes, timeout: settings.bodyTimeout }
-    const body = yield* Effect.either(read(source, coding.right, bounds, share))
+    const body = yield* Effect.either(gather(bodyStream(source, coding.right, settings.maxBodyBytes), bounds, share))
     if (Either.isLeft(body)) {
       const { answer, early: stillSending } = refusal(body.left, settings)
       return stillSending ? yield* early(answer) : answerAndClose(answer)

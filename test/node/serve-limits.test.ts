@@ -14,9 +14,9 @@ import * as http from "node:http"
 import { Readable } from "node:stream"
 import * as zlib from "node:zlib"
 import * as InFlight from "../../src/local/inFlight.js"
-import { read } from "../../src/local/requestBody.js"
+import { gather } from "../../src/local/requestBody.js"
 import type { ServeOptions } from "../../src/local/server.js"
-import { makeNodeServer, serveOn } from "../../src/local/server.js"
+import { bodyStream, makeNodeServer, serveOn } from "../../src/local/server.js"
 import { connect, failureLog, trackSockets } from "../support/rawHttp.js"
 import type { Ending, RawConnection } from "../support/rawHttp.js"
 import { failOnUnhandledRejections } from "../support/realClient.js"
@@ -310,7 +310,11 @@ describe("kaizen serve: Content-Encoding", () => {
       const budget = InFlight.make(1024 * 1024 * KiB)
       const result = yield* Effect.scoped(
         Effect.flatMap(budget.share, (share) =>
-          Effect.either(read(source, "gzip", { maxBodyBytes: 4 * 1024 * KiB, timeout: Duration.infinity }, share)))
+          Effect.either(gather(
+            bodyStream(source, "gzip", 4 * 1024 * KiB),
+            { maxBodyBytes: 4 * 1024 * KiB, timeout: Duration.infinity },
+            share
+          )))
       )
       expect(Either.isLeft(result) && result.left._tag).toBe("BodyTooLarge")
       // 10,000 members would decode to 10 GiB; the read stopped after 4 MiB of them, plus buffering.
