@@ -106,10 +106,15 @@ export const connect = (port: number): Promise<RawConnection> =>
     socket.once("error", rejectOpen)
   })
 
-/** The sockets a server has open, and a wait for them to be gone. */
+/** The sockets a server has open and the requests it has parsed, with waits on both. */
 export const trackSockets = (server: Server) => {
   const open = new Set<net.Socket>()
-  const signals = Signals.make("server", () => `${open.size} sockets open`)
+  let requests = 0
+  const signals = Signals.make("server", () => `${open.size} sockets open, ${requests} requests`)
+  server.on("request", () => {
+    requests++
+    signals.notify()
+  })
   server.on("connection", (socket: net.Socket) => {
     open.add(socket)
     signals.notify()
@@ -121,7 +126,9 @@ export const trackSockets = (server: Server) => {
   return {
     open: () => open.size,
     /** Resumes once every socket the server accepted has closed (dies if one is left open). */
-    allClosed: signals.waitUntil("all sockets closed", () => open.size === 0, "10 seconds")
+    allClosed: signals.waitUntil("all sockets closed", () => open.size === 0, "10 seconds"),
+    /** Resumes once the server has parsed the headers of `count` requests in all. */
+    requests: (count: number) => signals.waitUntil(`${count} requests parsed`, () => requests >= count, "10 seconds")
   }
 }
 
