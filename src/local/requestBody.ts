@@ -1,17 +1,15 @@
 /**
  * A request body gathered within the server's bounds: a size limit, a share of the in-flight
- * budget grown as bytes arrive, and a deadline; which content codings are accepted; and how the
- * rest of a refused body is discarded. The server (server.ts) streams the bytes off its socket,
- * decoded; nothing here imports Node.
+ * budget grown as bytes arrive, and a deadline; and which content codings are accepted. The
+ * server (server.ts) streams the bytes off its socket, decoded; nothing here imports Node.
  *
  * @internal
  */
 import * as Data from "effect/Data"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
-import type { Readable } from "node:stream"
 import { join } from "./body.js"
 import type { Share } from "./inFlight.js"
 
@@ -88,20 +86,3 @@ export const gather = (
     Effect.interruptible,
     Effect.timeoutFail({ duration: bounds.timeout, onTimeout: () => new BodyTimeout() })
   )
-
-/**
- * Reads and discards what is left of the body of `source` until it ends, the client goes away,
- * or `within` has passed. A server that closes a connection while the client is still sending
- * makes the client's TCP stack report a reset, often before the client has read the answer.
- */
-export const discardRest = (source: Readable, within: Duration.Duration): Effect.Effect<void> =>
-  Effect.async<void>((resume) => {
-    if (source.readableEnded || source.destroyed) return resume(Effect.void)
-    const done = () => {
-      source.off("end", done).off("close", done).off("error", done)
-      resume(Effect.void)
-    }
-    source.on("end", done).on("close", done).on("error", done)
-    source.resume()
-    return Effect.sync(() => source.off("end", done).off("close", done).off("error", done))
-  }).pipe(Effect.interruptible, Effect.timeoutOption(within), Effect.asVoid)

@@ -37,7 +37,7 @@ import type { EngineOptions, EngineResponse, Handler } from "./handlers.js"
 import { errorResponse, makeHandler } from "./handlers.js"
 import * as InFlight from "./inFlight.js"
 import type { BodyProblem, Coding } from "./requestBody.js"
-import { acceptedCodings, BodyTooLarge, ClientGone, codingOf, discardRest, gather, Undecodable } from "./requestBody.js"
+import { acceptedCodings, BodyTooLarge, ClientGone, codingOf, gather, Undecodable } from "./requestBody.js"
 
 /** Where and how to serve. */
 export interface ServeOptions extends EngineOptions {
@@ -148,6 +148,23 @@ export const bodyStream = (
       (error) => error instanceof BodyTooLarge || error instanceof ClientGone ? error : new Undecodable({ coding })
     )))
 }
+
+/**
+ * Reads and discards what is left of the body of `source` until it ends, the client goes away,
+ * or `within` has passed. A server that closes a connection while the client is still sending
+ * makes the client's TCP stack report a reset, often before the client has read the answer.
+ */
+export const discardRest = (source: Readable, within: Duration.Duration): Effect.Effect<void> =>
+  Effect.async<void>((resume) => {
+    if (source.readableEnded || source.destroyed) return resume(Effect.void)
+    const done = () => {
+      source.off("end", done).off("close", done).off("error", done)
+      resume(Effect.void)
+    }
+    source.on("end", done).on("close", done).on("error", done)
+    source.resume()
+    return Effect.sync(() => source.off("end", done).off("close", done).off("error", done))
+  }).pipe(Effect.interruptible, Effect.timeoutOption(within), Effect.asVoid)
 
 /**
  * An answer sent before the body is all in. The client is told the connection closes, and it
