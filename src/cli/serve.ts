@@ -6,9 +6,11 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as KaizenLocal from "../KaizenLocal.js"
+import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_IN_FLIGHT_BYTES } from "../local/defaults.js"
 import { CliError } from "./failure.js"
 import { isTerminal, printError, write } from "./terminal.js"
 
@@ -29,6 +31,34 @@ const maxBodyBytes = Options.integer("max-body-bytes").pipe(
   Options.optional
 )
 
+const seconds = (name: string, description: string) =>
+  Options.float(name).pipe(
+    Options.filterMap(
+      (n) => (Number.isFinite(n) && n > 0 ? Option.some(Duration.seconds(n)) : Option.none()),
+      `--${name} must be a positive number of seconds`
+    ),
+    Options.withDescription(description),
+    Options.optional
+  )
+
+const headersTimeout = seconds(
+  "headers-timeout",
+  `Answer 408 and close when a request's headers take longer (default ${DEFAULT_HEADERS_TIMEOUT_MS / 1000} s)`
+)
+
+const bodyTimeout = seconds(
+  "body-timeout",
+  `Answer 408 and close when a body takes longer to arrive (default ${DEFAULT_BODY_TIMEOUT_MS / 1000} s)`
+)
+
+const maxInFlightBytes = Options.integer("max-in-flight-bytes").pipe(
+  Options.filterMap((n) => (n >= 1 ? Option.some(n) : Option.none()), "--max-in-flight-bytes must be a whole number >= 1"),
+  Options.withDescription(
+    `Answer 503 (Retry-After: 1) when request bodies held at once would pass this (default ${DEFAULT_MAX_IN_FLIGHT_BYTES})`
+  ),
+  Options.optional
+)
+
 const listenProblem = (cause: unknown): string => {
   const code = (cause as { code?: unknown } | undefined)?.code
   if (code === "EADDRINUSE") return "the address is already in use"
@@ -38,13 +68,23 @@ const listenProblem = (cause: unknown): string => {
 }
 
 /** The `serve` subcommand. */
-export const command = Command.make("serve", { port, host, maxBodyBytes }, (flags) =>
+export const command = Command.make("serve", {
+  port,
+  host,
+  maxBodyBytes,
+  headersTimeout,
+  bodyTimeout,
+  maxInFlightBytes
+}, (flags) =>
   Effect.scoped(
     Effect.gen(function*() {
       const address = yield* KaizenLocal.serve({
         port: flags.port,
         host: flags.host,
-        maxBodyBytes: Option.getOrUndefined(flags.maxBodyBytes)
+        maxBodyBytes: Option.getOrUndefined(flags.maxBodyBytes),
+        headersTimeout: Option.getOrUndefined(flags.headersTimeout),
+        bodyTimeout: Option.getOrUndefined(flags.bodyTimeout),
+        maxInFlightBytes: Option.getOrUndefined(flags.maxInFlightBytes)
       }).pipe(
         Effect.mapError((error) =>
           new CliError({

@@ -10,3 +10,18 @@ export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 
 /** The port the engine's HTTP server listens on unless told otherwise. */
 export const DEFAULT_PORT = 8787
+
+/** How long the server waits for a request's line and headers before answering 408: 30 s. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000
+
+/**
+ * How long the server waits for a body once its headers are in before answering 408: 30 s.
+ * It also bounds how long the rest of a refused upload is read and discarded.
+ */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000
+
+/**
+ * Request body bytes the server holds at once, across all requests, before answering 503:
+ * 64 MiB (six bodies at the default size limit).
+ */
+export const DEFAULT_MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024

@@ -2,8 +2,8 @@
  * `KaizenLocal.serve` over real sockets: a `KaizenClient` on the Node transport talks to the
  * engine on a free port through the whole lifecycle, then 1,000 requests at once.
  */
-import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Either, Layer } from "effect"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
+import { Context, Duration, Effect, Either, Layer } from "effect"
 import { KaizenClient } from "../../src/KaizenClient.js"
 import * as KaizenLocal from "../../src/KaizenLocal.js"
 import * as KaizenNode from "../../src/KaizenNode.js"
@@ -90,6 +90,15 @@ describe("KaizenLocal.serve", () => {
         expect(missing.status).toBe(404)
         expect(yield* Effect.promise(() => missing.json())).toEqual({ detail: "Not Found" })
       }), { maxBodyBytes: 256 }))
+
+  it.effect("takes its bounds as options, durations as Effect durations", () =>
+    withServer((kaizen) =>
+      Effect.gen(function*() {
+        expectTypeOf<KaizenLocal.ServeOptions["headersTimeout"]>().toEqualTypeOf<Duration.DurationInput | undefined>()
+        expectTypeOf<KaizenLocal.ServeOptions["bodyTimeout"]>().toEqualTypeOf<Duration.DurationInput | undefined>()
+        expectTypeOf<KaizenLocal.ServeOptions["maxInFlightBytes"]>().toEqualTypeOf<number | undefined>()
+        expect((yield* kaizen.health()).status).toBe("ok")
+      }), { headersTimeout: "5 seconds", bodyTimeout: Duration.seconds(5), maxInFlightBytes: 1024 * 1024 }))
 
   it.effect("closing the scope stops the server", () =>
     Effect.gen(function*() {

@@ -1,0 +1,88 @@
+/**
+ * A request body gathered within the server's bounds: a size limit, a share of the in-flight
+ * budget grown as bytes arrive, and a deadline; and which content codings are accepted. The
+ * server (server.ts) streams the bytes off its socket, decoded; nothing here imports Node.
+ *
+ * @internal
+ */
+import * as Data from "effect/Data"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Stream from "effect/Stream"
+import { join } from "./body.js"
+import type { Share } from "./inFlight.js"
+
+/** The body, received and decoded, is over the size limit: 413. */
+export class BodyTooLarge extends Data.TaggedError("BodyTooLarge") {}
+
+/** Holding more of the body would pass the in-flight budget: 503. */
+export class ServerBusy extends Data.TaggedError("ServerBusy") {}
+
+/** The body did not arrive in time: 408. */
+export class BodyTimeout extends Data.TaggedError("BodyTimeout") {}
+
+/** The body is not what its `Content-Encoding` says: 400. */
+export class Undecodable extends Data.TaggedError("Undecodable")<{ readonly coding: Coding }> {}
+
+/** The client went away before the body was in: nobody reads the answer. */
+export class ClientGone extends Data.TaggedError("ClientGone") {}
+
+/** Every way reading a body can end without one. */
+export type BodyProblem = BodyTooLarge | ServerBusy | BodyTimeout | Undecodable | ClientGone
+
+const codings = ["gzip", "x-gzip", "deflate", "br"] as const
+
+/** A content coding the server decodes. */
+export type Coding = typeof codings[number]
+
+const isCoding = (name: string): name is Coding => (codings as ReadonlyArray<string>).includes(name)
+
+/** What an `Accept-Encoding` answer lists. */
+export const acceptedCodings = "gzip, deflate, br"
+
+/**
+ * The coding a `Content-Encoding` header names: `undefined` for none (or `identity`), and the
+ * header itself, as a Left, when it is not one coding the server decodes. Stacked codings are
+ * refused: each decoder costs a window of memory, and a header can name thousands.
+ */
+export const codingOf = (header: string | undefined): Either.Either<Coding | undefined, string> => {
+  const named = (header ?? "").split(",").map((c) => c.trim().toLowerCase()).filter((c) => c !== "" && c !== "identity")
+  if (named.length === 0) return Either.right(undefined)
+  const [coding] = named
+  return named.length === 1 && isCoding(coding!) ? Either.right(coding) : Either.left(header!)
+}
+
+/** What bounds one body. */
+export interface Bounds {
+  /** Bytes received, and bytes decoded, over this are a {@link BodyTooLarge}. */
+  readonly maxBodyBytes: number
+  /** The whole body must arrive within this. */
+  readonly timeout: Duration.Duration
+}
+
+/**
+ * The whole body, as `body` streams it (decoded): refused past the size limit or the in-flight
+ * budget, or once the deadline has passed.
+ */
+export const gather = (
+  body: Stream.Stream<Uint8Array, BodyProblem>,
+  bounds: Bounds,
+  share: Share
+): Effect.Effect<Uint8Array, BodyProblem> =>
+  body.pipe(
+    Stream.runFoldEffect(
+      { size: 0, chunks: [] as Array<Uint8Array> },
+      (acc, chunk): Effect.Effect<{ size: number; chunks: Array<Uint8Array> }, BodyProblem> => {
+        const size = acc.size + chunk.byteLength
+        if (size > bounds.maxBodyBytes) return Effect.fail(new BodyTooLarge())
+        if (!share.cover(size)) return Effect.fail(new ServerBusy())
+        acc.chunks.push(chunk)
+        return Effect.succeed({ size, chunks: acc.chunks })
+      }
+    ),
+    Effect.map(({ chunks, size }) => join(chunks, size)),
+    // The HTTP server runs each request uninterruptibly; the deadline must be able to stop this.
+    Effect.interruptible,
+    Effect.timeoutFail({ duration: bounds.timeout, onTimeout: () => new BodyTimeout() })
+  )
