@@ -117,7 +117,7 @@ const renumber = (message: string, numbers: ReadonlyArray<number>): string =>
  */
 export const decode = (ktof: string, settings: DecodeSettings): Either.Either<JsonValue, KtofDecodeError> => {
   const { stand, text } = protectBom(ktof)
-  const prepared = prepareLines(text, settings.indent, MAX_DEPTH)
+  const prepared = prepareLines(text, settings.indent, settings.strict, MAX_DEPTH)
   if (!("lines" in prepared)) {
     return Either.left(new KtofDecodeError({ message: `line ${prepared.line}: ${prepared.message}` }))
   }

@@ -35,6 +35,11 @@
  *    the `- ` marker and cannot read them back; it cannot read the spec's layout either, so
  *    such values do not round-trip through the service whichever side writes them.
  *
+ * 9. A string in which U+001C-U+001F or U+0085 stands next to a `,` or `|` is quoted. Python
+ *    strips those characters as whitespace and JavaScript does not, so the reader (reader.ts)
+ *    refuses them at the edge of a bare token, and it cannot know which of `,` and `|` is the
+ *    delimiter of a line.
+ *
  * Control characters other than `\n`, `\r` and `\t` are written raw inside quotes, as the
  * reference writes them (its decoder accepts no `\uXXXX` escape); 2.3.1 reads them the same.
  *
@@ -59,14 +64,17 @@ const readAsNumber = (value: string): boolean =>
 
 // Quotes, backslashes, brackets, braces, colons and the three escaped control characters.
 const needsQuotes = /[":\\[\]{}\n\r\t]/
+// Rule 9: a character only Python strips, beside a `,` or `|` (blanks between count too).
+const disputedBeside = /[,|][\s\u001c-\u001f\u0085]*[\u001c-\u001f\u0085]|[\u001c-\u001f\u0085][\s\u001c-\u001f\u0085]*[,|]/
 
-/** Whether a string value can be written bare (the reference's is_safe_unquoted, rules 2-3). */
+/** Whether a string value can be written bare (the reference's is_safe_unquoted, rules 2, 3, 9). */
 const isSafeUnquoted = (value: string, delimiter: string): boolean =>
   value.length > 0 &&
   !edgeSpace.test(value) &&
   value !== "true" && value !== "false" && value !== "null" &&
   !readAsNumber(value) &&
   !needsQuotes.test(value) &&
+  !disputedBeside.test(value) &&
   !value.includes(delimiter) &&
   value.charCodeAt(0) !== 45 // "-"
 
@@ -105,7 +113,11 @@ const plainDecimal = (text: string): string => {
 }
 
 /** A number as KTOF (rule 1); -0 is `0`, as both codecs write it. */
-export const encodeNumber = (value: number): string => Object.is(value, -0) ? "0" : plainDecimal(String(value))
+export const encodeNumber = (value: number): string => {
+  // Callers refuse these first (guard.ts); KTOF has no spelling that reads back as them.
+  if (!Number.isFinite(value)) throw new TypeError(`${value} is not a JSON number; KTOF cannot carry it`)
+  return Object.is(value, -0) ? "0" : plainDecimal(String(value))
+}
 
 /** A JSON primitive as KTOF. */
 export const encodePrimitive = (value: string | number | boolean | null, delimiter: string): string =>
@@ -120,8 +132,8 @@ export const encodePrimitive = (value: string | number | boolean | null, delimit
 // On input from anyone: indentation (spaces or tabs, strict mode judges them later), a list
 // marker, and a key that is quoted or free of quotes, brackets, colons and delimiters. The key
 // cannot start with a blank, so indentation has one reading and a long line costs linear time.
-const markedHeader = /^([ \t]*(?:- )?(?:"(?:[^"\\]|\\.)*"|[^"[\]{}:,|\t ][^"[\]{}:,|\t]*)?)\[#(?=\d)/
+const markedHeader = /^([ \t]*(?:- )?(?:"(?:[^"\\]|\\.)*"|[^"[\]{}:,|\t ][^"[\]{}:,|\t]*)?)\[#(?=\d+[,|\t]?\](?:\{.*\})?\s*:)/
 
-/** Rewrites `[#N` headers of one input line to `[N`, which 2.3.1 reads. */
+/** Rewrites `[#N]` headers of one input line to `[N]`, which 2.3.1 reads; a `[#` not closed is left. */
 export const fromKaizenLine = (line: string): string =>
   line.includes("[#") ? line.replace(markedHeader, "$1[") : line

@@ -9,8 +9,8 @@
  *   an item whose first field is an object that way) is joined into `- field...`; and
  *   `- key[N]...:` followed by its rows or items one level deeper (the reference's layout for
  *   a first field that is a table or list) has those lines moved one level deeper.
- * - A line indented deeper than the line before it can open is refused: both decoders would
- *   skip it without a word.
+ * - A line that belongs to no value (structure.ts) is refused: both decoders would skip it
+ *   without a word.
  * - A token that starts or ends with U+001C-U+001F or U+0085 outside quotes is refused: Python
  *   strips those characters as whitespace and JavaScript does not. (U+FEFF, which only
  *   JavaScript strips, is protected instead; see `protectBom` in codec.ts.)
@@ -21,6 +21,7 @@
  * @internal
  */
 import { fromKaizenLine } from "./dialect.js"
+import { findUnquoted, isRow, Structure } from "./structure.js"
 
 /** Why the lines cannot be read with certainty, and where (1-based, in the caller's text). */
 export interface LineProblem {
@@ -49,29 +50,6 @@ const spacesOf = (text: string): number => {
 
 const isBlank = (text: string): boolean => text.trim().length === 0
 
-/** The index of the first `target` outside double quotes (after `from`), or -1. */
-const findUnquoted = (text: string, targets: string, from = 0): number => {
-  let quoted = false
-  for (let i = from; i < text.length; i++) {
-    const c = text[i]!
-    if (quoted && c === "\\") i++
-    else if (c === "\"") quoted = !quoted
-    else if (!quoted && targets.includes(c)) return i
-  }
-  return -1
-}
-
-/** What a line's content (after indentation) opens below it, in levels. */
-const opens = (content: string): number => {
-  const item = content === "-" || content.startsWith("- ")
-  const rest = item ? content.slice(2).trimStart() : content
-  const colon = findUnquoted(rest, ":")
-  const open = colon !== -1 && rest.slice(colon + 1).trim().length === 0 ? 1 : 0
-  // A list item that is an object (`- key: ...`, `- key[N]:`) continues one level deeper.
-  const object = item && colon !== -1 && !rest.startsWith("[") ? 1 : 0
-  return open + object
-}
-
 // `key[N...]...:` with nothing after the colon: a list item's first field that is not inline.
 const keyedHeader = /^(?:"(?:[^"\\]|\\.)*"|[^"[\]{}:\s][^"[\]{}:]*?)\s*\[#?([1-9]\d*)([,|\t]?)\]/
 
@@ -83,15 +61,38 @@ const firstFieldArray = (content: string): { readonly table: boolean; readonly d
   if (match === null) return undefined
   const after = rest.slice(match[0].length)
   const colon = findUnquoted(after, ":")
-  if (colon === -1 || after.slice(colon + 1).trim().length > 0) return undefined
+  if (colon < 0 || after.slice(colon + 1).trim().length > 0) return undefined
   return { table: after.trimStart().startsWith("{"), delimiter: match[2] === "" ? "," : match[2]! }
 }
 
-// A tabular row, as the reference tells one from a field: no unquoted colon, or a delimiter
-// before it.
-const isRow = (content: string, delimiter: string): boolean => {
-  const at = findUnquoted(content, delimiter + ":")
-  return at === -1 || content[at] === delimiter
+// Where a quoted token may open (after the list marker, a colon, a delimiter or `{`) and what
+// may follow its close (a colon, a delimiter, `[` or `}`), blanks aside.
+const opensAfter = ":,|\t{"
+const closesBefore = ":,|\t[}"
+
+/** Whether a line has a quote inside a bare token, or one not closed. */
+const strayQuote = (text: string): boolean => {
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (quoted && c === "\\") {
+      i++
+      continue
+    }
+    if (c !== "\"") continue
+    if (!quoted) {
+      let left = i - 1
+      while (left >= 0 && text[left] === " ") left--
+      const start = left < 0 || opensAfter.includes(text[left]!) || (text[left] === "-" && text.slice(0, left).trim() === "")
+      if (!start) return true
+    } else {
+      let right = i + 1
+      while (right < text.length && text[right] === " ") right++
+      if (right < text.length && !closesBefore.includes(text[right]!)) return true
+    }
+    quoted = !quoted
+  }
+  return quoted
 }
 
 // U+001C-U+001F and U+0085: whitespace to Python's strip(), not to JavaScript's trim().
@@ -123,19 +124,27 @@ const disputedEdge = (content: string): string | undefined => {
 
 /**
  * The lines of a KTOF text, ready for 2.3.1, or the first line that cannot be read with
- * certainty. `indent` is the decode option (spaces per level); no line may be indented more
+ * certainty. `indent` and `strict` are the decode options; no line may be indented more
  * than `maxDepth` levels.
  */
-export const prepareLines = (text: string, indent: number, maxDepth: number): Prepared | LineProblem => {
+export const prepareLines = (text: string, indent: number, strict: boolean, maxDepth: number): Prepared | LineProblem => {
   const lines: Array<Line> = text.split("\n").map((raw, i) => ({ text: fromKaizenLine(raw), number: i + 1, gone: false }))
   const out: Array<Line> = []
-  let previous: Line | undefined
+  const structure = new Structure(strict)
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!
     if (line.gone) continue
     if (isBlank(line.text)) {
       out.push(line)
       continue
+    }
+    // 2.3.1 reads a quote inside a bare key or value as a character; the service's decoder
+    // reads everything after it as quoted. Neither reading is certain.
+    if (line.text.includes("\"") && strayQuote(line.text)) {
+      return {
+        line: line.number,
+        message: "a quote stands inside a bare key or value, or is not closed; quote the whole key or value, and escape a quote in it as \\\""
+      }
     }
     if (disputed.test(line.text)) {
       const character = disputedEdge(line.text.slice(spacesOf(line.text)))
@@ -147,6 +156,11 @@ export const prepareLines = (text: string, indent: number, maxDepth: number): Pr
       }
     }
     const spaces = spacesOf(line.text)
+    // The service's decoder strips every blank after a list marker; 2.3.1 drops only one, and
+    // would then read `"k"` as a bare key with its quotes.
+    if (line.text.startsWith("- ", spaces) && /\s/.test(line.text.charAt(spaces + 2))) {
+      line.text = `${line.text.slice(0, spaces)}- ${line.text.slice(spaces + 2).trimStart()}`
+    }
     const depth = Math.floor(spaces / indent)
     // Nesting follows indentation, so this bounds the decoder's recursion before it starts.
     if (depth > maxDepth) return { line: line.number, message: `the line is indented more than ${maxDepth} levels deep` }
@@ -166,18 +180,12 @@ export const prepareLines = (text: string, indent: number, maxDepth: number): Pr
     // The reference's first-field array, its rows or items one level deeper instead of two.
     const field = next !== undefined && depthOf(next, indent) === depth + 1 ? firstFieldArray(content) : undefined
     if (field !== undefined) shiftBlock(lines, at, depth + 1, indent, field)
-    const allowed = previous === undefined ? 0 : depthOf(previous, indent) + opens(previous.text.slice(spacesOf(previous.text)))
-    if (depth > allowed) {
-      return {
-        line: line.number,
-        message: previous === undefined
-          ? "the first line is indented; a KTOF document starts at column 1"
-          : `the line is indented deeper than line ${previous.number} opens, so it belongs to no value`
-      }
-    }
+    const wrong = structure.check(depth, line.text.slice(spaces), line.number)
+    if (wrong !== undefined) return typeof wrong === "string" ? { line: line.number, message: wrong } : wrong
     out.push(line)
-    previous = line
   }
+  const unfinished = structure.finish()
+  if (unfinished !== undefined) return unfinished
   return { lines: out.map((line) => line.text), numbers: out.map((line) => line.number) }
 }
 

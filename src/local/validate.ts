@@ -2,7 +2,8 @@
  * Reads a request body the way the FastAPI service does: bytes to JSON to the request model,
  * each failure answered as the service answers it.
  *
- * The model is the contract's own Schema (`KaizenSchema.Endpoints`), never a copy, and the
+ * The model is the contract's own Schema (`KaizenSchema.Endpoints`), never a copy (one field
+ * is relaxed where the service's model is looser than the client's: an empty `ktof`), and the
  * 422 list is derived from its `ParseError`, so the engine refuses exactly what the contract
  * says. Unknown fields are ignored, as Pydantic ignores them by default; `null` in an optional
  * field is dropped first (`KaizenSchema.dropNullOptions`), as the service's `Optional` fields
@@ -14,7 +15,6 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { contractDecoder } from "../internal/contractDecoder.js"
-import { trustParsedJson } from "../internal/json.js"
 import * as KaizenSchema from "../KaizenSchema.js"
 import type { EngineError, ValidationItem } from "./errors.js"
 import { InvalidRequest, invalidField, PayloadTooLarge } from "./errors.js"
@@ -53,9 +53,17 @@ const findBodyProblem = (body: unknown): Problem | undefined => {
   return undefined
 }
 
+// Pydantic's error types for the same failures.
+const problemType: Record<Problem["kind"], string> = {
+  TooDeep: "value_error",
+  LoneSurrogate: "string_unicode",
+  NotFinite: "finite_number"
+}
+
 /**
  * A body as a JSON value: 413 above `maxBodyBytes`, 422 when it is missing, not UTF-8, not
- * JSON, nested deeper than the engine accepts, or holding a lone surrogate.
+ * JSON, nested deeper than the engine accepts, holding a lone surrogate, or holding a number
+ * too large for a double (`1e400`) anywhere: `loc` names its path.
  */
 export const readJson = (body: Uint8Array | string, maxBodyBytes: number): Either.Either<unknown, EngineError> => {
   if (sizeOver(body, maxBodyBytes)) return Either.left(new PayloadTooLarge({ limit: maxBodyBytes }))
@@ -79,16 +87,9 @@ export const readJson = (body: Uint8Array | string, maxBodyBytes: number): Eithe
     const message = error instanceof Error ? error.message : String(error)
     return Either.left(jsonInvalid(errorPosition(message, text), message))
   }
+  // One walk over the whole body: depth, lone surrogates, and numbers that overflowed.
   const problem = findBodyProblem(value)
-  if (problem !== undefined) {
-    return Either.left(
-      invalidField(problem.path, problem.message, problem.kind === "TooDeep" ? "value_error" : "string_unicode")
-    )
-  }
-  // Parsed JSON holds no value JSON cannot carry: the request Schemas need not walk its fields.
-  if (typeof value === "object" && value !== null) {
-    for (const field of Object.values(value)) trustParsedJson(field)
-  }
+  if (problem !== undefined) return Either.left(invalidField(problem.path, problem.message, problemType[problem.kind]))
   return Either.right(value)
 }
 
@@ -129,9 +130,25 @@ export const toValidationItems = (error: ParseResult.ParseError): ReadonlyArray<
 /** A body operation's request model. */
 export type RequestOf<Op extends KaizenSchema.BodyOperation> = KaizenSchema.RequestBody<Op>
 
+// The service's models take any string as `ktof` (openapi.json); the contract's non-empty rule
+// is the Python client's, which refuses `ktof: ""` before sending. The engine answers as the
+// service does: "" is the empty document (`{}`) on all three decode routes, as `decompress`'s
+// `data` already is.
+const anyKtof = { ktof: Schema.String }
+const serviceModels: { readonly [Op in KaizenSchema.BodyOperation]?: Schema.Schema<RequestOf<Op>, unknown> } = {
+  optimizeResponse: Schema.Struct({ ...KaizenSchema.OptimizeResponsePayload.fields, ...anyKtof }) as Schema.Schema<
+    RequestOf<"optimizeResponse">,
+    unknown
+  >,
+  promptsDecode: Schema.Struct({ ...KaizenSchema.PromptDecodePayload.fields, ...anyKtof }) as Schema.Schema<
+    RequestOf<"promptsDecode">,
+    unknown
+  >
+}
+
 const validatorOf = <Op extends KaizenSchema.BodyOperation>(operation: Op) =>
   contractDecoder(
-    KaizenSchema.Endpoints[operation].request as Schema.Schema<RequestOf<Op>, unknown>,
+    (serviceModels[operation] ?? KaizenSchema.Endpoints[operation].request) as Schema.Schema<RequestOf<Op>, unknown>,
     { errors: "all", onExcessProperty: "ignore" }
   )
 
