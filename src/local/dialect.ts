@@ -39,6 +39,9 @@
  *    strips those characters as whitespace and JavaScript does not, so the reader (reader.ts)
  *    refuses them at the edge of a bare token, and it cannot know which of `,` and `|` is the
  *    delimiter of a line.
+ * 10. Keys that look like array indices (`"123"`) come first in their object: every JavaScript
+ *    object holds them that way (`JSON.parse` has already reordered them), the reference keeps
+ *    the JSON's order. The value is the same JSON object.
  *
  * Control characters other than `\n`, `\r` and `\t` are written raw inside quotes, as the
  * reference writes them (its decoder accepts no `\uXXXX` escape); 2.3.1 reads them the same.
