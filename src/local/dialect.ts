@@ -135,7 +135,7 @@ export const encodePrimitive = (value: string | number | boolean | null, delimit
 // On input from anyone: indentation (spaces or tabs, strict mode judges them later), a list
 // marker, and a key that is quoted or free of quotes, brackets, colons and delimiters. The key
 // cannot start with a blank, so indentation has one reading and a long line costs linear time.
-const markedHeader = /^([ \t]*(?:- )?(?:"(?:[^"\\]|\\.)*"|[^"[\]{}:,|\t ][^"[\]{}:,|\t]*)?)\[#(?=\d+[,|\t]?\](?:\{.*\})?\s*:)/
+const markedHeader = /^([ \t]*(?:- )?(?:"(?:[^"\\]|\\.)*"|[^"[\]{}:,|\t ][^"[\]{}:,|\t]*)?)\[#(?=\d+[,|\t]?\](?:\{.*\})?\s*:)/s
 
 /** Rewrites `[#N]` headers of one input line to `[N]`, which 2.3.1 reads; a `[#` not closed is left. */
 export const fromKaizenLine = (line: string): string =>

@@ -47,10 +47,10 @@ interface Expected {
   count: number
 }
 
-const headerStart = /^\[#?\d+[,|\t]?\](?:\{.*\})?\s*:/
+const headerStart = /^\[#?\d+[,|\t]?\](?:\{.*\})?\s*:/s
 
 // The bracket (and fields) at the end of a key part: `key[#3|]{a|b}`.
-const headerEnd = /\[#?(\d+)([,|\t]?)\](\{.*\})?\s*$/
+const headerEnd = /\[#?(\d+)([,|\t]?)\](\{.*\})?\s*$/s
 
 /** What a key part and the rest after its colon open one level down, if anything. */
 const childrenOf = (
@@ -146,6 +146,14 @@ export class Structure {
     const body = item ? content.slice(2) : content
     const colon = findUnquoted(body, ":")
     const keyed = colon >= 0 && !body.startsWith("[")
+    // 2.3.1 ends a bare key at its first colon, quotes or not; the service's decoder at the
+    // first colon outside quotes. Where a field could stand, the two must be the same colon.
+    // (A header's own reading is quote-aware in both: `key[2]{"a:b"}:` is fine.)
+    const header = colon >= 0 && headerEnd.test(body.slice(0, colon))
+    if (top.kind !== "rows" && !header && !body.startsWith("\"")) {
+      const raw = body.indexOf(":")
+      if (raw >= 0 && raw !== colon) return "a colon inside quotes follows a bare key or value; quote the whole key or value"
+    }
     switch (top.kind) {
       case "first":
         // A root array or a single value ends the document at column 1; an object goes on.
