@@ -40,7 +40,7 @@ const cases: Array<Case> = [
     call: (k) => k.compress({ data: 1, options: { delimiter: ";;" as never } }),
     mentions: ["options.delimiter", "one of"]
   },
-  { name: "an empty ktof", call: (k) => k.promptsDecode({ ktof: "" }), mentions: ["ktof", "non-empty"] },
+  { name: "a ktof that is not a string", call: (k) => k.promptsDecode({ ktof: 7 as never }), mentions: ["ktof", "KTOF string"] },
   { name: "a missing prompt", call: (k) => k.promptsEncode({} as never), mentions: ["prompt", "is missing"] },
   {
     name: "an unknown field",

@@ -1,9 +1,11 @@
 /**
- * KTOF encode and decode: the one module that calls the codec library.
+ * KTOF encode and decode, as the Kaizen service's codec writes and reads it.
  *
- * KTOF is TOON; `@toon-format/toon` 2.3.1 does the work, wrapped in the Kaizen dialect
- * (`dialect.ts`) and in bounds: the library recurses, so a value it cannot nest that deep, or
- * an output larger than the engine will hold, comes back as a typed error, never a crash.
+ * Encoding follows the service's codec (the Python `toon_format`) line for line (writer.ts,
+ * with the exceptions in dialect.ts). Decoding is `@toon-format/toon` 2.3.1, given lines that
+ * reader.ts has put in the layout it reads as the service does. Both stay in bounds: a value
+ * nested too deep, or an output larger than the engine will hold, comes back as a typed
+ * error, never a crash.
  *
  * @internal
  */
@@ -11,13 +13,14 @@ import * as Toon from "@toon-format/toon"
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
 import type { JsonValue } from "../KaizenSchema.js"
-import { fromKaizenLine, toKaizenLine } from "./dialect.js"
 import { findProblem, MAX_DEPTH } from "./guard.js"
+import { prepareLines } from "./reader.js"
+import { OutputTooLarge, writeKtof } from "./writer.js"
 
 /** How to write KTOF. */
 export interface EncodeSettings {
   readonly indent: number
-  readonly delimiter: Toon.Delimiter
+  readonly delimiter: "," | "\t" | "|"
   /** Write array lengths as `[#N]` (the service's `length_marker`). */
   readonly lengthMarker: boolean
 }
@@ -52,27 +55,16 @@ const describe = (error: unknown): string => error instanceof Error ? error.mess
 /** Encodes a JSON value as Kaizen-dialect KTOF. */
 export const encode = (value: unknown, settings: EncodeSettings): Either.Either<string, KtofEncodeError> => {
   try {
-    const lines: Array<string> = []
-    let size = 0
-    // encodeLines is lazy: the size bound stops a runaway output before it is built.
-    for (const line of Toon.encodeLines(value, { indent: settings.indent, delimiter: settings.delimiter })) {
-      size += line.length + 1
-      if (size > MAX_KTOF_CHARS) {
-        return Either.left(
-          new KtofEncodeError({
-            reason: "TooLarge",
-            message: `the KTOF would be longer than ${MAX_KTOF_CHARS} characters; use a smaller indent`
-          })
-        )
-      }
-      lines.push(line)
-    }
-    const root = lines.length === 1
-    for (let i = 0; i < lines.length; i++) {
-      lines[i] = toKaizenLine(lines[i]!, settings.delimiter, settings.lengthMarker, root)
-    }
-    return Either.right(lines.join("\n"))
+    return Either.right(writeKtof(value, settings, MAX_KTOF_CHARS).join("\n"))
   } catch (error) {
+    if (error instanceof OutputTooLarge) {
+      return Either.left(
+        new KtofEncodeError({
+          reason: "TooLarge",
+          message: `the KTOF would be longer than ${MAX_KTOF_CHARS} characters; use a smaller indent`
+        })
+      )
+    }
     // The callers refuse values deeper than MAX_DEPTH first; this is the backstop for a
     // smaller stack than Node's default.
     return Either.left(
@@ -83,11 +75,40 @@ export const encode = (value: unknown, settings: EncodeSettings): Either.Either<
   }
 }
 
-const leadingSpaces = (line: string): number => {
-  let n = 0
-  while (n < line.length && line.charCodeAt(n) === 32) n++
-  return n
+const BOM = "\ufeff"
+
+/**
+ * U+FEFF is no whitespace to the service (Python's `strip()` keeps it) but 2.3.1 trims it from
+ * every token. The text's U+FEFFs stand in as a private-use character the text does not hold,
+ * which no trim touches, and are put back in the decoded strings and keys.
+ */
+const protectBom = (ktof: string): { readonly text: string; readonly stand: string | undefined } => {
+  if (!ktof.includes(BOM)) return { text: ktof, stand: undefined }
+  let code = 0xe000
+  while (ktof.includes(String.fromCharCode(code))) code++
+  const stand = String.fromCharCode(code)
+  return { text: ktof.replaceAll(BOM, stand), stand }
 }
+
+const restoreBom = (value: JsonValue, stand: string): JsonValue => {
+  const fix = (text: string) => text.includes(stand) ? text.replaceAll(stand, BOM) : text
+  if (typeof value === "string") return fix(value)
+  if (Array.isArray(value)) return value.map((item) => restoreBom(item, stand))
+  if (value === null || typeof value !== "object") return value
+  const out: Record<string, JsonValue> = {}
+  for (const [key, item] of Object.entries(value)) {
+    // defineProperty: a key such as "__proto__" stays a plain field.
+    Object.defineProperty(out, fix(key), { value: restoreBom(item, stand), enumerable: true, writable: true, configurable: true })
+  }
+  return out
+}
+
+// 2.3.1 numbers its errors by the lines it was given; say the line of the caller's text.
+const renumber = (message: string, numbers: ReadonlyArray<number>): string =>
+  message.replace(/^Line (\d+):/, (whole, n: string) => {
+    const line = numbers[Number(n) - 1]
+    return line === undefined ? whole : `line ${line}:`
+  })
 
 /**
  * Decodes Kaizen-dialect KTOF (`[#N]` headers accepted) into JSON. The decoded value is
@@ -95,27 +116,24 @@ const leadingSpaces = (line: string): number => {
  * again.
  */
 export const decode = (ktof: string, settings: DecodeSettings): Either.Either<JsonValue, KtofDecodeError> => {
-  const lines = ktof.split("\n")
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!
-    // Nesting follows indentation, so this bounds the decoder's recursion before it starts.
-    if (Math.floor(leadingSpaces(line) / settings.indent) > MAX_DEPTH) {
-      return Either.left(
-        new KtofDecodeError({ message: `line ${i + 1} is indented more than ${MAX_DEPTH} levels deep` })
-      )
-    }
-    lines[i] = fromKaizenLine(line)
+  const { stand, text } = protectBom(ktof)
+  const prepared = prepareLines(text, settings.indent, settings.strict, MAX_DEPTH)
+  if (!("lines" in prepared)) {
+    return Either.left(new KtofDecodeError({ message: `line ${prepared.line}: ${prepared.message}` }))
   }
   let value: JsonValue
   try {
-    value = Toon.decodeFromLines(lines, { indent: settings.indent, strict: settings.strict })
+    value = Toon.decodeFromLines(prepared.lines, { indent: settings.indent, strict: settings.strict })
   } catch (error) {
     return Either.left(
       new KtofDecodeError({
-        message: error instanceof RangeError ? "the KTOF is nested too deeply to decode" : describe(error)
+        message: error instanceof RangeError
+          ? "the KTOF is nested too deeply to decode"
+          : renumber(describe(error), prepared.numbers)
       })
     )
   }
+  if (stand !== undefined) value = restoreBom(value, stand)
   const problem = findProblem(value)
   return problem === undefined
     ? Either.right(value)

@@ -22,7 +22,7 @@ import * as Either from "effect/Either"
 import type { JsonValue } from "../KaizenSchema.js"
 import type { EncodeSettings, KtofEncodeError } from "./codec.js"
 import { encode } from "./codec.js"
-import { MAX_DEPTH } from "./guard.js"
+import { findProblem, MAX_DEPTH } from "./guard.js"
 import { codePointLength, codePointPrefix } from "../json/text.js"
 
 /** A JSON block found in a text, by UTF-16 index. */
@@ -226,7 +226,9 @@ export const findBlocks = (text: string): ReadonlyArray<Block> => {
   for (const span of spans) {
     // The scanner validated the grammar, so this parses; the guard keeps it a value, not a throw.
     const value = parseJson(text.slice(span.start, span.end))
-    if (value !== undefined) blocks.push({ ...span, value })
+    // A block whose value JSON.parse cannot hold as written (`1e400` overflows to Infinity; a
+    // `\ud800` escape is a lone surrogate) stays prose, word for word.
+    if (value !== undefined && findProblem(value) === undefined) blocks.push({ ...span, value })
   }
   return blocks
 }

@@ -2,9 +2,11 @@
  * Refuses JSON the engine cannot handle safely before any recursive code sees it.
  *
  * The KTOF codec, `JSON.stringify` and Schema all recurse, so a value nested a few thousand
- * levels deep would overflow the stack; and a lone surrogate has no UTF-8 form (the Python
- * service cannot put it in a response). One iterative walk finds the first such problem with
- * its path, so the answer is a clear 4xx instead of a crash.
+ * levels deep would overflow the stack; a lone surrogate has no UTF-8 form (the Python
+ * service cannot put it in a response); and a number past the double range (`1e400`) is
+ * `Infinity` after `JSON.parse`, which no KTOF or JSON text can carry (`JSON.stringify` would
+ * write it as `null`). One iterative walk finds the first such problem with its path, so the
+ * answer is a clear 4xx instead of a crash or a changed value.
  *
  * @internal
  */
@@ -16,7 +18,7 @@ export { MAX_DEPTH }
 /** Why a value was refused, and where. */
 export interface Problem {
   readonly path: ReadonlyArray<string | number>
-  readonly kind: "TooDeep" | "LoneSurrogate"
+  readonly kind: "TooDeep" | "LoneSurrogate" | "NotFinite"
   readonly message: string
 }
 
@@ -52,6 +54,17 @@ export const findProblem = (value: unknown, maxDepth: number = MAX_DEPTH): Probl
     if (typeof current === "string") {
       const unit = findLoneSurrogate(current)
       if (unit !== undefined) return surrogateProblem(pathOf(frame), "the string", unit)
+      continue
+    }
+    if (typeof current === "number") {
+      // Parsed JSON holds no NaN; Infinity only comes from a literal too large for a double.
+      if (!Number.isFinite(current)) {
+        return {
+          path: pathOf(frame),
+          kind: "NotFinite",
+          message: "the number is too large for a double (it overflows to infinity); send it as a string or scale it"
+        }
+      }
       continue
     }
     if (typeof current !== "object" || current === null) continue

@@ -53,9 +53,17 @@ const findBodyProblem = (body: unknown): Problem | undefined => {
   return undefined
 }
 
+// Pydantic's error types for the same failures.
+const problemType: Record<Problem["kind"], string> = {
+  TooDeep: "value_error",
+  LoneSurrogate: "string_unicode",
+  NotFinite: "finite_number"
+}
+
 /**
  * A body as a JSON value: 413 above `maxBodyBytes`, 422 when it is missing, not UTF-8, not
- * JSON, nested deeper than the engine accepts, or holding a lone surrogate.
+ * JSON, nested deeper than the engine accepts, holding a lone surrogate, or holding a number
+ * too large for a double (`1e400`) anywhere: `loc` names its path.
  */
 export const readJson = (body: Uint8Array | string, maxBodyBytes: number): Either.Either<unknown, EngineError> => {
   if (sizeOver(body, maxBodyBytes)) return Either.left(new PayloadTooLarge({ limit: maxBodyBytes }))
@@ -79,14 +87,11 @@ export const readJson = (body: Uint8Array | string, maxBodyBytes: number): Eithe
     const message = error instanceof Error ? error.message : String(error)
     return Either.left(jsonInvalid(errorPosition(message, text), message))
   }
+  // One walk over the whole body: depth, lone surrogates, and numbers that overflowed.
   const problem = findBodyProblem(value)
-  if (problem !== undefined) {
-    return Either.left(
-      invalidField(problem.path, problem.message, problem.kind === "TooDeep" ? "value_error" : "string_unicode")
-    )
-  }
   // Parsed JSON is not exact JSON: a number too large for a double (`1e400`) parses to
-  // Infinity. The request Schemas walk the fields (KaizenSchema's JSON check) and refuse it.
+  // Infinity; this walk refuses it with its path.
+  if (problem !== undefined) return Either.left(invalidField(problem.path, problem.message, problemType[problem.kind]))
   return Either.right(value)
 }
 

@@ -295,7 +295,8 @@ describe("limits", () => {
       expect(indented.json.detail).toContain(`more than ${MAX_DEPTH} levels`)
       // Line depth within the limit, value depth one past it: the decoded value is refused.
       const single = (yield* post("/v1/compress", { data: nested(MAX_DEPTH, 1, (inner) => [inner]) })).json.result
-      const wrapped = `a:\n${(single as string).split("\n").map((line) => `  ${line}`).join("\n")}`
+      // The root array's header `[1]:` becomes the field `a[1]:`: one level more.
+      const wrapped = `a${single as string}`
       const deep = yield* post("/v1/decompress", { data: wrapped })
       expect(deep.status).toBe(400)
       expect(deep.json.detail).toContain(`nested more than ${MAX_DEPTH} levels deep`)

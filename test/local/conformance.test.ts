@@ -77,14 +77,26 @@ const run = (category: "encode" | "decode", fixture: Fixture) =>
  *   line as a header with the key `key: foo`, and so does the service's Python decoder
  *   (`toon_format`'s `parse_header` takes everything before the first `[` as the key): here the
  *   engine agrees with the service, not with the fixture.
+ * - Control characters other than `\n`, `\r`, `\t`: the spec escapes them as `\uXXXX`, which
+ *   the service's decoder rejects; the engine writes them raw inside quotes, as the service's
+ *   encoder does (src/local/dialect.ts).
+ * - A list item whose first field is a table: the spec puts its rows two levels below the
+ *   hyphen, the service's decoder reads them one level below; the engine writes that one field
+ *   as a list, which both read (dialect.ts, rule 7).
  */
 const knownDifferences = [
   "encode/arrays-nested: encodes empty root-level array",
   "encode/arrays-nested: encodes complex nested structure",
   "encode/arrays-objects: encodes objects with empty arrays in list format",
   "encode/arrays-objects: places empty arrays on hyphen line when first",
+  "encode/arrays-objects: uses canonical encoding for multi-field list-item objects with tabular arrays",
+  "encode/arrays-objects: uses canonical encoding for single-field list-item tabular arrays",
+  "encode/arrays-objects: uses tabular format for nested uniform object arrays",
   "encode/arrays-primitive: encodes empty arrays",
   "encode/arrays-primitive: encodes empty string keys for empty arrays",
+  "encode/objects: escapes U+0004 control character in key via \\uXXXX",
+  "encode/objects: escapes U+001F control character in key via \\uXXXX",
+  "encode/primitives: encodes string with U+0004 control character via \\uXXXX",
   "decode/objects: parses unquoted value shaped like an inline array header after the key",
   "decode/objects: parses unquoted value shaped like a tabular array header after the key"
 ].sort()
@@ -109,7 +121,7 @@ describe(`TOON conformance fixtures (@toon-format/spec ${specVersion})`, () => {
       expect(passed).toBeGreaterThan(300)
     }))
 
-  it.effect("the empty-array difference is the Kaizen dialect: the fixture's value survives the round trip", () =>
+  it.effect("the encode differences are the Kaizen dialect: the fixture's value survives the round trip", () =>
     Effect.gen(function*() {
       for (const test of runnable.filter((t) => t.category === "encode" && knownDifferences.includes(t.id))) {
         const encoded = yield* post("/v1/compress", { data: test.fixture.input })

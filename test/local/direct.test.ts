@@ -194,3 +194,14 @@ describe("KaizenLocal.layer", () => {
       expect(JSON.parse(mock.requests[0]!.body!)).toEqual({ data: table })
     }))
 })
+
+describe("the empty KTOF document", () => {
+  it.effect("is {} on all three decode routes, from the client as from the engine", () =>
+    Effect.gen(function*() {
+      const kaizen = yield* KaizenClient
+      expect((yield* kaizen.decompress({ data: "" })).result).toEqual({})
+      expect((yield* kaizen.optimizeResponse({ ktof: "" })).result).toEqual({})
+      expect((yield* kaizen.promptsDecode({ ktof: "" })).result).toEqual({})
+      expect((yield* kaizen.compress({ data: {} })).result).toBe("")
+    }).pipe(Effect.provide(KaizenLocal.layerClient())))
+})
