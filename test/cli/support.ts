@@ -32,13 +32,14 @@ export interface RunOptions {
 
 /**
  * The test process's environment without anything that would change where the CLI connects
- * or how it prints: no KAIZEN_* variables (a developer's own key never reaches a test), no
- * proxies.
+ * or how it prints: no KAIZEN_* variables and no provider keys (*_API_KEY: a developer's own
+ * keys never reach a test), no proxies, no NO_COLOR.
  */
 export const cleanEnv = (extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {}
   for (const [name, value] of Object.entries(process.env)) {
-    if (name.startsWith("KAIZEN_") || /^(https?|no|all)_proxy$/i.test(name)) continue
+    if (name.startsWith("KAIZEN_") || name.endsWith("_API_KEY") || name === "NO_COLOR") continue
+    if (/^(https?|no|all)_proxy$/i.test(name)) continue
     env[name] = value
   }
   return { ...env, ...extra }
@@ -60,6 +61,13 @@ const collect = (child: ChildProcess, stdin: string | undefined): Promise<Run> =
 export const kaizen = (args: ReadonlyArray<string>, options: RunOptions = {}): Promise<Run> =>
   collect(
     spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? root, env: cleanEnv(options.env) }),
+    options.stdin
+  )
+
+/** Runs an example (a TypeScript file of the repository) with tsx, as `npx tsx FILE ...args` does. */
+export const runScript = (file: string, args: ReadonlyArray<string>, options: RunOptions = {}): Promise<Run> =>
+  collect(
+    spawn(process.execPath, ["--import", "tsx", file, ...args], { cwd: options.cwd ?? root, env: cleanEnv(options.env) }),
     options.stdin
   )
 
