@@ -1,7 +1,10 @@
 /**
  * Running the built `kaizen` bin (`dist/cli/main.js`, built by the global setup) as a
- * subprocess, as a user's shell does, and the small servers the CLI tests talk to.
+ * subprocess, as a user's shell does, or the same command in-process; and the small servers
+ * the CLI tests talk to.
  */
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { ConfigProvider, Effect } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import * as http from "node:http"
@@ -9,6 +12,8 @@ import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { run } from "../../src/cli/run.js"
+import { CurrentStreams, type Streams } from "../../src/cli/terminal.js"
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..")
 export const bin = join(root, "dist", "cli", "main.js")
@@ -160,3 +165,33 @@ export const fakeApi = (answer: Answer): Promise<FakeApi> =>
       })
     })
   })
+
+/**
+ * Runs `kaizen ...args` in this process, on captured streams: the same command (`run.ts`) the
+ * bin runs, without starting a Node process. For the tests where spawning adds nothing (what
+ * a flag maps to, how a failure is told); the tests of how the bin behaves as a process (pipes,
+ * a terminal, signals, exit codes) spawn it.
+ */
+export const inProcess = async (args: ReadonlyArray<string>, options: Omit<RunOptions, "cwd"> = {}): Promise<Run> => {
+  let stdout = ""
+  let stderr = ""
+  const env: Record<string, string> = { ...options.env }
+  const streams: Streams = {
+    write: (stream, text) =>
+      Effect.sync(() => {
+        if (stream === "stdout") stdout += text
+        else stderr += text
+      }),
+    isTTY: () => false,
+    readStdin: Effect.succeed(options.stdin ?? ""),
+    env
+  }
+  const code = await Effect.runPromise(
+    run(["node", "kaizen", ...args]).pipe(
+      Effect.provide(NodeContext.layer),
+      Effect.provideService(CurrentStreams, streams),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+    )
+  )
+  return { code, signal: null, stdout, stderr }
+}
