@@ -61,9 +61,9 @@ export const help: ReadonlyArray<FlagHelp> = [
   { flag: "--local", description: "run on the embedded Kaizen engine, offline (the same as KAIZEN_BASE_URL=local)" },
   {
     flag: "--max-body-bytes BYTES",
-    description: `with --local: refuse larger request bodies, as the service does (default ${
+    description: `with --local: refuse larger request bodies (default ${
       KaizenLocal.DEFAULT_MAX_BODY_BYTES.toLocaleString("en-US")
-    }, the service's 10 MiB)`
+    }, the service's limit)`
   }
 ]
 

@@ -51,7 +51,7 @@ const commands: ReadonlyArray<CommandHelp> = [
     summary: "Ask the API whether it is up (GET /)",
     operands: "",
     about: ["Ask the API whether it is up (GET /), and print its answer as JSON."],
-    flags: [...Connection.help.filter((f) => !f.flag.startsWith("--max-body-bytes")), helpFlag]
+    flags: [...Connection.help, helpFlag]
   },
   {
     name: "serve",
@@ -105,7 +105,7 @@ export const usage = [
   "Usage: kaizen <command> [options] <file>...",
   "       kaizen <command> --help",
   "",
-  `Commands: ${commands.map((c) => c.name).join(", ")}`,
+  wrap(`Commands: ${commands.map((c) => c.name).join(", ")}`, WIDTH, "  "),
   ""
 ].join("\n")
 

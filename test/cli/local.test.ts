@@ -1,7 +1,9 @@
 /**
- * The built `kaizen` bin on the embedded engine (`--local`): inputs from files and standard
- * input, pipes, the flags that map onto the API, `--json`, `--output`, the summary line, and
- * the usage and bad-input failures (exit code 1).
+ * `kaizen` on the embedded engine (`--local`): inputs from files and standard input, pipes,
+ * the flags that map onto the API, `--json`, `--output`, `--max-body-bytes`, the summary line,
+ * and the usage and bad-input failures (exit code 1). The command runs in-process where being
+ * a process adds nothing; the pipes are real processes (and `golden.test.ts` runs it in a
+ * shell and on a terminal).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
@@ -145,20 +147,6 @@ describe("kaizen on the embedded engine", () => {
         pct(before, after)
       }% smaller; ${tokens("gpt-4o-mini")}; ${tokens("gpt-4")}\n`
     )
-  })
-
-  it("prints the summary on a real pseudo-terminal too (script(1)), and nothing extra through a pipe", async () => {
-    const hasScript = (await shell("command -v script")).code === 0
-    const run = hasScript
-      ? await shell(`script -qec '"$TEST_NODE" "$TEST_BIN" compress "${examplePrompt}" --local' /dev/null`)
-      : undefined
-    // Without script(1) only the forced mode above is covered.
-    if (run !== undefined) {
-      expect(run.code).toBe(0)
-      expect(run.stdout).toMatch(/kaizen compress: [\d,]+ B JSON → [\d,]+ B KTOF, [\d.]+% smaller/)
-    }
-    const piped = await inProcess(["compress", examplePrompt, "--local"])
-    expect(piped.stderr).toBe("")
   })
 
   it("--max-body-bytes: the engine refuses larger bodies with a 413 whose hint names the flag; by default the service's 10 MiB", async () => {

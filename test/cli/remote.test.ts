@@ -1,8 +1,8 @@
 /**
- * The built `kaizen` bin over HTTP: against a `kaizen serve` subprocess (what it prints, how
- * it stops), and against stand-in APIs that answer with errors, to check the exit codes 2
- * (the API answered with an error) and 3 (the request did not complete), the messages, and
- * that the API key is never printed.
+ * `kaizen` over HTTP, in-process or, where that matters (a pipe, `serve`), as a process:
+ * against a `kaizen serve` subprocess (what it prints, how it stops), and against stand-in
+ * APIs that answer with errors, to check the exit codes 2 (the API answered with an error)
+ * and 3 (the request did not complete), the messages, and that the API key is never printed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
