@@ -30,8 +30,9 @@ const withCliConsole = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A,
     })
   )
 
-// Flags `@effect/cli` adds to every command that `kaizen` does not offer.
-const refused = new Set(["--wizard"])
+// Flags `@effect/cli` adds to every command that `kaizen` does not offer: an interactive
+// wizard, and two whose values read as a command name.
+const refused = new Set(["--wizard", "--completions", "--log-level"])
 
 /** Tells a failure on standard error, `kaizen <command>: ...` then its hints; gives its exit code. */
 const tell = (subcommand: string, report: ReturnType<typeof describe>): Effect.Effect<ExitCode> =>
@@ -45,12 +46,10 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode, never,
   Effect.gen(function*() {
     const words = Argv.normalize(argv)
     const subcommand = Argv.subcommandOf(words)
+    // Messages start with `kaizen <command>:` when there is one.
+    const prefix = Help.commandNames.includes(subcommand) ? subcommand : ""
     const end = words.indexOf("--")
     const options = (end === -1 ? words : words.slice(0, end)).slice(2)
-    if (words.length <= 2) {
-      yield* write("stderr", Help.usage)
-      return ExitCode.NoCommand
-    }
     if (options.includes("--help") || options.includes("-h")) {
       const help = subcommand === "" ? Help.rootHelp(version) : Help.commandHelp(subcommand)
       if (help !== undefined) {
@@ -58,18 +57,23 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode, never,
         return ExitCode.Success
       }
     }
+    const unknown = options.find((word) => refused.has(word))
+    if (unknown !== undefined) {
+      return yield* tell(prefix, describe(new CliError({ message: `unknown option ${unknown}`, hint: "see --help" })))
+    }
+    // No command (`kaizen`, `kaizen --local`): the usage, on standard error, as Unix tools do.
+    if (subcommand === "" && !options.includes("--version")) {
+      yield* write("stderr", Help.usage)
+      return ExitCode.NoCommand
+    }
     if (subcommand !== "" && !Help.commandNames.includes(subcommand)) {
       const hint = `the commands are ${Help.commandNames.join(", ")}; see kaizen --help`
       return yield* tell("", describe(new CliError({ message: `unknown command ${subcommand}`, hint })))
     }
-    const unknown = options.find((word) => refused.has(word))
-    if (unknown !== undefined) {
-      return yield* tell(subcommand, describe(new CliError({ message: `unknown option ${unknown}`, hint: "see --help" })))
-    }
     return yield* App.run(words).pipe(
       withCliConsole,
       Effect.as(ExitCode.Success),
-      Effect.catchAllCause((cause) => Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) : tell(subcommand, describeCause(cause))),
+      Effect.catchAllCause((cause) => Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) : tell(prefix, describeCause(cause))),
       Effect.orDie
     )
   }).pipe(

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { KaizenClient } from "../../src/KaizenClient.js"
 import * as KaizenLocal from "../../src/KaizenLocal.js"
-import { examplePrompt, inProcess, shell, tempDir } from "./support.js"
+import { examplePrompt, inProcess, root, shell, tempDir } from "./support.js"
 
 const data = { users: [{ id: 1, name: "Ada", tags: ["math"] }, { id: 2, name: "Grace", tags: [] }] }
 const ktof = "users[2]:\n  - id: 1\n    name: Ada\n    tags[1]: math\n  - id: 2\n    name: Grace\n    tags[0]:"
@@ -210,6 +210,7 @@ describe("usage and bad input: exit code 1, one or two lines, no stack trace", (
     },
     { name: "--max-body-bytes 0", args: ["compress", "-", "--local", "--max-body-bytes", "0"], stderr: /--max-body-bytes must be a whole number >= 1/ },
     { name: "--wizard", args: ["compress", "-", "--wizard"], stderr: /^kaizen compress: unknown option --wizard\n/ },
+    { name: "--completions", args: ["--completions", "bash"], stderr: /^kaizen: unknown option --completions\n/ },
     {
       name: "a bad KAIZEN_TIMEOUT",
       args: ["compress", "-"],
@@ -236,6 +237,24 @@ describe("usage and bad input: exit code 1, one or two lines, no stack trace", (
       expect(run.stderr, c.name).toMatch(c.stderr)
       expect(run.stderr, c.name).not.toMatch(/\n\s+at |Error:|FiberFailure/)
     })
+  })
+})
+
+describe("no command", () => {
+  it("kaizen alone, or with options only: the usage on stderr, exit code 2; --help and --version on stdout, exit code 0", async () => {
+    const [alone, optionsOnly, help, version] = await Promise.all([
+      inProcess([]),
+      inProcess(["--local"]),
+      inProcess(["--help"]),
+      inProcess(["--version"])
+    ])
+    for (const run of [alone, optionsOnly]) {
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toMatch(/^Usage: kaizen <command> \[options\] <file>\.\.\.\n/)
+    }
+    expect(help).toMatchObject({ code: 0, stderr: "" })
+    expect(help.stdout).toMatch(/^Usage: kaizen <command> \[options\] <file>\.\.\.\n/)
+    expect(version).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version}\n` })
   })
 })
 
