@@ -5,7 +5,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { runScript, tempDir } from "./support.js"
+import { PROCESS_TIMEOUT, runScript, tempDir } from "./support.js"
 
 describe("npm start (examples/main.ts) fails politely", () => {
   it("a missing file, a file that is not JSON, a directory: one line each, exit code 1", async () => {
@@ -28,7 +28,7 @@ describe("npm start (examples/main.ts) fails politely", () => {
     } finally {
       dir.remove()
     }
-  }, 120_000)
+  }, PROCESS_TIMEOUT)
 
   it("an ai example with neither the provider's key nor KAIZEN_BASE_URL=local says what to set, in one line", async () => {
     const run = await runScript("examples/ai-openai.ts", [])
@@ -37,5 +37,5 @@ describe("npm start (examples/main.ts) fails politely", () => {
       stdout: "",
       stderr: "examples/ai-openai.ts: OPENAI_API_KEY: Set OPENAI_API_KEY to call OpenAI, or KAIZEN_BASE_URL=local to run offline\n"
     })
-  }, 60_000)
+  }, PROCESS_TIMEOUT)
 })

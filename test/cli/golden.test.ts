@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { commandNames } from "../../src/cli/help.js"
-import { bin, fakeApi, inProcess, type Run, shell, tempDir } from "./support.js"
+import { bin, fakeApi, inProcess, PROCESS_TIMEOUT, type Run, shell, tempDir } from "./support.js"
 
 let scratch: ReturnType<typeof tempDir>
 let closedUrl = ""
@@ -78,7 +78,7 @@ describe("kaizen as typed in a shell, piped", () => {
       await expect(piped(commandLine, run)).toMatchFileSnapshot(golden(`piped-${name}`))
       expect(run.stdout + run.stderr, name).not.toContain("\x1b")
     }
-  }, 240_000)
+  }, 2 * PROCESS_TIMEOUT)
 })
 
 describe("kaizen on a pseudo-terminal (script -qc)", () => {
@@ -95,7 +95,7 @@ describe("kaizen on a pseudo-terminal (script -qc)", () => {
       await expect(onTerminal(commandLine, run)).toMatchFileSnapshot(golden(`tty-${name}`))
       expect(run.stdout, name).not.toContain("\x1b")
     }
-  }, 240_000)
+  }, 2 * PROCESS_TIMEOUT)
 })
 
 describe("every command's --help (in-process: the text does not depend on the process)", () => {

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { KaizenClient } from "../../src/KaizenClient.js"
 import * as KaizenLocal from "../../src/KaizenLocal.js"
-import { examplePrompt, inProcess, root, shell, tempDir } from "./support.js"
+import { examplePrompt, inProcess, PROCESS_TIMEOUT, root, shell, tempDir } from "./support.js"
 
 const data = { users: [{ id: 1, name: "Ada", tags: ["math"] }, { id: 2, name: "Grace", tags: [] }] }
 const ktof = "users[2]:\n  - id: 1\n    name: Ada\n    tags[1]: math\n  - id: 2\n    name: Grace\n    tags[0]:"
@@ -63,7 +63,7 @@ describe("kaizen on the embedded engine", () => {
     } finally {
       dir.remove()
     }
-  })
+  }, PROCESS_TIMEOUT)
 
   it("maps --indent, --delimiter, --length-marker, --strict/--no-strict onto the request", async () => {
     const [encoded, strict, lenient, explicitStrict] = await Promise.all([

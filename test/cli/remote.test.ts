@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
 import { join } from "node:path"
-import { examplePrompt, fakeApi, inProcess, serve, type Served, shell, tempDir } from "./support.js"
+import { examplePrompt, fakeApi, inProcess, PROCESS_TIMEOUT, serve, type Served, shell, tempDir } from "./support.js"
 
 const table = { users: [{ id: 1, name: "Ada" }, { id: 2, name: "Grace" }] }
 const tableKtof = "users[2]{id,name}:\n  1,Ada\n  2,Grace"
@@ -28,7 +28,7 @@ describe("against kaizen serve", () => {
   let served: Served
   beforeAll(async () => {
     served = await serve(["--max-body-bytes", "4096"])
-  })
+  }, PROCESS_TIMEOUT)
   afterAll(async () => {
     await served.stop()
   })
@@ -47,7 +47,7 @@ describe("against kaizen serve", () => {
     expect(JSON.parse(health.stdout).status).toBe("ok")
     expect(piped.code).toBe(0)
     expect(JSON.parse(piped.stdout)).toEqual(JSON.parse(readFileSync(examplePrompt, "utf8")))
-  })
+  }, PROCESS_TIMEOUT)
 
   it("KAIZEN_BASE_URL points the CLI at it too; a body over --max-body-bytes is a 413: exit code 2", async () => {
     const [fromEnv, tooLarge] = await Promise.all([
@@ -84,7 +84,7 @@ describe("kaizen serve's life", () => {
     for (const run of [byTerm, byInt]) expect(run).toMatchObject({ code: 0, signal: null })
     expect(await refused(a.url)).toBe(true)
     expect(await refused(b.url)).toBe(true)
-  })
+  }, PROCESS_TIMEOUT)
 
   it("a port in use: exit code 1 and a hint", async () => {
     const busy = await serve()
@@ -98,7 +98,7 @@ describe("kaizen serve's life", () => {
     } finally {
       await busy.stop()
     }
-  })
+  }, PROCESS_TIMEOUT)
 })
 
 describe("API errors: exit code 2, the status, the detail and a hint; never the key", () => {

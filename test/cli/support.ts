@@ -19,6 +19,12 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..")
 export const bin = join(root, "dist", "cli", "main.js")
 export const examplePrompt = join(root, "examples", "prompt.json")
 
+/**
+ * The time limit of a test that starts Node processes: each start costs about a second of CPU,
+ * several on a busy 2-core machine, so such tests get more than the default 30 s.
+ */
+export const PROCESS_TIMEOUT = 120_000
+
 /** How a run of the bin ended. */
 export interface Run {
   readonly code: number | null
