@@ -89,11 +89,13 @@ const failedLine = (planned: Planned, message: string): string =>
  */
 const statusLine = () => {
   let shown = 0
-  const draw = (text: string, end = ""): Effect.Effect<void> => {
-    const line = `\r${text.padEnd(shown)}${end}`
-    shown = end === "" ? text.length : 0
-    return tell("stderr", line)
-  }
+  // Measured when it runs, not when built: inputs of a batch end in any order.
+  const draw = (text: string, end = ""): Effect.Effect<void> =>
+    Effect.suspend(() => {
+      const line = `\r${text.padEnd(shown)}${end}`
+      shown = end === "" ? text.length : 0
+      return tell("stderr", line)
+    })
   return {
     draw: (text: string) => draw(text),
     /** Prints a line above the status line, which is drawn again after it. */

@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import { version } from "../internal/version.js"
 import * as App from "./app.js"
 import * as Argv from "./argv.js"
+import type { Report } from "./failure.js"
 import { CliError, describe, describeCause, ExitCode, lines } from "./failure.js"
 import * as Help from "./help.js"
 import { CurrentStreams, printError, Secrets, write } from "./terminal.js"
@@ -35,8 +36,8 @@ const withCliConsole = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A,
 const refused = new Set(["--wizard", "--completions", "--log-level"])
 
 /** Tells a failure on standard error, `kaizen <command>: ...` then its hints; gives its exit code. */
-const tell = (subcommand: string, report: ReturnType<typeof describe>): Effect.Effect<ExitCode> =>
-  Effect.as(Effect.forEach(lines(`kaizen ${subcommand}`.trim(), report), printError), report.code)
+const report = (subcommand: string, failure: Report): Effect.Effect<ExitCode> =>
+  Effect.as(Effect.forEach(lines(`kaizen ${subcommand}`.trim(), failure), printError), failure.code)
 
 /**
  * Runs a command line (`process.argv`: the runtime and the script first). Interruption
@@ -59,7 +60,7 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode, never,
     }
     const unknown = options.find((word) => refused.has(word))
     if (unknown !== undefined) {
-      return yield* tell(prefix, describe(new CliError({ message: `unknown option ${unknown}`, hint: "see --help" })))
+      return yield* report(prefix, describe(new CliError({ message: `unknown option ${unknown}`, hint: "see --help" })))
     }
     // No command (`kaizen`, `kaizen --local`): the usage, on standard error, as Unix tools do.
     if (subcommand === "" && !options.includes("--version")) {
@@ -68,12 +69,12 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode, never,
     }
     if (subcommand !== "" && !Help.commandNames.includes(subcommand)) {
       const hint = `the commands are ${Help.commandNames.join(", ")}; see kaizen --help`
-      return yield* tell("", describe(new CliError({ message: `unknown command ${subcommand}`, hint })))
+      return yield* report("", describe(new CliError({ message: `unknown command ${subcommand}`, hint })))
     }
     return yield* App.run(words).pipe(
       withCliConsole,
       Effect.as(ExitCode.Success),
-      Effect.catchAllCause((cause) => Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) : tell(prefix, describeCause(cause))),
+      Effect.catchAllCause((cause) => Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) : report(prefix, describeCause(cause))),
       Effect.orDie
     )
   }).pipe(
