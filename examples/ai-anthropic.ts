@@ -8,10 +8,10 @@
  */
 import { LanguageModel } from "@effect/ai"
 import { AnthropicClient, AnthropicLanguageModel } from "@effect/ai-anthropic"
-import { NodeRuntime } from "@effect/platform-node"
 import { Config, Effect, Layer, Redacted, Stream } from "effect"
 import * as KaizenAi from "kaizen-effect/ai"
 import { anthropicStream, KaizenLive, printSavings, providerHttp } from "./ai-support.js"
+import { runMain } from "./run.js"
 
 const catalogue = [
   { sku: "KB-01", name: "Mechanical keyboard", price: 89, stock: 12 },
@@ -52,4 +52,4 @@ const program = Effect.gen(function*() {
   yield* printSavings
 })
 
-program.pipe(Effect.provide(Model), NodeRuntime.runMain)
+runMain(Effect.provide(program, Model))

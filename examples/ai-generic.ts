@@ -11,11 +11,11 @@
  */
 import { AiError, LanguageModel } from "@effect/ai"
 import type { Response as AiResponse } from "@effect/ai"
-import { NodeRuntime } from "@effect/platform-node"
 import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { Config, Effect, Layer, Option, Redacted, Schema, Stream } from "effect"
 import * as KaizenAi from "kaizen-effect/ai"
 import { KaizenLive, printSavings, providerHttp } from "./ai-support.js"
+import { runMain } from "./run.js"
 
 // ---------------------------------------------------------------------------------------------
 // A provider written by hand: what any LanguageModel needs is `generateText` and `streamText`.
@@ -143,4 +143,4 @@ const program = Effect.gen(function*() {
   Effect.catchTag("KaizenAiDecodeError", (error) => Effect.log(`Not KTOF (${error.reason}); the model wrote:\n${error.reply}`))
 )
 
-program.pipe(Effect.provide(Model), NodeRuntime.runMain)
+runMain(Effect.provide(program, Model))

@@ -9,10 +9,10 @@
  */
 import { LanguageModel } from "@effect/ai"
 import { OpenAiClient, OpenAiLanguageModel } from "@effect/ai-openai"
-import { NodeRuntime } from "@effect/platform-node"
 import { Config, Effect, Layer, Redacted } from "effect"
 import * as KaizenAi from "kaizen-effect/ai"
 import { KaizenLive, openAiResponse, printAnswer, printSavings, providerHttp } from "./ai-support.js"
+import { runMain } from "./run.js"
 
 const orders = [
   { id: "A-100", customer: "Ada", total: 19.0, status: "shipped" },
@@ -46,4 +46,4 @@ const program = Effect.gen(function*() {
   yield* printSavings
 })
 
-program.pipe(Effect.provide(Model), NodeRuntime.runMain)
+runMain(Effect.provide(program, Model))

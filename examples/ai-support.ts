@@ -16,7 +16,7 @@ import { Config, ConfigError, Effect, Layer, Metric, Option } from "effect"
 import { KaizenClient, KaizenLocal } from "kaizen-effect"
 import * as KaizenAi from "kaizen-effect/ai"
 
-export { anthropicStream, openAiResponse } from "../test/ai/support/providers.js"
+export { anthropicStream, openAiResponse } from "./providers.js"
 
 const kaizenBaseUrl = Config.string("KAIZEN_BASE_URL").pipe(Config.withDefault(""))
 

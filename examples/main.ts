@@ -9,17 +9,41 @@
  *   KAIZEN_API_KEY=... npm start
  *   npx tsx examples/main.ts path/to/prompt.json
  */
-import { NodeRuntime } from "@effect/platform-node"
-import { Console, Effect, Layer } from "effect"
+import { Console, Data, Effect, Layer } from "effect"
 import { KaizenClient, KaizenConfig } from "kaizen-effect"
 import { readFileSync } from "node:fs"
 import { relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { isDeepStrictEqual } from "node:util"
+import { runMain } from "./run.js"
 
 const file = process.argv[2] ?? fileURLToPath(new URL("prompt.json", import.meta.url))
-const prompt: unknown = JSON.parse(readFileSync(file, "utf8"))
 const model = "gpt-4o-mini"
+
+/** The prompt file could not be read, or is not JSON. */
+class InputError extends Data.TaggedError("InputError")<{ readonly message: string }> {}
+
+const problems: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EACCES: "permission denied",
+  EISDIR: "it is a directory"
+}
+
+const readPrompt = (path: string): Effect.Effect<unknown, InputError> =>
+  Effect.try({
+    try: () => readFileSync(path, "utf8"),
+    catch: (error) => {
+      const code = (error as NodeJS.ErrnoException).code ?? ""
+      return new InputError({ message: `cannot read ${path}: ${problems[code] ?? (error as Error).message}` })
+    }
+  }).pipe(
+    Effect.flatMap((text) =>
+      Effect.try({
+        try: (): unknown => JSON.parse(text),
+        catch: (error) => new InputError({ message: `${path} is not valid JSON: ${(error as Error).message}` })
+      })
+    )
+  )
 
 // The environment's configuration, except that with neither a key nor a base URL the job
 // runs on the embedded engine instead of failing with 401: it must work on a fresh machine.
@@ -35,6 +59,7 @@ const number = (n: number) => n.toLocaleString("en-US")
 const percent = (before: number, after: number) => `${((1 - after / before) * 100).toFixed(1)}%`
 
 const program = Effect.gen(function*() {
+  const prompt = yield* readPrompt(file)
   const kaizen = yield* KaizenClient
   const where = kaizen.config.baseUrl === KaizenConfig.LOCAL_BASE_URL
     ? "the embedded Kaizen engine (offline; set KAIZEN_API_KEY to use the Kaizen API)"
@@ -71,13 +96,4 @@ const program = Effect.gen(function*() {
   if (!same) return yield* Effect.dieMessage("the round trip changed the prompt")
 })
 
-NodeRuntime.runMain(
-  program.pipe(
-    Effect.provide(Kaizen),
-    Effect.catchTags({
-      KaizenAPIError: (e) => Effect.zipRight(Console.error(e.message), Effect.fail(e)),
-      KaizenRequestError: (e) => Effect.zipRight(Console.error(e.message), Effect.fail(e))
-    })
-  ),
-  { disableErrorReporting: true }
-)
+runMain(Effect.provide(program, Kaizen))

@@ -11,7 +11,7 @@ import { KaizenClient } from "../KaizenClient.js"
 import { version } from "../contract/version.js"
 import * as Batch from "./batch.js"
 import * as Connection from "./connection.js"
-import { CliError } from "./failure.js"
+import { CliError, told } from "./failure.js"
 import * as flags from "./flags.js"
 import * as Input from "./input.js"
 import type { AnyOperation } from "./operations.js"
@@ -41,28 +41,28 @@ const operationCommand = (op: AnyOperation) =>
             hint: "pass --out-dir DIR: each input's result is written there, under the input's name"
           })
         }
-        const layer = yield* Connection.layer(config.connection)
+        const { engine, layer } = yield* Connection.connect(config.connection)
         const work: Effect.Effect<void, Batch.Failure, Batch.Requirements> = batch && Option.isSome(outDir)
-          ? Batch.run({ op, flags: config.flags, sources, outDir: outDir.value, concurrency, asEnvelope: json })
+          ? Batch.run({ op, flags: config.flags, sources, outDir: outDir.value, concurrency, asEnvelope: json, engine })
           : Single.run(op, config.flags, sources[0]!, config.output)
-        return yield* Effect.provide(work, layer)
+        // Told here, where it is known what answered (the engine's 413 names its flag).
+        return yield* Effect.mapError(Effect.provide(work, layer), told(engine))
       })
-  ).pipe(Command.withDescription(op.description))
+  )
 
 const health = Command.make("health", { connection: Connection.flags }, ({ connection }) =>
   Effect.gen(function*() {
-    const layer = yield* Connection.layer(connection)
-    const answer = yield* Effect.provide(Effect.flatMap(KaizenClient, (kaizen) => kaizen.health()), layer)
+    const { engine, layer } = yield* Connection.connect(connection)
+    const answer = yield* Effect.provide(Effect.flatMap(KaizenClient, (kaizen) => kaizen.health()), layer).pipe(
+      Effect.mapError(told(engine))
+    )
     yield* write("stdout", `${JSON.stringify(answer, null, 2)}\n`)
-  })).pipe(Command.withDescription("Ask the API whether it is up (GET /)"))
+  }))
 
-/** The root command. */
+/** The root command (its help is `help.ts`'s). */
 export const kaizen = Command.make("kaizen").pipe(
-  Command.withDescription(
-    "Kaizen prompt compression from the terminal: JSON and prompts to KTOF and back, on the Kaizen API or the embedded engine (--local)"
-  ),
   Command.withSubcommands([...Arr.map(operations, operationCommand), health, Serve.command])
 )
 
-/** Parses a command line (`process.argv`, after `argv.normalize`) and runs it. */
+/** Parses a command line (`process.argv`, after `argv.normalize`) and runs it: see `run.ts`. */
 export const run = Command.run(kaizen, { name: "kaizen", version })

@@ -1,6 +1,7 @@
 /**
  * Many inputs through one operation, a bounded number at a time, one output file each. A
- * failed input is reported and the others go on; the run fails at the end if any did.
+ * failed input is reported once, on standard error, as it fails, and the others go on; the
+ * closing table (standard output) marks it failed; the run fails at the end if any did.
  *
  * @internal
  */
@@ -10,6 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { KaizenClient } from "../KaizenClient.js"
 import type { KaizenError } from "../KaizenError.js"
+import type { Engine } from "./failure.js"
 import { BatchFailed, CliError, describe } from "./failure.js"
 import * as Input from "./input.js"
 import type { AnyOperation } from "./operations.js"
@@ -17,7 +19,7 @@ import type { Outcome } from "./outcome.js"
 import { change, size } from "./outcome.js"
 import { convert, writeFile } from "./single.js"
 import * as Table from "./table.js"
-import { isTerminal, printError, redrawLine, tell } from "./terminal.js"
+import { printError, tell, terminal } from "./terminal.js"
 
 /** What a batch is asked to do. */
 export interface Batch<Flags> {
@@ -27,6 +29,8 @@ export interface Batch<Flags> {
   readonly outDir: string
   readonly concurrency: number
   readonly asEnvelope: boolean
+  /** What answers the requests (for the hints). */
+  readonly engine: Engine
 }
 
 interface Planned {
@@ -80,23 +84,44 @@ const failedLine = (planned: Planned, message: string): string =>
   `failed ${message.includes(planned.input) ? message : `${planned.input}: ${message}`}`
 
 /**
+ * A line of standard error redrawn in place: `\r`, the text, and spaces over what is left of
+ * the previous one. No escape sequences, so it reads right on any terminal and in a log.
+ */
+const statusLine = () => {
+  let shown = 0
+  // Measured when it runs, not when built: inputs of a batch end in any order.
+  const draw = (text: string, end = ""): Effect.Effect<void> =>
+    Effect.suspend(() => {
+      const line = `\r${text.padEnd(shown)}${end}`
+      shown = end === "" ? text.length : 0
+      return tell("stderr", line)
+    })
+  return {
+    draw: (text: string) => draw(text),
+    /** Prints a line above the status line, which is drawn again after it. */
+    above: (line: string, status: string) => Effect.zipRight(draw(line, "\n"), draw(status)),
+    clear: Effect.suspend(() => (shown === 0 ? Effect.void : Effect.zipRight(draw(""), tell("stderr", "\r"))))
+  }
+}
+
+/**
  * Reports each input as it ends: on a terminal, a progress bar redrawn in place (failures
  * printed above it); otherwise one plain line per input, for logs.
  */
-const makeProgress = (total: number) => {
-  const tty = isTerminal("stderr")
+const makeProgress = (total: number, tty: boolean) => {
+  const status = statusLine()
   let done = 0
-  const start = tty ? redrawLine(bar(0, total)) : Effect.void
+  const start = tty ? status.draw(bar(0, total)) : Effect.void
   const report = (planned: Planned, result: Either.Either<Outcome, string>): Effect.Effect<void> => {
     done++
     const line = `[${done}/${total}] ${
       Either.match(result, { onLeft: (message) => failedLine(planned, message), onRight: (o) => doneLine(planned, o) })
     }`
     if (!tty) return printError(line)
-    const redraw = redrawLine(`${bar(done, total)} ${planned.input}`)
-    return Either.isLeft(result) ? Effect.zipRight(redrawLine(`${line}\n`), redraw) : redraw
+    const progress = `${bar(done, total)} ${planned.input}`
+    return Either.isLeft(result) ? status.above(line, progress) : status.draw(progress)
   }
-  const finish = tty ? redrawLine("") : Effect.void
+  const finish = tty ? status.clear : Effect.void
   return { start, report, finish }
 }
 
@@ -112,7 +137,7 @@ export const run = <Flags>(batch: Batch<Flags>): Effect.Effect<void, CliError | 
     const planned = yield* plan(batch)
     const fs = yield* FileSystem.FileSystem
     yield* Effect.mapError(fs.makeDirectory(batch.outDir, { recursive: true }), Input.fileError("create", batch.outDir))
-    const progress = makeProgress(planned.length)
+    const progress = makeProgress(planned.length, yield* terminal("stderr"))
     yield* progress.start
     const results = yield* Effect.forEach(
       planned,
@@ -121,7 +146,7 @@ export const run = <Flags>(batch: Batch<Flags>): Effect.Effect<void, CliError | 
           Effect.tap((o) => writeFile(item.output, o.text)),
           Effect.either,
           Effect.tap((result) =>
-            progress.report(item, Either.mapLeft(result, (error) => describe(error).message))
+            progress.report(item, Either.mapLeft(result, (error) => describe(error, batch.engine).message))
           )
         ),
       { concurrency: batch.concurrency }
@@ -130,7 +155,7 @@ export const run = <Flags>(batch: Batch<Flags>): Effect.Effect<void, CliError | 
     const rows = results.map((result, i): Table.Row => {
       const { input, output } = planned[i]!
       return Either.match(result, {
-        onLeft: (error) => ({ _tag: "Failed", input, message: describe(error).message }),
+        onLeft: () => ({ _tag: "Failed", input }),
         onRight: (outcome) => ({ _tag: "Done", input, output, outcome })
       })
     })
@@ -138,11 +163,12 @@ export const run = <Flags>(batch: Batch<Flags>): Effect.Effect<void, CliError | 
     const failures = results.flatMap((result) => (Either.isLeft(result) ? [result.left] : []))
     const first = failures[0]
     if (first === undefined) return
-    const reports = failures.map((error: CliError | KaizenError) => describe(error))
+    const reports = failures.map((error: CliError | KaizenError) => describe(error, batch.engine))
     return yield* new BatchFailed({
       failed: failures.length,
       total: planned.length,
-      code: describe(first).code,
+      outDir: batch.outDir,
+      code: reports[0]!.code,
       hints: [...new Set(reports.flatMap((r) => r.hints))]
     })
   })

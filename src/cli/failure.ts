@@ -5,7 +5,7 @@
  * | --- | --- |
  * | 0 | success |
  * | 1 | usage or bad input: an unknown or invalid option, a missing or unreadable file, invalid JSON, a request refused before sending, bad configuration (and, should one ever happen, an internal error) |
- * | 2 | the Kaizen API answered with an error (status and `detail` shown) |
+ * | 2 | the Kaizen API answered with an error (status and `detail` shown); or no command was given (the usage is printed) |
  * | 3 | the request did not complete: connection, DNS, TLS, timeout |
  *
  * Never a stack trace, and never the API key: every line is printed through
@@ -13,7 +13,9 @@
  *
  * @internal
  */
+import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as ValidationError from "@effect/cli/ValidationError"
+import * as Doc from "@effect/printer/Doc"
 import * as Cause from "effect/Cause"
 import * as ConfigError from "effect/ConfigError"
 import * as Data from "effect/Data"
@@ -23,7 +25,7 @@ import type { KaizenAPIError, KaizenRequestError } from "../contract/errors.js"
 import { isKaizenError } from "../KaizenError.js"
 
 /** The exit codes of the `kaizen` command. */
-export const ExitCode = { Success: 0, Usage: 1, Api: 2, Transport: 3, Interrupted: 130 } as const
+export const ExitCode = { Success: 0, Usage: 1, Api: 2, NoCommand: 2, Transport: 3, Interrupted: 130 } as const
 
 /** One of {@link ExitCode}'s values. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
@@ -34,15 +36,22 @@ export class CliError extends Data.TaggedError("CliError")<{
   readonly hint?: string | undefined
 }> {}
 
-/** Some files of a batch failed (each was reported as it failed); the others were written. */
+/** Some inputs of a batch failed (each was reported as it failed); the others were written. */
 export class BatchFailed extends Data.TaggedError("BatchFailed")<{
   readonly failed: number
   readonly total: number
+  /** Where the others were written. */
+  readonly outDir: string
   /** The exit code of the first failed input, in the order the inputs were given. */
   readonly code: ExitCode
   /** The hints of the failures, each once. */
   readonly hints: ReadonlyArray<string>
 }> {}
+
+/** What answered: the hints for a refused body differ (only the embedded engine has a flag). */
+export type Engine = { readonly _tag: "Remote" } | { readonly _tag: "Local"; readonly maxBodyBytes: number }
+
+const remote: Engine = { _tag: "Remote" }
 
 /** A failure, told for a person, and the exit code it ends the process with. */
 export interface Report {
@@ -63,12 +72,19 @@ export const lines = (prefix: string, report: Report): Array<string> => [
 const offline = "pass --local to run on the embedded engine"
 const baseUrl = "KAIZEN_BASE_URL / --base-url"
 
-const apiHint = (error: KaizenAPIError): string | undefined => {
+const tooLarge = (engine: Engine): string =>
+  engine._tag === "Local"
+    ? `the embedded engine refuses bodies over ${
+      engine.maxBodyBytes.toLocaleString("en-US")
+    } bytes, as the service does: raise the limit with --max-body-bytes BYTES, or split the input`
+    : "the service refuses a body this large: split the input"
+
+const apiHint = (error: KaizenAPIError, engine: Engine): string | undefined => {
   const status = error.statusCode
   if (status === 401 || status === 403) return `set KAIZEN_API_KEY (or pass --api-key), or ${offline}`
   if (status === 404 || status === 405) return `check ${baseUrl}: no Kaizen API answers there`
   if (status === 400) return "check the input and the options (a strict decode also refuses irregular KTOF: --no-strict)"
-  if (status === 413) return "the payload is larger than your plan accepts: split the input"
+  if (status === 413) return tooLarge(engine)
   if (status === 422) return "the service refused a field of the request: see the command's --help"
   if (status === 429) {
     const wait = error.retryAfter === undefined ? "" : ` (the service asks to wait ${Duration.format(error.retryAfter)})`
@@ -117,18 +133,33 @@ const configProblems = (error: ConfigError.ConfigError): Array<string> => {
   }
 }
 
+/** `@effect/cli`'s message (a `HelpDoc`) as plain text, in one line: no ANSI styling. */
+const plainText = (doc: HelpDoc.HelpDoc): string =>
+  Doc.render(Doc.unAnnotate(HelpDoc.toAnsiDoc(doc)), { style: "pretty" }).trim().split(/\s*\n\s*/).join(" ")
+
 const hintsOf = (hint: string | undefined): Array<string> => (hint === undefined ? [] : [hint])
 
-/** Tells a failure, with its exit code. */
-export const describe = (error: unknown): Report => {
+/** A failure told already, where what answered was known (see {@link told}). */
+export class Told extends Data.TaggedError("Told")<{ readonly report: Report }> {}
+
+const plural = (n: number, word: string): string => `${n} ${n === 1 ? word : `${word}s`}`
+
+const batchMessage = (error: BatchFailed): string => {
+  const others = error.total - error.failed
+  const written = others === 0 ? "" : `; the other ${others === 1 ? "was" : `${others} were`} written to ${error.outDir}`
+  return `${error.failed} of ${plural(error.total, "input")} failed${written}`
+}
+
+/** Tells a failure, with its exit code; `engine` is what answered the requests, if any. */
+export const describe = (error: unknown, engine: Engine = remote): Report => {
+  if (error instanceof Told) return error.report
   if (ValidationError.isValidationError(error)) {
-    // @effect/cli has printed the problem (and the usage) already.
-    return { message: "", hints: [], code: ExitCode.Usage }
+    return { message: plainText(error.error), hints: [], code: ExitCode.Usage }
   }
   if (error instanceof CliError) return { message: error.message, hints: hintsOf(error.hint), code: ExitCode.Usage }
   if (error instanceof BatchFailed) {
     return {
-      message: `${error.failed} of ${error.total} inputs failed; the outputs of the others were written`,
+      message: batchMessage(error),
       hints: error.hints,
       code: error.code
     }
@@ -141,7 +172,7 @@ export const describe = (error: unknown): Report => {
     }
   }
   if (isKaizenError(error)) {
-    if (error._tag === "KaizenAPIError") return { message: error.message, hints: hintsOf(apiHint(error)), code: ExitCode.Api }
+    if (error._tag === "KaizenAPIError") return { message: error.message, hints: hintsOf(apiHint(error, engine)), code: ExitCode.Api }
     return {
       message: error.message,
       hints: hintsOf(requestHint(error)),
@@ -154,6 +185,9 @@ export const describe = (error: unknown): Report => {
     code: ExitCode.Usage
   }
 }
+
+/** A failure as a {@link Told}, told while `engine` is known. */
+export const told = (engine: Engine) => (error: unknown): Told => new Told({ report: describe(error, engine) })
 
 /** Tells why a run ended unsuccessfully: its first failure, else its first defect. */
 export const describeCause = (cause: Cause.Cause<unknown>): Report =>

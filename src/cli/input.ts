@@ -67,13 +67,17 @@ export const read = (source: Source): Effect.Effect<string, CliError, FileSystem
     )
 
 // V8 says where JSON broke as a character offset; a person looks for a line and a column.
+// For a short text it quotes the text instead (`Unexpected token '}', "{ [ }" is not valid
+// JSON`), which may span lines: the quote is dropped, so the message stays one line.
 const withLineAndColumn = (message: string, text: string): string =>
-  message.replace(/at position (\d+)(?: \(line \d+ column \d+\))?/, (_, offset: string) => {
-    const before = text.slice(0, Number(offset))
-    const line = before.split("\n").length
-    const column = Number(offset) - before.lastIndexOf("\n")
-    return `at line ${line}, column ${column}`
-  })
+  message
+    .replace(/at position (\d+)(?: \(line \d+ column \d+\))?/, (_, offset: string) => {
+      const before = text.slice(0, Number(offset))
+      const line = before.split("\n").length
+      const column = Number(offset) - before.lastIndexOf("\n")
+      return `at line ${line}, column ${column}`
+    })
+    .replace(/, ".*" is not valid JSON$/s, "")
 
 const parseJson = (text: string, source: Source): Effect.Effect<unknown, CliError> =>
   Effect.try({

@@ -20,6 +20,8 @@ export interface Operation<Flags> {
   readonly input: InputKind
   readonly direction: Direction
   readonly flags: Options.Options<Flags>
+  /** What `--help` says of {@link flags}. */
+  readonly help: ReadonlyArray<flags.FlagHelp>
   /** Whether the flags ask for a prompt to be sent as text (`--text`). */
   readonly asText: (flags: Flags) => boolean
   readonly call: (kaizen: KaizenClient["Type"], input: Input, flags: Flags) => Effect.Effect<Envelope, KaizenError>
@@ -55,6 +57,8 @@ const promptFlags = Options.all({
 
 type PromptFlags = typeof promptFlags extends Options.Options<infer A> ? A : never
 
+const promptHelp = [...flags.encodeHelp, flags.tokenModelsHelp, flags.metadataHelp, ...flags.promptHelp]
+
 const promptRequest = (input: Input, f: PromptFlags) => ({
   prompt: valueOf(input),
   ...optionsField(f.options),
@@ -71,6 +75,7 @@ export const operations: Arr.NonEmptyReadonlyArray<AnyOperation> = [
     input: "json",
     direction: "encode",
     flags: flags.encodeOptions,
+    help: flags.encodeHelp,
     asText: never,
     call: (kaizen, input, options) => kaizen.compress({ data: valueOf(input), ...optionsField(options) })
   }),
@@ -80,6 +85,7 @@ export const operations: Arr.NonEmptyReadonlyArray<AnyOperation> = [
     input: "ktof",
     direction: "decode",
     flags: flags.decodeOptions,
+    help: flags.decodeHelp,
     asText: never,
     call: (kaizen, input, options) => kaizen.decompress({ data: textOf(input), ...optionsField(options) })
   }),
@@ -89,6 +95,7 @@ export const operations: Arr.NonEmptyReadonlyArray<AnyOperation> = [
     input: "json",
     direction: "encode",
     flags: Options.all({ options: flags.encodeOptions, tokenModels: flags.tokenModels }),
+    help: [...flags.encodeHelp, flags.tokenModelsHelp],
     asText: never,
     call: (kaizen, input, f) =>
       kaizen.optimize({ data: valueOf(input), ...optionsField(f.options), ...tokenModelsField(f.tokenModels) })
@@ -99,6 +106,7 @@ export const operations: Arr.NonEmptyReadonlyArray<AnyOperation> = [
     input: "prompt",
     direction: "encode",
     flags: promptFlags,
+    help: promptHelp,
     asText: (f) => f.text,
     call: (kaizen, input, f) => kaizen.optimizeRequest(promptRequest(input, f))
   }),
@@ -108,6 +116,7 @@ export const operations: Arr.NonEmptyReadonlyArray<AnyOperation> = [
     input: "ktof",
     direction: "decode",
     flags: flags.decodeOptions,
+    help: flags.decodeHelp,
     asText: never,
     call: (kaizen, input, options) => kaizen.optimizeResponse({ ktof: textOf(input), ...optionsField(options) })
   }),
@@ -117,6 +126,7 @@ export const operations: Arr.NonEmptyReadonlyArray<AnyOperation> = [
     input: "prompt",
     direction: "encode",
     flags: promptFlags,
+    help: promptHelp,
     asText: (f) => f.text,
     call: (kaizen, input, f) => kaizen.promptsEncode(promptRequest(input, f))
   }),
@@ -126,6 +136,7 @@ export const operations: Arr.NonEmptyReadonlyArray<AnyOperation> = [
     input: "ktof",
     direction: "decode",
     flags: Options.all({ options: flags.decodeOptions, metadata: flags.metadata, replayMeta: flags.replayMeta }),
+    help: [...flags.decodeHelp, flags.metadataHelp, flags.replayMetaHelp],
     asText: never,
     call: (kaizen, input, f) =>
       kaizen.promptsDecode({

@@ -15,7 +15,7 @@ import * as Input from "./input.js"
 import type { AnyOperation } from "./operations.js"
 import type { Outcome } from "./outcome.js"
 import { outcome, summary } from "./outcome.js"
-import { isTerminal, printError, write } from "./terminal.js"
+import { printError, terminal, write } from "./terminal.js"
 
 /** Reads a source, sends it, and measures what came back. */
 export const convert = <Flags>(
@@ -50,5 +50,5 @@ export const run = <Flags>(
       onSome: (path) => writeFile(path, result.text)
     })
     // A person at a terminal sees what was saved; a pipe or a log gets the result only.
-    if (isTerminal("stderr")) yield* printError(summary(op.name, op.direction, result))
+    if (yield* terminal("stderr")) yield* printError(summary(op.name, op.direction, result))
   })

@@ -10,7 +10,8 @@ import { change, formatNumber } from "./outcome.js"
 /** One input of a batch, as it ended. */
 export type Row =
   | { readonly _tag: "Done"; readonly input: string; readonly output: string; readonly outcome: Outcome }
-  | { readonly _tag: "Failed"; readonly input: string; readonly message: string }
+  /** Failed: why was told on standard error as it failed, so the table only says so. */
+  | { readonly _tag: "Failed"; readonly input: string }
 
 const models = (rows: ReadonlyArray<Row>): Array<string> => {
   const seen = new Set<string>()
@@ -43,7 +44,7 @@ export const render = (rows: ReadonlyArray<Row>): string => {
   const header = ["input", "output", "bytes before", "after", "change", ...names.map((m) => `${m} tokens`)]
   const body = rows.map((row): Array<string> =>
     row._tag === "Failed"
-      ? [`${row.input}  failed: ${row.message}`]
+      ? [row.input, "failed"]
       : [
         row.input,
         row.output,
@@ -62,7 +63,8 @@ export const render = (rows: ReadonlyArray<Row>): string => {
     const a = counts.reduce((n, t) => n + t.after, 0)
     return counts.length === 0 ? "" : `${formatNumber(b)} → ${formatNumber(a)}`
   })
-  const total = [
+  // The totals are over the inputs that succeeded; with none, there is nothing to add up.
+  const total = done.length === 0 ? [`total (0 of ${rows.length})`] : [
     `total (${done.length} of ${rows.length})`,
     "",
     formatNumber(before),

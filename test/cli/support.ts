@@ -1,7 +1,10 @@
 /**
  * Running the built `kaizen` bin (`dist/cli/main.js`, built by the global setup) as a
- * subprocess, as a user's shell does, and the small servers the CLI tests talk to.
+ * subprocess, as a user's shell does, or the same command in-process; and the small servers
+ * the CLI tests talk to.
  */
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { ConfigProvider, Effect } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import * as http from "node:http"
@@ -9,10 +12,18 @@ import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { run } from "../../src/cli/run.js"
+import { CurrentStreams, type Streams } from "../../src/cli/terminal.js"
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..")
 export const bin = join(root, "dist", "cli", "main.js")
 export const examplePrompt = join(root, "examples", "prompt.json")
+
+/**
+ * The time limit of a test that starts Node processes: each start costs about a second of CPU,
+ * several on a busy 2-core machine, so such tests get more than the default 30 s.
+ */
+export const PROCESS_TIMEOUT = 120_000
 
 /** How a run of the bin ended. */
 export interface Run {
@@ -32,13 +43,14 @@ export interface RunOptions {
 
 /**
  * The test process's environment without anything that would change where the CLI connects
- * or how it prints: no KAIZEN_* variables (a developer's own key never reaches a test), no
- * proxies.
+ * or how it prints: no KAIZEN_* variables and no provider keys (*_API_KEY: a developer's own
+ * keys never reach a test), no proxies, no NO_COLOR.
  */
 export const cleanEnv = (extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {}
   for (const [name, value] of Object.entries(process.env)) {
-    if (name.startsWith("KAIZEN_") || /^(https?|no|all)_proxy$/i.test(name)) continue
+    if (name.startsWith("KAIZEN_") || name.endsWith("_API_KEY") || name === "NO_COLOR") continue
+    if (/^(https?|no|all)_proxy$/i.test(name)) continue
     env[name] = value
   }
   return { ...env, ...extra }
@@ -60,6 +72,13 @@ const collect = (child: ChildProcess, stdin: string | undefined): Promise<Run> =
 export const kaizen = (args: ReadonlyArray<string>, options: RunOptions = {}): Promise<Run> =>
   collect(
     spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? root, env: cleanEnv(options.env) }),
+    options.stdin
+  )
+
+/** Runs an example (a TypeScript file of the repository) with tsx, as `npx tsx FILE ...args` does. */
+export const runScript = (file: string, args: ReadonlyArray<string>, options: RunOptions = {}): Promise<Run> =>
+  collect(
+    spawn(process.execPath, ["--import", "tsx", file, ...args], { cwd: options.cwd ?? root, env: cleanEnv(options.env) }),
     options.stdin
   )
 
@@ -152,3 +171,33 @@ export const fakeApi = (answer: Answer): Promise<FakeApi> =>
       })
     })
   })
+
+/**
+ * Runs `kaizen ...args` in this process, on captured streams: the same command (`run.ts`) the
+ * bin runs, without starting a Node process. For the tests where spawning adds nothing (what
+ * a flag maps to, how a failure is told); the tests of how the bin behaves as a process (pipes,
+ * a terminal, signals, exit codes) spawn it.
+ */
+export const inProcess = async (args: ReadonlyArray<string>, options: Omit<RunOptions, "cwd"> = {}): Promise<Run> => {
+  let stdout = ""
+  let stderr = ""
+  const env: Record<string, string> = { ...options.env }
+  const streams: Streams = {
+    write: (stream, text) =>
+      Effect.sync(() => {
+        if (stream === "stdout") stdout += text
+        else stderr += text
+      }),
+    isTTY: () => false,
+    readStdin: Effect.succeed(options.stdin ?? ""),
+    env
+  }
+  const code = await Effect.runPromise(
+    run(["node", "kaizen", ...args]).pipe(
+      Effect.provide(NodeContext.layer),
+      Effect.provideService(CurrentStreams, streams),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+    )
+  )
+  return { code, signal: null, stdout, stderr }
+}

@@ -1,8 +1,15 @@
 /**
- * The CLI's pure parts, in-process: the command-line rewriting, the secrets it knows, and
- * reading `token_stats` in both of the contract's spellings.
+ * The CLI's pure parts, in-process: the command-line rewriting, the secrets it knows, reading
+ * `token_stats` in both of the contract's spellings, and `--help` kept complete.
  */
+import * as CliConfig from "@effect/cli/CliConfig"
+import * as Command from "@effect/cli/Command"
+import * as CommandDescriptor from "@effect/cli/CommandDescriptor"
+import * as HelpDoc from "@effect/cli/HelpDoc"
 import { describe, expect, it } from "@effect/vitest"
+import { HashMap } from "effect"
+import { kaizen } from "../../src/cli/app.js"
+import { commandNames, flagsOf } from "../../src/cli/help.js"
 import { normalize, secretsOf, STDIN, subcommandOf } from "../../src/cli/argv.js"
 import { tokensOf } from "../../src/cli/outcome.js"
 import { scrub } from "../../src/cli/terminal.js"
@@ -35,5 +42,25 @@ describe("token_stats", () => {
     ])
     expect(tokensOf(undefined)).toEqual([])
     expect(tokensOf({ "gpt-4o": { tokens: 3 } })).toEqual([])
+  })
+})
+
+describe("--help", () => {
+  // @effect/cli's own help of a command names every flag it parses (and its built-ins).
+  const builtIns = new Set(["--help", "--wizard", "--version", "--completions", "--log-level"])
+  const parsed = (name: string): Array<string> => {
+    const descriptor = HashMap.unsafeGet(Command.getSubcommands(kaizen), name)
+    const text = HelpDoc.toAnsiText(CommandDescriptor.getHelp(descriptor, CliConfig.defaultConfig))
+    return [...new Set(text.match(/--[a-z][a-z-]*/g) ?? [])].filter((flag) => !builtIns.has(flag)).sort()
+  }
+
+  it("lists every command, and for each exactly the flags it accepts", () => {
+    expect([...HashMap.keys(Command.getSubcommands(kaizen))].sort()).toEqual([...commandNames].sort())
+    for (const name of commandNames) {
+      expect({ name, flags: [...new Set(flagsOf(name))].filter((flag) => flag !== "--help").sort() }).toEqual({
+        name,
+        flags: parsed(name)
+      })
+    }
   })
 })
