@@ -240,6 +240,8 @@ export const layerClient = (options: ClientOptions = {}): Layer.Layer<KaizenClie
  *     return yield* Effect.never
  *   })
  * )
+ * // Serves until interrupted; in a program, `NodeRuntime.runMain(main)` also stops it on Ctrl-C.
+ * Effect.runFork(main)
  */
 export const serve = (
   options: ServeOptions = {}
