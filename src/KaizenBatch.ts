@@ -21,9 +21,9 @@ import type * as progress from "./batch/progress.js"
 import * as internal from "./batch/run.js"
 
 /**
- * The counts of one run, reported after every item that completes: `started` (calls begun),
- * `succeeded`, `failed` (a typed Kaizen error), and `completed` (`succeeded + failed`);
- * `started - completed` calls are in flight.
+ * The counts of one run, reported after every item that completes: `started` (items begun),
+ * `succeeded`, `failed` (a typed Kaizen error, or an item given as a `Left`), and `completed`
+ * (`succeeded + failed`); `started - completed` calls are in flight.
  *
  * @since 0.1.0
  * @category models
@@ -119,8 +119,9 @@ export type Success<Op extends KaizenSchema.BodyOperation, O> = O extends
   { readonly schema: Schema.Schema<infer A, infer _I, never> } ? Response<Op, A> : Response<Op>
 
 /**
- * One element of a batch's stream: an `Either` of the item's response and its typed error, or,
- * with `failFast: true`, the response itself. (A `failFast` known only as `boolean` gives either.)
+ * One element of a batch's stream: an `Either` of the item's response and its typed error (a
+ * Kaizen error, or the `X` of an item given as a `Left`: see {@link Request}), or, with
+ * `failFast: true`, the response itself. (A `failFast` known only as `boolean` gives either.)
  *
  * @since 0.1.0
  * @category models
@@ -128,15 +129,15 @@ export type Success<Op extends KaizenSchema.BodyOperation, O> = O extends
  * import type { KaizenBatch } from "kaizen-effect"
  * type PerItem = KaizenBatch.Element<"compress", {}> // Either<Response<"compress">, KaizenError>
  */
-export type Element<Op extends KaizenSchema.BodyOperation, O> =
+export type Element<Op extends KaizenSchema.BodyOperation, O, X = never> =
   ["failFast" extends keyof O ? O["failFast" & keyof O] : undefined] extends [true] ? Success<Op, O>
   : ["failFast" extends keyof O ? O["failFast" & keyof O] : undefined] extends [false | undefined]
-    ? Either.Either<Success<Op, O>, KaizenError>
-  : Success<Op, O> | Either.Either<Success<Op, O>, KaizenError>
+    ? Either.Either<Success<Op, O>, KaizenError | X>
+  : Success<Op, O> | Either.Either<Success<Op, O>, KaizenError | X>
 
 /**
  * The error channel of a batch's stream: the input stream's own `E`, and the Kaizen errors
- * only when `failFast` may be on.
+ * (and the `X` of the items given as a `Left`) only when `failFast` may be on.
  *
  * @since 0.1.0
  * @category models
@@ -144,13 +145,34 @@ export type Element<Op extends KaizenSchema.BodyOperation, O> =
  * import type { KaizenBatch } from "kaizen-effect"
  * type Errors = KaizenBatch.Failure<{ readonly failFast: true }, never> // KaizenError
  */
-export type Failure<O, E> = ["failFast" extends keyof O ? O["failFast" & keyof O] : undefined] extends
+export type Failure<O, E, X = never> = ["failFast" extends keyof O ? O["failFast" & keyof O] : undefined] extends
   [false | undefined] ? E
-  : E | KaizenError
+  : E | KaizenError | X
 
 /**
- * The requests of a batch: a `Stream` (read lazily, with its own errors and requirements) or any
- * `Iterable` (an array, a generator).
+ * One item of a batch: a request, or an `Either` of a request and the failure `X` of an item
+ * that could not become one (a record that did not parse, a file that could not be read). A
+ * `Left` keeps its place: it comes out as that item's `Left` (with `failFast`, it ends the
+ * stream), counts as failed, and nothing is sent for it.
+ *
+ * @since 0.1.0
+ * @category models
+ * @example
+ * import { Either, Schema } from "effect"
+ * import type { KaizenBatch } from "kaizen-effect"
+ * const item = (line: string): KaizenBatch.Request<"compress", string> =>
+ *   Either.match(Schema.decodeEither(Schema.parseJson())(line), {
+ *     onLeft: () => Either.left(`not JSON: ${line}`),
+ *     onRight: (data) => Either.right({ data })
+ *   })
+ */
+export type Request<Op extends KaizenSchema.BodyOperation, X = never> =
+  | KaizenSchema.RequestInput<Op>
+  | Either.Either<KaizenSchema.RequestInput<Op>, X>
+
+/**
+ * The items of a batch (see {@link Request}): a `Stream` (read lazily, with its own errors and
+ * requirements) or any `Iterable` (an array, a generator).
  *
  * @since 0.1.0
  * @category models
@@ -159,9 +181,9 @@ export type Failure<O, E> = ["failFast" extends keyof O ? O["failFast" & keyof O
  * function* rows(): Generator<{ data: unknown }> { for (let id = 0; id < 3; id++) yield { data: { id } } }
  * const requests: KaizenBatch.Requests<"compress"> = rows()
  */
-export type Requests<Op extends KaizenSchema.BodyOperation, E = never, R = never> =
-  | Stream.Stream<KaizenSchema.RequestInput<Op>, E, R>
-  | Iterable<KaizenSchema.RequestInput<Op>>
+export type Requests<Op extends KaizenSchema.BodyOperation, E = never, R = never, X = never> =
+  | Stream.Stream<Request<Op, X>, E, R>
+  | Iterable<Request<Op, X>>
 
 // Both forms of both functions; a string (an operation name) in first place is the data-last form.
 // In their signatures the options are inferred against a constraint that does not depend on `Op`
@@ -170,7 +192,7 @@ const batch = (unordered: boolean): any =>
   dual(
     (args) => typeof args[0] !== "string",
     (
-      requests: Requests<KaizenSchema.BodyOperation, unknown, unknown>,
+      requests: Requests<KaizenSchema.BodyOperation, unknown, unknown, unknown>,
       operation: KaizenSchema.BodyOperation,
       options?: AnyOptions
     ) => internal.run(requests, operation, options ?? {}, unordered)
@@ -180,7 +202,8 @@ const batch = (unordered: boolean): any =>
  * Runs every request through `operation` and gives the results in input order, at most
  * `concurrency` calls in flight. Each element is an `Either` of the item's response and its
  * typed error, so one bad item does not stop the rest; with `failFast: true` the stream fails
- * with the first error instead. The stream requires the `KaizenClient`.
+ * with the first error instead. An item may be given as an `Either` (see {@link Request}): a
+ * `Left` is that item's failure, unsent. The stream requires the `KaizenClient`.
  *
  * @since 0.1.0
  * @category constructors
@@ -198,14 +221,14 @@ export const stream: {
   <Op extends KaizenSchema.BodyOperation, const O extends AnyOptions = {}>(
     operation: Op,
     options?: O & OptionsFor<Op>
-  ): <E = never, R = never>(
-    requests: Requests<Op, E, R>
-  ) => Stream.Stream<Element<Op, O>, Failure<O, E>, R | KaizenClient>
-  <Op extends KaizenSchema.BodyOperation, E = never, R = never, const O extends AnyOptions = {}>(
-    requests: Requests<Op, E, R>,
+  ): <E = never, R = never, X = never>(
+    requests: Requests<Op, E, R, X>
+  ) => Stream.Stream<Element<Op, O, X>, Failure<O, E, X>, R | KaizenClient>
+  <Op extends KaizenSchema.BodyOperation, E = never, R = never, X = never, const O extends AnyOptions = {}>(
+    requests: Requests<Op, E, R, X>,
     operation: Op,
     options?: O & OptionsFor<Op>
-  ): Stream.Stream<Element<Op, O>, Failure<O, E>, R | KaizenClient>
+  ): Stream.Stream<Element<Op, O, X>, Failure<O, E, X>, R | KaizenClient>
 } = batch(false)
 
 /**
@@ -227,12 +250,12 @@ export const streamUnordered: {
   <Op extends KaizenSchema.BodyOperation, const O extends AnyOptions = {}>(
     operation: Op,
     options?: O & OptionsFor<Op>
-  ): <E = never, R = never>(
-    requests: Requests<Op, E, R>
-  ) => Stream.Stream<readonly [Element<Op, O>, number], Failure<O, E>, R | KaizenClient>
-  <Op extends KaizenSchema.BodyOperation, E = never, R = never, const O extends AnyOptions = {}>(
-    requests: Requests<Op, E, R>,
+  ): <E = never, R = never, X = never>(
+    requests: Requests<Op, E, R, X>
+  ) => Stream.Stream<readonly [Element<Op, O, X>, number], Failure<O, E, X>, R | KaizenClient>
+  <Op extends KaizenSchema.BodyOperation, E = never, R = never, X = never, const O extends AnyOptions = {}>(
+    requests: Requests<Op, E, R, X>,
     operation: Op,
     options?: O & OptionsFor<Op>
-  ): Stream.Stream<readonly [Element<Op, O>, number], Failure<O, E>, R | KaizenClient>
+  ): Stream.Stream<readonly [Element<Op, O, X>, number], Failure<O, E, X>, R | KaizenClient>
 } = batch(true)

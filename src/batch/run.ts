@@ -7,6 +7,7 @@
  */
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Predicate from "effect/Predicate"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -92,8 +93,15 @@ export const run = (
     // Suspended so that each run of the stream counts its own progress from zero.
     return Stream.suspend(() => {
       const track = tracker(options.onProgress)
-      const one = ([request, index]: [unknown, number]) => {
-        const tracked = track(call(request, index))
+      // An item given as an `Either` is a request (`Right`) or a failure that came before it
+      // could be one (`Left`, e.g. a line that did not parse): that failure is the item's own
+      // result, in its place and counted, and nothing is sent for it.
+      const one = ([item, index]: [unknown, number]) => {
+        const tracked = track(
+          Either.isEither(item)
+            ? Either.match(item, { onLeft: Effect.fail, onRight: (request) => call(request, index) })
+            : call(item, index)
+        )
         return failFast ? tracked : Effect.either(tracked)
       }
       // The index travels with the request: it names the result in completion order, and

@@ -87,6 +87,40 @@ describe("failures", () => {
       expect(mock.sent.map((s) => s.body.data.id)).toEqual([0, 1, 3])
     }))
 
+  it.effect("an item given as a Left is that item's failure, in its place, counted, and unsent", () =>
+    Effect.gen(function*() {
+      const mock = instant(byId)
+      const reports: Array<KaizenBatch.Progress> = []
+      const input = [
+        Either.right({ data: { id: 0 } }),
+        Either.left("line 2 is not JSON"),
+        { data: { id: 2 } },
+        Either.right({ data: { id: 3, bad: true } })
+      ]
+      const results = Chunk.toReadonlyArray(
+        yield* KaizenBatch.stream(input, "compress", {
+          concurrency: 1,
+          onProgress: (p) => Effect.sync(() => reports.push(p))
+        }).pipe(Stream.runCollect, Effect.provide(mock.layer))
+      )
+      expect(results.map(Either.isRight)).toEqual([true, false, true, false])
+      expect(Either.getLeft(results[1]!).pipe(Option.getOrUndefined)).toBe("line 2 is not JSON")
+      expect(Either.getLeft(results[3]!).pipe(Option.getOrUndefined)).toMatchObject({ _tag: "KaizenAPIError" })
+      expect(mock.sent.map((s) => s.body.data.id)).toEqual([0, 2, 3])
+      expect(reports.at(-1)).toEqual({ started: 4, succeeded: 2, failed: 2, completed: 4 })
+
+      // With failFast, the Left ends the stream, and nothing after it is sent.
+      const failFast = instant(byId)
+      const exit = yield* KaizenBatch.stream(input, "compress", { concurrency: 1, failFast: true }).pipe(
+        Stream.runCollect,
+        Effect.provide(failFast.layer),
+        Effect.exit
+      )
+      const error = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()
+      expect(Option.getOrUndefined(error)).toBe("line 2 is not JSON")
+      expect(failFast.sent.map((s) => s.body.data.id)).toEqual([0])
+    }))
+
   it.effect("failFast ends the stream with the first typed error and interrupts the calls in flight", () =>
     Effect.gen(function*() {
       const gate = yield* gated()

@@ -106,3 +106,34 @@ describe("KaizenBatch types, options held in a variable", () => {
     expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<never>()
   })
 })
+
+describe("KaizenBatch types, items given as an Either", () => {
+  class NotJson {
+    readonly _tag = "NotJson"
+  }
+  const items: Stream.Stream<Either.Either<{ readonly data: unknown }, NotJson>> = Stream.empty
+
+  it("a Left's type joins the per-item error, and stays out of the channel", () => {
+    const batch = KaizenBatch.stream(items, "compress")
+    expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<
+      Either.Either<KaizenBatch.Response<"compress">, KaizenError | NotJson>
+    >()
+    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<never>()
+    const unordered = items.pipe(KaizenBatch.streamUnordered("compress"))
+    expectTypeOf<ElementOf<typeof unordered>>().toEqualTypeOf<
+      readonly [Either.Either<KaizenBatch.Response<"compress">, KaizenError | NotJson>, number]
+    >()
+  })
+
+  it("failFast: a Left's type joins the channel", () => {
+    const batch = KaizenBatch.stream(items, "compress", { failFast: true })
+    expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<KaizenBatch.Response<"compress">>()
+    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError | NotJson>()
+  })
+
+  it("an Either's request is checked as a plain one", () => {
+    const wrong: Array<Either.Either<{ readonly ktof: string }, NotJson>> = []
+    // @ts-expect-error: a compress request has `data`, not `ktof`
+    KaizenBatch.stream(wrong, "compress")
+  })
+})
