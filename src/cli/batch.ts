@@ -1,7 +1,9 @@
 /**
- * Many inputs through one operation, a bounded number at a time, one output file each. A
- * failed input is reported once, on standard error, as it fails, and the others go on; the
- * closing table (standard output) marks it failed; the run fails at the end if any did.
+ * Many inputs through one operation, a bounded number at a time, one output file each: the
+ * library's bulk API (`KaizenBatch`) makes the calls, fed by a stream that reads each input as
+ * it is asked for. A failed input (unreadable, invalid, refused, unwritten) is reported once, on
+ * standard error, as it fails, and the others go on; the closing table (standard output) marks
+ * it failed; the run fails at the end if any did.
  *
  * @internal
  */
@@ -9,15 +11,17 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Stream from "effect/Stream"
+import * as KaizenBatch from "../KaizenBatch.js"
 import type { KaizenClient } from "../KaizenClient.js"
 import type { KaizenError } from "../KaizenError.js"
 import type { Engine } from "./failure.js"
 import { BatchFailed, CliError, describe } from "./failure.js"
 import * as Input from "./input.js"
 import type { AnyOperation } from "./operations.js"
-import type { Outcome } from "./outcome.js"
-import { change, size } from "./outcome.js"
-import { convert, writeFile } from "./single.js"
+import type { Envelope, Outcome } from "./outcome.js"
+import { change, outcome, size } from "./outcome.js"
+import { load, writeFile } from "./single.js"
 import * as Table from "./table.js"
 import { printError, tell, terminal } from "./terminal.js"
 
@@ -105,15 +109,13 @@ const statusLine = () => {
 }
 
 /**
- * Reports each input as it ends: on a terminal, a progress bar redrawn in place (failures
- * printed above it); otherwise one plain line per input, for logs.
+ * Reports each input as it ends, the `done`-th to: on a terminal, a progress bar redrawn in
+ * place (failures printed above it); otherwise one plain line per input, for logs.
  */
 const makeProgress = (total: number, tty: boolean) => {
   const status = statusLine()
-  let done = 0
   const start = tty ? status.draw(bar(0, total)) : Effect.void
-  const report = (planned: Planned, result: Either.Either<Outcome, string>): Effect.Effect<void> => {
-    done++
+  const report = (done: number, planned: Planned, result: Either.Either<Outcome, string>): Effect.Effect<void> => {
     const line = `[${done}/${total}] ${
       Either.match(result, { onLeft: (message) => failedLine(planned, message), onRight: (o) => doneLine(planned, o) })
     }`
@@ -139,24 +141,56 @@ export const run = <Flags>(batch: Batch<Flags>): Effect.Effect<void, CliError | 
     yield* Effect.mapError(fs.makeDirectory(batch.outDir, { recursive: true }), Input.fileError("create", batch.outDir))
     const progress = makeProgress(planned.length, yield* terminal("stderr"))
     yield* progress.start
-    const results = yield* Effect.forEach(
-      planned,
-      (item) =>
-        convert(batch.op, batch.flags, item.source, batch.asEnvelope).pipe(
-          Effect.tap((o) => writeFile(item.output, o.text)),
-          Effect.either,
-          Effect.tap((result) =>
-            progress.report(item, Either.mapLeft(result, (error) => describe(error, batch.engine).message))
-          )
-        ),
-      { concurrency: batch.concurrency }
+    // Each parsed input waits here for its answer (the table measures it against the result),
+    // and no longer.
+    const inputs: Array<Input.Input | undefined> = []
+    // Inputs are read as the batch asks for them; one that cannot be read or parsed is a `Left`,
+    // which the batch keeps as that input's failure, in its place, without sending anything.
+    const requests = Stream.fromIterable(planned).pipe(
+      Stream.zipWithIndex,
+      Stream.mapEffect(([item, index]) =>
+        load(batch.op, batch.flags, item.source).pipe(
+          Effect.map((input) => {
+            inputs[index] = input
+            return batch.op.request(input, batch.flags)
+          }),
+          Effect.either
+        )
+      )
+    )
+    // Each answer is written as it comes; writing is part of the input's outcome.
+    const written = (result: Either.Either<Envelope, CliError | KaizenError>, index: number) => {
+      // Set whenever there is an envelope: only a loaded input is sent.
+      const input = inputs[index]
+      inputs[index] = undefined
+      return Effect.flatMap(result, (envelope) => {
+        const o = outcome(batch.op.direction, input!, envelope, batch.asEnvelope)
+        return Effect.as(writeFile(planned[index]!.output, o.text), o)
+      })
+    }
+    // In completion order, so each input is reported as it ends; its place in that order is
+    // the count the progress shows.
+    const ended = yield* KaizenBatch.streamUnordered(requests, batch.op.route, { concurrency: batch.concurrency }).pipe(
+      Stream.mapEffect(([result, index]) => Effect.map(Effect.either(written(result, index)), (done) => [done, index] as const)),
+      Stream.zipWithIndex,
+      Stream.tap(([[result, index], position]) =>
+        progress.report(
+          position + 1,
+          planned[index]!,
+          Either.mapLeft(result, (error) => describe(error, batch.engine).message)
+        )
+      ),
+      Stream.runCollect
     )
     yield* progress.finish
+    // Back in the order the inputs were given, for the table and the exit code.
+    const results: Array<Either.Either<Outcome, CliError | KaizenError>> = []
+    for (const [[result, index]] of ended) results[index] = result
     const rows = results.map((result, i): Table.Row => {
       const { input, output } = planned[i]!
       return Either.match(result, {
         onLeft: () => ({ _tag: "Failed", input }),
-        onRight: (outcome) => ({ _tag: "Done", input, output, outcome })
+        onRight: (o) => ({ _tag: "Done", input, output, outcome: o })
       })
     })
     yield* tell("stdout", Table.render(rows))

@@ -9,12 +9,13 @@ import type * as Arr from "effect/Array"
 import type * as Effect from "effect/Effect"
 import type { KaizenClient } from "../KaizenClient.js"
 import type { KaizenError } from "../KaizenError.js"
+import type * as KaizenSchema from "../KaizenSchema.js"
 import * as flags from "./flags.js"
 import type { Input, InputKind } from "./input.js"
 import type { Direction, Envelope } from "./outcome.js"
 
 /** One subcommand over one route. */
-export interface Operation<Flags> {
+export interface Operation<Flags, Op extends KaizenSchema.BodyOperation = KaizenSchema.BodyOperation> {
   readonly name: string
   readonly description: string
   readonly input: InputKind
@@ -24,13 +25,32 @@ export interface Operation<Flags> {
   readonly help: ReadonlyArray<flags.FlagHelp>
   /** Whether the flags ask for a prompt to be sent as text (`--text`). */
   readonly asText: (flags: Flags) => boolean
-  readonly call: (kaizen: KaizenClient["Type"], input: Input, flags: Flags) => Effect.Effect<Envelope, KaizenError>
+  /** The client operation it calls: a single input calls it, a batch streams to it (`KaizenBatch`). */
+  readonly route: Op
+  /** The request an input and the flags make. */
+  readonly request: (input: Input, flags: Flags) => KaizenSchema.RequestInput<Op>
 }
 
 /** An operation whose flags type is no longer needed: what the command table holds. */
 export type AnyOperation = Operation<any>
 
-const operation = <Flags>(op: Operation<Flags>): Operation<Flags> => op
+// Generic in the route, so that each entry's request is checked against its own route's type.
+const operation = <Flags, Op extends KaizenSchema.BodyOperation>(op: Operation<Flags, Op>): AnyOperation => op
+
+/**
+ * Sends one input through an operation. The client's methods differ per route; the table
+ * pairs each route with the request it takes, so the call is typed for any of them.
+ */
+export const send = <Flags>(
+  kaizen: KaizenClient["Type"],
+  op: Operation<Flags>,
+  input: Input,
+  flags: Flags
+): Effect.Effect<Envelope, KaizenError> =>
+  (kaizen[op.route] as (request: KaizenSchema.RequestInput<KaizenSchema.BodyOperation>) => Effect.Effect<
+    Envelope,
+    KaizenError
+  >)(op.request(input, flags))
 
 const valueOf = (input: Input): unknown => (input._tag === "Json" ? input.value : input.text)
 
@@ -77,7 +97,8 @@ export const operations: Arr.NonEmptyReadonlyArray<AnyOperation> = [
     flags: flags.encodeOptions,
     help: flags.encodeHelp,
     asText: never,
-    call: (kaizen, input, options) => kaizen.compress({ data: valueOf(input), ...optionsField(options) })
+    route: "compress",
+    request: (input, options) => ({ data: valueOf(input), ...optionsField(options) })
   }),
   operation({
     name: "decompress",
@@ -87,7 +108,8 @@ export const operations: Arr.NonEmptyReadonlyArray<AnyOperation> = [
     flags: flags.decodeOptions,
     help: flags.decodeHelp,
     asText: never,
-    call: (kaizen, input, options) => kaizen.decompress({ data: textOf(input), ...optionsField(options) })
+    route: "decompress",
+    request: (input, options) => ({ data: textOf(input), ...optionsField(options) })
   }),
   operation({
     name: "optimize",
@@ -97,8 +119,8 @@ export const operations: Arr.NonEmptyReadonlyArray<AnyOperation> = [
     flags: Options.all({ options: flags.encodeOptions, tokenModels: flags.tokenModels }),
     help: [...flags.encodeHelp, flags.tokenModelsHelp],
     asText: never,
-    call: (kaizen, input, f) =>
-      kaizen.optimize({ data: valueOf(input), ...optionsField(f.options), ...tokenModelsField(f.tokenModels) })
+    route: "optimize",
+    request: (input, f) => ({ data: valueOf(input), ...optionsField(f.options), ...tokenModelsField(f.tokenModels) })
   }),
   operation({
     name: "optimize-request",
@@ -108,7 +130,8 @@ export const operations: Arr.NonEmptyReadonlyArray<AnyOperation> = [
     flags: promptFlags,
     help: promptHelp,
     asText: (f) => f.text,
-    call: (kaizen, input, f) => kaizen.optimizeRequest(promptRequest(input, f))
+    route: "optimizeRequest",
+    request: (input, f) => promptRequest(input, f)
   }),
   operation({
     name: "optimize-response",
@@ -118,7 +141,8 @@ export const operations: Arr.NonEmptyReadonlyArray<AnyOperation> = [
     flags: flags.decodeOptions,
     help: flags.decodeHelp,
     asText: never,
-    call: (kaizen, input, options) => kaizen.optimizeResponse({ ktof: textOf(input), ...optionsField(options) })
+    route: "optimizeResponse",
+    request: (input, options) => ({ ktof: textOf(input), ...optionsField(options) })
   }),
   operation({
     name: "encode",
@@ -128,7 +152,8 @@ export const operations: Arr.NonEmptyReadonlyArray<AnyOperation> = [
     flags: promptFlags,
     help: promptHelp,
     asText: (f) => f.text,
-    call: (kaizen, input, f) => kaizen.promptsEncode(promptRequest(input, f))
+    route: "promptsEncode",
+    request: (input, f) => promptRequest(input, f)
   }),
   operation({
     name: "decode",
@@ -138,8 +163,8 @@ export const operations: Arr.NonEmptyReadonlyArray<AnyOperation> = [
     flags: Options.all({ options: flags.decodeOptions, metadata: flags.metadata, replayMeta: flags.replayMeta }),
     help: [...flags.decodeHelp, flags.metadataHelp, flags.replayMetaHelp],
     asText: never,
-    call: (kaizen, input, f) =>
-      kaizen.promptsDecode({
+    route: "promptsDecode",
+    request: (input, f) => ({
         ktof: textOf(input),
         ...optionsField(f.options),
         ...objectField("metadata", f.metadata),

@@ -13,22 +13,29 @@ import type { CliError } from "./failure.js"
 import type { OutputFlags } from "./flags.js"
 import * as Input from "./input.js"
 import type { AnyOperation } from "./operations.js"
+import { send } from "./operations.js"
 import type { Outcome } from "./outcome.js"
 import { outcome, summary } from "./outcome.js"
 import { printError, terminal, write } from "./terminal.js"
 
+/** Reads a source as an operation's input (a batch does the same for each of its inputs). */
+export const load = <Flags>(
+  op: AnyOperation,
+  flags: Flags,
+  source: Input.Source
+): Effect.Effect<Input.Input, CliError, FileSystem.FileSystem> =>
+  Effect.flatMap(Input.read(source), (text) => Input.parse(op.input, text, source, op.asText(flags)))
+
 /** Reads a source, sends it, and measures what came back. */
-export const convert = <Flags>(
+const convert = <Flags>(
   op: AnyOperation,
   flags: Flags,
   source: Input.Source,
   asEnvelope: boolean
 ): Effect.Effect<Outcome, CliError | KaizenError, FileSystem.FileSystem | KaizenClient> =>
   Effect.gen(function*() {
-    const text = yield* Input.read(source)
-    const input = yield* Input.parse(op.input, text, source, op.asText(flags))
-    const kaizen = yield* KaizenClient
-    const envelope = yield* op.call(kaizen, input, flags)
+    const input = yield* load(op, flags, source)
+    const envelope = yield* send(yield* KaizenClient, op, input, flags)
     return outcome(op.direction, input, envelope, asEnvelope)
   })
 
