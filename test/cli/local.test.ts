@@ -292,6 +292,32 @@ describe("batch", () => {
     }
   })
 
+  it("a missing input and an output that cannot be written are each their input's own failure, told once, in turn", async () => {
+    const dir = tempDir()
+    try {
+      const [a, missing, c] = ["a", "missing", "c"].map((n) => join(dir.path, `${n}.json`))
+      writeFileSync(a!, JSON.stringify(table))
+      writeFileSync(c!, JSON.stringify(data))
+      const out = join(dir.path, "out")
+      // c's output is a directory: its call succeeds, its write fails.
+      mkdirSync(join(out, "c.ktof"), { recursive: true })
+
+      const run = await inProcess(["compress", a!, missing!, c!, "--out-dir", out, "--concurrency", "1", "--local"])
+      expect(run.code).toBe(1)
+      expect(readFileSync(join(out, "a.ktof"), "utf8")).toBe(`${tableKtof}\n`)
+      const lines = run.stderr.trimEnd().split("\n")
+      expect(lines).toHaveLength(4)
+      expect(lines[0]).toMatch(/^\[1\/3\] ok .*a\.json → .*a\.ktof /)
+      expect(lines[1]).toBe(`[2/3] failed cannot read ${missing}: no such file or directory`)
+      expect(lines[2]).toMatch(new RegExp(`^\\[3/3\\] failed ${c}: cannot write ${join(out, "c.ktof")}: `))
+      expect(lines[3]).toBe(`kaizen compress: 2 of 3 inputs failed; the other was written to ${out}`)
+      const rows = run.stdout.trimEnd().split("\n")
+      expect(rows.slice(1, 4).map((r) => r.split(/\s+/).slice(0, 2))).toEqual([[a, join(out, "a.ktof")], [missing, "failed"], [c, "failed"]])
+    } finally {
+      dir.remove()
+    }
+  })
+
   it("draws a progress bar when stderr is a terminal, and refuses outputs that would overwrite an input", async () => {
     const dir = tempDir()
     try {
