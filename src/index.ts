@@ -8,6 +8,8 @@
  * @module kaizen-effect
  * @since 0.1.0
  */
+import * as KaizenErrorModule from "./KaizenError.js"
+
 /**
  * The client: the service tag itself (`yield* KaizenClient` gives the service), with its
  * constructors (`KaizenClient.layer(options)`, `KaizenClient.Default`, `KaizenClient.layerNode`,
@@ -23,8 +25,6 @@
  *   return yield* kaizen.compress({ data: { a: 1 } })
  * }).pipe(Effect.provide(KaizenClient.layerNode))
  */
-import * as KaizenErrorModule from "./KaizenError.js"
-
 export { KaizenClient } from "./KaizenClient.js"
 
 /**
