@@ -1,25 +1,25 @@
 /**
  * HTTP client benchmark: kaizen-effect against raw undici (the baseline), node:http keep-alive,
  * fetch and @effect/platform on NodeHttpClient.layerUndici, all against one loopback server in a
- * separate process, alternating in one session so every ratio compares runs of the same round.
+ * separate process, alternating within each round so every ratio compares runs of the same round.
+ * Two harnesses: looping workers in this process (clients.ts), and the shapes users write
+ * (`Effect.forEach` over an array, `KaizenBatch.stream`), each in a fresh process (shapes.ts).
  *
- *   npm run bench                 # full: 3 rounds at concurrency 1, 16, 64, 256, then a soak
- *   BENCH_QUICK=1 npm run bench   # a smoke run with few requests
+ *   npm run bench                 # full: 5 rounds at concurrency 1, 16, 64, 256, then a soak
+ *   BENCH_QUICK=1 npm run bench   # a smoke run: 3 rounds of few requests
+ *   BENCH_WRITE=0 npm run bench   # print only (see report.ts for BENCH_FILE)
  *
  * Prints a table and writes BENCHMARKS.md (the HTTP section).
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import { Effect, ManagedRuntime } from "effect"
 import { fork } from "node:child_process"
-import http from "node:http"
-import { Agent, request as undiciRequest } from "undici"
 import { KaizenClient } from "kaizen-effect"
-import { median, percentile, startRssSampler, writeSection } from "./report.js"
-import { runWorkers } from "./workers.js"
+import { type Client, clients as clientsAt, effectRunner, payload } from "./clients.js"
+import { formatRatio, formatSpread, median, percentile, type Ratio, ratioOf, startRssSampler, writeSection } from "./report.js"
+import { type Shape, type ShapeFigures, shapes } from "./shapes.js"
 
 const quick = process.env.BENCH_QUICK === "1"
-const rounds = quick ? 1 : 3
+const rounds = quick ? 3 : 5
 const levels: ReadonlyArray<{ readonly concurrency: number; readonly requests: number }> = quick
   ? [{ concurrency: 1, requests: 300 }, { concurrency: 64, requests: 3_000 }]
   : [
@@ -28,139 +28,21 @@ const levels: ReadonlyArray<{ readonly concurrency: number; readonly requests: n
     { concurrency: 64, requests: 20_000 },
     { concurrency: 256, requests: 20_000 }
   ]
+// The users' shapes run at the concurrency the issue's goals are stated at.
+const shapeLevel = { concurrency: 64, requests: quick ? 3_000 : 20_000, warmup: quick ? 1_000 : 5_000 }
 const soakCalls = quick ? 20_000 : 200_000
-
-const payload = { data: { users: [{ id: 1, name: "Ada" }, { id: 2, name: "Linus" }] } }
-const payloadText = JSON.stringify(payload)
 
 // --- the server process -----------------------------------------------------------------------
 
 const server = fork(new URL("./server.mjs", import.meta.url), { stdio: ["ignore", "inherit", "inherit", "ipc"] })
-const ask = <A>(_message: string): Promise<A> =>
-  new Promise((resolve) => server.once("message", (answer) => resolve(answer as A)))
-    .then((a) => a as A)
 const port = await new Promise<number>((resolve) => server.once("message", (m) => resolve((m as { port: number }).port)))
 const send = <A>(message: string): Promise<A> => {
-  const answer = ask<A>(message)
+  const answer = new Promise<A>((resolve) => server.once("message", (a) => resolve(a as A)))
   server.send(message)
   return answer
 }
 const origin = `http://127.0.0.1:${port}`
-const url = `${origin}/v1/compress`
-
-// --- the clients ------------------------------------------------------------------------------
-
-/** A client under test: `open` builds it (its own pool), `call` makes one request, `close` frees it. */
-interface Client {
-  readonly name: string
-  readonly open: () => Promise<{
-    readonly run: (requests: number, concurrency: number, latencies: Float64Array) => Promise<void>
-    readonly close: () => Promise<void>
-  }>
-}
-
-/** Runs `requests` calls of a promise-returning function over `concurrency` workers. */
-const promiseRunner = (call: () => Promise<unknown>) =>
-async (requests: number, concurrency: number, latencies: Float64Array) => {
-  let next = 0
-  const worker = async () => {
-    while (next < requests) {
-      const i = next++
-      const t0 = performance.now()
-      await call()
-      latencies[i] = performance.now() - t0
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker))
-}
-
-/** The same for an Effect (see workers.ts), timing each call. */
-const effectRunner = <R, E>(runtime: ManagedRuntime.ManagedRuntime<R, E>, call: Effect.Effect<unknown, unknown, R>) =>
-async (requests: number, concurrency: number, latencies: Float64Array) => {
-  await runtime.runPromise(runWorkers(requests, concurrency, (index) =>
-    Effect.suspend(() => {
-      const start = performance.now()
-      return Effect.map(call, () => {
-        latencies[index] = performance.now() - start
-      })
-    })))
-}
-
-const clients: ReadonlyArray<Client> = [
-  {
-    name: "undici.request (baseline)",
-    open: async () => {
-      const dispatcher = new Agent()
-      const call = async () => {
-        const res = await undiciRequest(url, {
-          method: "POST",
-          dispatcher,
-          headers: { "content-type": "application/json", accept: "application/json" },
-          body: payloadText
-        })
-        return res.body.json()
-      }
-      return { run: promiseRunner(call), close: () => dispatcher.close() }
-    }
-  },
-  {
-    name: "node:http keep-alive",
-    open: async () => {
-      const agent = new http.Agent({ keepAlive: true })
-      const call = () =>
-        new Promise<unknown>((resolve, reject) => {
-          const req = http.request(url, {
-            method: "POST",
-            agent,
-            headers: { "content-type": "application/json", accept: "application/json" }
-          }, (res) => {
-            const chunks: Array<Buffer> = []
-            res.on("data", (c: Buffer) => chunks.push(c))
-            res.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString("utf8"))))
-            res.on("error", reject)
-          })
-          req.on("error", reject)
-          req.end(payloadText)
-        })
-      return { run: promiseRunner(call), close: async () => agent.destroy() }
-    }
-  },
-  {
-    name: "fetch",
-    open: async () => {
-      const call = async () => {
-        const res = await fetch(url, {
-          method: "POST",
-          headers: { "content-type": "application/json", accept: "application/json" },
-          body: payloadText
-        })
-        return res.json()
-      }
-      // fetch uses the global dispatcher: there is nothing of its own to close.
-      return { run: promiseRunner(call), close: async () => {} }
-    }
-  },
-  {
-    name: "@effect/platform layerUndici",
-    open: async () => {
-      const runtime = ManagedRuntime.make(NodeHttpClient.layerUndici)
-      const call = Effect.flatMap(HttpClient.HttpClient, (client) =>
-        client.execute(HttpClientRequest.post(url).pipe(HttpClientRequest.bodyText(payloadText, "application/json")))
-          .pipe(Effect.flatMap((res) => res.json)))
-      return { run: effectRunner(runtime, call), close: () => runtime.dispose() }
-    }
-  },
-  {
-    name: "kaizen-effect compress",
-    open: async () => {
-      // As users get it: layerNode from the environment, retries on (KAIZEN_MAX_RETRIES=2).
-      process.env.KAIZEN_BASE_URL = origin
-      const runtime = ManagedRuntime.make(KaizenClient.layerNode)
-      const call = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress(payload))
-      return { run: effectRunner(runtime, call), close: () => runtime.dispose() }
-    }
-  }
-]
+const clients = clientsAt(origin)
 
 // --- measuring --------------------------------------------------------------------------------
 
@@ -199,19 +81,43 @@ const measure = async (client: Client, requests: number, concurrency: number): P
   }
 }
 
+/** One measurement of a user shape in a fresh process (its own JIT, heap and pool). */
+const measureShape = async (shape: Shape): Promise<ShapeFigures & { readonly connections: number }> => {
+  await send("reset")
+  const { concurrency, requests, warmup } = shapeLevel
+  const child = fork(new URL("./shapes.ts", import.meta.url), [shape, origin, `${requests}`, `${concurrency}`, `${warmup}`], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"]
+  })
+  const figures = await new Promise<ShapeFigures>((resolve, reject) => {
+    child.once("message", (m) => resolve(m as ShapeFigures))
+    child.once("exit", (code) => reject(new Error(`the ${shape} runner exited with ${code} before reporting`)))
+  })
+  const { seen } = await send<{ seen: number }>("stats")
+  return { ...figures, connections: seen }
+}
+
+const log = (round: number, concurrency: number, name: string, f: Omit<Figures, "p50" | "p99"> & Partial<Figures>) =>
+  console.log(
+    `round ${round} c=${concurrency} ${name.padEnd(40)} ${f.reqPerSec.toFixed(0).padStart(6)} req/s  ${
+      f.p50 === undefined ? "" : `p50 ${f.p50.toFixed(2)} ms  p99 ${f.p99!.toFixed(2)} ms  `
+    }cpu ${f.cpuMicrosPerCall.toFixed(1)} µs/call  conns ${f.connections}`
+  )
+
 const results = new Map<string, Array<Figures>>() // key: `${concurrency}|${client}`
+const shapeResults = new Map<Shape, Array<ShapeFigures & { readonly connections: number }>>()
 for (let round = 1; round <= rounds; round++) {
   for (const { concurrency, requests } of levels) {
     for (const client of clients) {
       const figures = await measure(client, requests, concurrency)
       const key = `${concurrency}|${client.name}`
       results.set(key, [...(results.get(key) ?? []), figures])
-      console.log(
-        `round ${round} c=${concurrency} ${client.name.padEnd(28)} ${figures.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${
-          figures.p50.toFixed(2)
-        } ms  p99 ${figures.p99.toFixed(2)} ms  cpu ${figures.cpuMicrosPerCall.toFixed(1)} µs/call  conns ${figures.connections}`
-      )
+      log(round, concurrency, client.name, figures)
     }
+  }
+  for (const shape of Object.keys(shapes) as Array<Shape>) {
+    const figures = await measureShape(shape)
+    shapeResults.set(shape, [...(shapeResults.get(shape) ?? []), figures])
+    log(round, shapeLevel.concurrency, `${shapes[shape]} (fresh process)`, figures)
   }
 }
 
@@ -236,56 +142,86 @@ const soak = async () => {
 }
 const soakResult = await soak()
 console.log(
-  `soak: ${soakResult.calls} calls, RSS growth ${soakResult.growthMb.toFixed(1)} MB (gc ${soakResult.gc ? "forced" : "not exposed"}), connections ${soakResult.connections}`
+  `soak: ${soakResult.calls} calls, RSS growth ${soakResult.growthMb.toFixed(1)} MB (gc ${
+    soakResult.gc ? "forced" : "not exposed"
+  }), connections ${soakResult.connections}`
 )
 
 server.send("close")
 
 // --- report -----------------------------------------------------------------------------------
 
-const medianOf = (concurrency: number, name: string, pick: (f: Figures) => number) =>
-  median((results.get(`${concurrency}|${name}`) ?? []).map(pick))
-const baseline = clients[0]!.name
-// A ratio is taken within each round (client and baseline measured minutes apart at most), and
-// the median of those ratios reported: the machine's speed drifts between rounds.
-const ratioOf = (concurrency: number, name: string, pick: (f: Figures) => number) => {
-  const mine = results.get(`${concurrency}|${name}`) ?? []
-  const base = results.get(`${concurrency}|${baseline}`) ?? []
-  return median(mine.map((f, round) => pick(f) / pick(base[round]!)))
+/** Each round's figure over its baseline's in the same round, summarized across rounds. */
+const perRound = <F>(mine: ReadonlyArray<F>, base: ReadonlyArray<F>, pick: (f: F) => number): Ratio =>
+  ratioOf(mine.map((f, round) => pick(f) / pick(base[round]!)))
+
+/** `44.0 (1.47x, 1.30–1.84)`: the median CPU per call, then its ratio to the baseline's and the spread. */
+const cpuCell = <F extends { readonly cpuMicrosPerCall: number }>(mine: ReadonlyArray<F>, base: ReadonlyArray<F>) => {
+  const ratio = perRound(mine, base, (f) => f.cpuMicrosPerCall)
+  return `${median(mine.map((f) => f.cpuMicrosPerCall)).toFixed(1)} (${ratio.median.toFixed(2)}x, ${formatSpread(ratio)})`
 }
+
+const baseline = clients[0]!.name
 const rows: Array<string> = []
 for (const { concurrency } of levels) {
+  const base = results.get(`${concurrency}|${baseline}`) ?? []
   for (const client of clients) {
+    const mine = results.get(`${concurrency}|${client.name}`) ?? []
+    const med = (pick: (f: Figures) => number) => median(mine.map(pick))
     const figure = (pick: (f: Figures) => number, digits: number) =>
-      `${medianOf(concurrency, client.name, pick).toFixed(digits)} (${ratioOf(concurrency, client.name, pick).toFixed(2)}x)`
-    const rps = medianOf(concurrency, client.name, (f) => f.reqPerSec)
-    const rss = medianOf(concurrency, client.name, (f) => f.peakRssMb)
-    const conns = Math.max(...(results.get(`${concurrency}|${client.name}`) ?? []).map((f) => f.connections))
-    rows.push(
-      `| ${concurrency} | ${client.name} | ${rps.toFixed(0)} | **${
-        ratioOf(concurrency, client.name, (f) => f.reqPerSec).toFixed(2)
-      }x** | ${figure((f) => f.p50, 2)} | ${figure((f) => f.p99, 2)} | ${figure((f) => f.cpuMicrosPerCall, 1)} | ${
-        rss.toFixed(0)
-      } | ${conns} |`
+      `${med(pick).toFixed(digits)} (${perRound(mine, base, pick).median.toFixed(2)}x)`
+        rows.push(
+      `| ${concurrency} | ${client.name} | ${med((f) => f.reqPerSec).toFixed(0)} | ${
+        formatRatio(perRound(mine, base, (f) => f.reqPerSec))
+      } | ${figure((f) => f.p50, 2)} | ${figure((f) => f.p99, 2)} | ${cpuCell(mine, base)} | ${med((f) => f.peakRssMb).toFixed(0)} | ${Math.max(...mine.map((f) => f.connections))} |`
     )
   }
 }
+const shapeRows = (Object.keys(shapes) as Array<Shape>).map((shape) => {
+  const mine = shapeResults.get(shape) ?? []
+  const base = shapeResults.get("undici") ?? []
+  const med = (pick: (f: ShapeFigures) => number) => median(mine.map(pick))
+  return `| ${shapeLevel.concurrency} | ${shapes[shape]} | ${med((f) => f.reqPerSec).toFixed(0)} | ${
+    formatRatio(perRound(mine, base, (f) => f.reqPerSec))
+  } | ${cpuCell(mine, base)} | ${
+    med((f) => f.peakRssMb).toFixed(0)
+  } | ${Math.max(...mine.map((f) => f.connections))} |`
+})
 const table = [
-  `Median of ${rounds} round(s); each ratio is taken to raw \`undici.request\` within a round, and the median of those`,
-  "ratios shown. Each run is preceded by a warm-up; requests per run: " +
+  `${rounds} interleaved rounds: in each round every client runs once at each concurrency, one after the other;`,
+  "each ratio is taken to raw `undici.request` within a round, and the median of those ratios is shown with",
+  "their spread (min–max) across rounds. Each run is preceded by a warm-up; requests per run: " +
   levels.map((l) => `${l.requests} at concurrency ${l.concurrency}`).join(", ") + ".",
-  "Effect clients run as looping worker fibers, raw clients as promise loops. CPU is the benchmark process's (user +",
-  "system) per call; peak RSS is that process's, which only grows within a session. TCP connections: the most the",
-  "server accepted in one run (`fetch` keeps its global dispatcher's sockets between runs, so it may show fewer).",
   "",
-  "| concurrency | client | req/s | vs undici | p50 ms | p99 ms | CPU µs/call | peak RSS MB | TCP connections |",
+  "### Looping workers",
+  "",
+  "Effect clients run as looping worker fibers, raw clients as promise loops, all in the benchmark's process.",
+  "CPU is that process's (user + system) per call; peak RSS is that process's, which only grows within a",
+  "session. TCP connections: the most the server accepted in one run (`fetch` keeps its global dispatcher's",
+  "sockets between runs, so it may show fewer).",
+  "",
+  "| concurrency | client | req/s | vs undici (min–max) | p50 ms | p99 ms | CPU µs/call (ratio, min–max) | peak RSS MB | TCP connections |",
   "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ...rows,
   "",
+  "### As users write it, in a fresh process",
+  "",
+  `Each run forks a new process that makes ${shapeLevel.warmup} calls to warm up, then ${shapeLevel.requests} measured calls`,
+  "over an array of distinct inputs: `Effect.forEach(inputs, (data) => kaizen.compress({ data }), { concurrency: 64 })`,",
+  "`KaizenBatch.stream(Stream.fromIterable(inputs), \"compress\", { concurrency: 64 })`, both on `KaizenClient.layerNode`,",
+  "and as the baseline raw `undici.request` over the same array (64 promise loops, `JSON.stringify` and `body.json()`",
+  "per call). CPU and peak RSS are the runner process's.",
+  "",
+  "| concurrency | client | req/s | vs undici (min–max) | CPU µs/call (ratio, min–max) | peak RSS MB | TCP connections |",
+  "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+  ...shapeRows,
+  "",
   `Soak: ${soakResult.calls} \`compress\` calls at concurrency 64 through \`KaizenClient.layerNode\`: RSS grew by ${
     soakResult.growthMb.toFixed(1)
-  } MB (${soakResult.gc ? "after a forced GC" : "GC not exposed"}); the server saw ${soakResult.connections} TCP connections (pool size 64).`
+  } MB (${
+    soakResult.gc ? "after a forced GC" : "GC not exposed"
+  }); the server saw ${soakResult.connections} TCP connections (pool size 64).`
 ].join("\n")
 console.log("\n" + table)
-await writeSection("HTTP clients on loopback", "npm run bench", table)
+await writeSection("HTTP clients on loopback", `${quick ? "BENCH_QUICK=1 " : ""}npm run bench`, table)
 process.exit(0)
