@@ -173,19 +173,21 @@ const engineExchange = (engine: typeof handlers, options: Options): Exchange => 
     enforcesTimeout: true,
     readsSpan: false,
     prepare: (call) => {
+      // Each attempt runs the engine anew, inside the client's limits and span: suspended,
+      // so nothing is computed when the call is prepared.
       if (call.body === undefined) {
-        return Either.right(Effect.map(handle({ method: "GET", path: call.info.path, body: "" }), toAnswer))
+        return Either.right(Effect.suspend(() => Effect.map(handle({ method: "GET", path: call.info.path, body: "" }), toAnswer)))
       }
       const operation = call.operation as KaizenSchema.BodyOperation
       const measure = measureBody(call.body)
       if (measure !== undefined) {
         // The client validated `body` against the operation's contract Schema just before.
         const request = call.body as KaizenSchema.RequestBody<typeof operation>
-        return Either.right(Effect.map(operations(operation, request, measure), toAnswer))
+        return Either.right(Effect.suspend(() => Effect.map(operations(operation, request, measure), toAnswer)))
       }
       return Either.map(
         requestText(operation, call.body),
-        (text) => Effect.map(handle({ method: "POST", path: call.info.path, body: text }), toAnswer)
+        (text) => Effect.suspend(() => Effect.map(handle({ method: "POST", path: call.info.path, body: text }), toAnswer))
       )
     }
   }
