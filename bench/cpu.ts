@@ -64,11 +64,8 @@ const kaizenCall = Effect.flatMap(KaizenClient, (k) => k.compress(payload))
 const memory = new MemoryDispatcher(Buffer.from(answer))
 const platformUndici = ManagedRuntime.make(Layer.succeed(HttpClient.HttpClient, NodeHttpClient.makeUndici(memory)))
 const timeout = Duration.seconds(30)
-const kaizenNode = ManagedRuntime.make(
-  KaizenClient.layer({ baseUrl: "http://kaizen.test", timeout }).pipe(
-    Layer.provide(Layer.succeed(HttpClient.HttpClient, KaizenNode.makeHttpClient(memory, { timeout })))
-  )
-)
+// The Node layer itself, over the in-memory dispatcher: as `layerNode` builds the client.
+const kaizenNode = ManagedRuntime.make(KaizenNode.layer({ baseUrl: "http://kaizen.test", timeout, dispatcher: memory }))
 
 // The floor: raw undici against a loopback server in another process, at concurrency 64.
 const server = fork(new URL("./server.mjs", import.meta.url), { stdio: ["ignore", "inherit", "inherit", "ipc"] })

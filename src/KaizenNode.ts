@@ -59,6 +59,12 @@ export interface Options extends KaizenConfig.Options {
    * `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` variables are honoured.
    */
   readonly proxy?: string | URL | undefined
+  /**
+   * An undici `Dispatcher` of your own (a `MockAgent` in tests, an agent you share) instead of
+   * the pool this layer would open; you own its lifetime, and the pool and TLS options above do
+   * not apply to it. The client still leaves each attempt's timeout to this transport.
+   */
+  readonly dispatcher?: Dispatcher | undefined
 }
 
 /**
@@ -240,7 +246,7 @@ export const layerConfig = (
       const transport = yield* NodeConfig.transportOptions(options, resolved.baseUrl)
       return Layer.scoped(
         KaizenClient,
-        Effect.flatMap(makeAgent(transport), (dispatcher) => {
+        Effect.flatMap(options.dispatcher === undefined ? makeAgent(transport) : Effect.succeed(options.dispatcher), (dispatcher) => {
           const http = makeHttpClient(dispatcher, { ...transport, timeout: resolved.timeout })
           // Stated here, where both are built: this transport ends each attempt at the client's
           // timeout itself, never follows a redirect (undici's dispatch does not), and makes no
@@ -251,7 +257,7 @@ export const layerConfig = (
               timeout: { isTimeout: UndiciClient.isTimeout },
               followsRedirects: false,
               platformSpans: false,
-              poolSize: transport.maxConnections
+              poolSize: options.dispatcher === undefined ? transport.maxConnections : undefined
             })
           )
         })

@@ -9,6 +9,7 @@ import { KaizenClient } from "../../src/index.js"
 import * as KaizenNode from "../../src/KaizenNode.js"
 import { nodeClient } from "../support/clients.js"
 import * as FaultServer from "../support/faultServer.js"
+import { MockAgent } from "undici"
 
 const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
@@ -104,4 +105,27 @@ describe("layerNodeWith(options)", () => {
       Effect.provide(nodeClient()),
       withEnv({ KAIZEN_BASE_URL: "local", KAIZEN_API_KEY: "sk-from-env" })
     ))
+})
+
+describe("a dispatcher of your own", () => {
+  it.effect("is used instead of the layer's pool, and the transport still ends a hanging attempt", () =>
+    Effect.gen(function*() {
+      const agent = new MockAgent()
+      agent.disableNetConnect()
+      const origin = agent.get("http://kaizen.test")
+      origin.intercept({ path: "/v1/compress", method: "POST" }).reply(200, FaultServer.okBody, {
+        headers: { "content-type": "application/json" }
+      })
+      // Never answered: only the transport's own timer can end it (the client adds none here).
+      origin.intercept({ path: "/v1/compress", method: "POST" }).reply(200, FaultServer.okBody).delay(60_000)
+      const layer = KaizenNode.layer({ baseUrl: "http://kaizen.test", dispatcher: agent, retry: false, timeout: "200 millis" })
+      const [first, second] = yield* Effect.flatMap(KaizenClient, (kaizen) =>
+        Effect.all([kaizen.compress({ data: { a: 1 } }), Effect.flip(kaizen.compress({ data: { a: 1 } }))])).pipe(
+          Effect.provide(layer),
+          withEnv({})
+        )
+      expect(first.result).toBe("a: 1")
+      expect(second).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout" })
+      yield* Effect.promise(() => agent.close())
+    }), { timeout: 30_000 })
 })
