@@ -21,8 +21,6 @@ import { dropNullOptions } from "../contract/normalize.js"
 import { measureBody } from "../json/measure.js"
 import type * as KaizenSchema from "../KaizenSchema.js"
 
-const isPlainObject = (value: object): boolean => Object.getPrototypeOf(value) === Object.prototype
-
 const sortedFields = (value: Record<string, unknown>): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(value).sort()) out[key] = value[key]
@@ -34,12 +32,9 @@ const sortedFields = (value: Record<string, unknown>): Record<string, unknown> =
  * (it is then sent uncached).
  */
 export const cacheKey = (operation: KaizenSchema.BodyOperation, request: unknown): string | undefined => {
-  if (typeof request !== "object" || request === null || Array.isArray(request) || !isPlainObject(request)) {
-    return undefined
-  }
+  // A plain object, exactly JSON (json/measure.ts: what its text would parse back to), or no key.
+  if (measureBody(request) === undefined) return undefined
   const input = dropNullOptions(request) as Record<string, unknown>
-  // Exactly JSON (json/measure.ts: what its text would parse back to), or no key.
-  if (measureBody(input) === undefined) return undefined
   const names = Object.keys(input).sort()
   let key = `${operation}{`
   for (let i = 0; i < names.length; i++) {
