@@ -100,6 +100,118 @@ const target = (
   return Either.right(parsed)
 }
 
+/**
+ * One request in flight: undici's handler for it, and what ends it early. The handler's
+ * methods live on the prototype, so a request costs one object, not a closure per callback.
+ */
+class InFlight implements Dispatcher.DispatchHandler {
+  /** Set once the outcome is decided (answer, failure, timeout, abandonment): later callbacks are ignored. */
+  private settled = false
+  private controller: Dispatcher.DispatchController | undefined = undefined
+  private resume: ((effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => void) | undefined =
+    undefined
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined
+  private status = 0
+  private headers: Record<string, string | Array<string> | undefined> = {}
+  private readonly chunks: Array<Buffer> = []
+  private size = 0
+
+  constructor(
+    private readonly request: HttpClientRequest.HttpClientRequest,
+    private readonly maxBytes: number
+  ) {}
+
+  /** Dispatches the request; `resume` gets its outcome, once. */
+  start(
+    dispatcher: Dispatcher,
+    options: Dispatcher.DispatchOptions,
+    timeoutMillis: number | undefined,
+    resume: (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => void
+  ): void {
+    this.resume = resume
+    if (timeoutMillis !== undefined) {
+      this.timer = setTimeout(() => {
+        const cause = new TransportTimeout(timeoutMillis)
+        this.fail(cause)
+        this.controller?.abort(cause)
+      }, timeoutMillis)
+    }
+    dispatcher.dispatch(options, this)
+  }
+
+  /** The caller stopped waiting (interruption): the request is aborted, which frees its socket. */
+  abandon(): void {
+    if (this.settled) return
+    this.settled = true
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.controller?.abort(new Error("request interrupted"))
+  }
+
+  private settle(effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>): void {
+    if (this.settled) return
+    this.settled = true
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.resume!(effect)
+  }
+
+  private fail(cause: unknown): void {
+    this.settle(Effect.fail(new HttpClientError.RequestError({ request: this.request, reason: "Transport", cause })))
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller
+    if (this.settled) controller.abort(new Error("request abandoned"))
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | Array<string> | undefined>
+  ): void {
+    this.status = statusCode
+    this.headers = headers
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.size += chunk.length
+    if (this.size > this.maxBytes) {
+      // undici's own code for its maxResponseSize: the client reads it as deterministic.
+      controller.abort(Object.assign(new Error(`the response body exceeds the ${this.maxBytes}-byte limit`), {
+        code: "UND_ERR_RES_EXCEEDED_MAX_SIZE"
+      }))
+      return
+    }
+    this.chunks.push(chunk)
+  }
+
+  onResponseEnd(): void {
+    const chunks = this.chunks
+    const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size)
+    this.settle(Effect.succeed(new BufferedResponse(this.request, this.status, this.headers, whole)))
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    // After the headers, the request did get an answer: as with a streamed body, the failure
+    // belongs to reading the body, so the response is returned and its body fails.
+    if (this.status !== 0) {
+      this.settle(Effect.succeed(new BufferedResponse(this.request, this.status, this.headers, new Uint8Array(0), error)))
+    } else {
+      this.fail(error)
+    }
+  }
+}
+
+/**
+ * One request as an Effect that aborts it when interrupted.
+ *
+ * Not `Effect.async` with a canceler: that wraps the wait in `Effect.onInterrupt` (an
+ * `onExit` with its own exit value and cleanup steps), and the canceler keeps the request's
+ * whole state reachable from the fiber until the call is long over, so young objects survive
+ * collections: measured at ~15 µs of CPU per call on loopback, half the client's cost
+ * (`npm run bench`). The same behaviour with two public steps: the wait is interruptible
+ * inside an `uninterruptibleMask`, and any failure that leaves the request unsettled (only an
+ * interruption can) abandons it before the failure goes on.
+ */
 const send = (
   dispatcher: Dispatcher,
   request: HttpClientRequest.HttpClientRequest,
@@ -110,73 +222,29 @@ const send = (
   if (Either.isLeft(destination)) return Effect.fail(destination.left)
   const body = requestBody(request)
   if (Either.isLeft(body)) return Effect.fail(body.left)
-  return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
-    let controller: Dispatcher.DispatchController | undefined
-    // Set once the outcome is decided (answer, failure, timeout, interruption): later callbacks
-    // from undici for the same request are ignored.
-    let settled = false
-    let status = 0
-    let headers: Record<string, string | Array<string> | undefined> = {}
-    const chunks: Array<Buffer> = []
-    let size = 0
-    const settle = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => {
-      if (settled) return
-      settled = true
-      if (timer !== undefined) clearTimeout(timer)
-      resume(effect)
-    }
-    const fail = (cause: unknown) => settle(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
-    const timer = timeoutMillis === undefined ? undefined : setTimeout(() => {
-      const cause = new TransportTimeout(timeoutMillis)
-      fail(cause)
-      controller?.abort(cause)
-    }, timeoutMillis)
-    dispatcher.dispatch({
-      origin: destination.right.origin,
-      path: destination.right.path,
-      method: request.method as Dispatcher.HttpMethod,
-      headers: request.headers,
-      body: body.right,
-      // Timeouts are the client's (one clock for headers and body), not undici's.
-      headersTimeout: 0,
-      bodyTimeout: 0
-    }, {
-      onRequestStart(c) {
-        controller = c
-        if (settled) c.abort(new Error("request abandoned"))
-      },
-      onResponseStart(_c, statusCode, responseHeaders) {
-        status = statusCode
-        headers = responseHeaders
-      },
-      onResponseData(c, chunk) {
-        size += chunk.length
-        if (size > maxBytes) {
-          // undici's own code for its maxResponseSize: the client reads it as deterministic.
-          c.abort(Object.assign(new Error(`the response body exceeds the ${maxBytes}-byte limit`), {
-            code: "UND_ERR_RES_EXCEEDED_MAX_SIZE"
-          }))
-          return
+  const options: Dispatcher.DispatchOptions = {
+    origin: destination.right.origin,
+    path: destination.right.path,
+    method: request.method as Dispatcher.HttpMethod,
+    headers: request.headers,
+    body: body.right,
+    // Timeouts are the client's (one clock for headers and body), not undici's.
+    headersTimeout: 0,
+    bodyTimeout: 0
+  }
+  return Effect.suspend(() => {
+    const inFlight = new InFlight(request, maxBytes)
+    return Effect.uninterruptibleMask((restore) =>
+      Effect.catchAllCause(
+        restore(Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+          inFlight.start(dispatcher, options, timeoutMillis, resume)
+        })),
+        (cause) => {
+          inFlight.abandon()
+          return Effect.failCause(cause)
         }
-        chunks.push(chunk)
-      },
-      onResponseEnd() {
-        const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)
-        settle(Effect.succeed(new BufferedResponse(request, status, headers, whole)))
-      },
-      onResponseError(_c, error) {
-        // After the headers, the request did get an answer: as with a streamed body, the
-        // failure belongs to reading the body, so the response is returned and its body fails.
-        if (status !== 0) settle(Effect.succeed(new BufferedResponse(request, status, headers, new Uint8Array(0), error)))
-        else fail(error)
-      }
-    })
-    // Interruption (a timeout, a cancelled fiber) aborts the request: undici closes the socket.
-    return Effect.sync(() => {
-      settled = true
-      if (timer !== undefined) clearTimeout(timer)
-      controller?.abort(new Error("request interrupted"))
-    })
+      )
+    )
   })
 }
 
