@@ -100,20 +100,25 @@ const target = (
   return Either.right(parsed)
 }
 
+type Outcome = Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
+
 /**
  * One request in flight: undici's handler for it, and what ends it early. The handler's
  * methods live on the prototype, so a request costs one object, not a closure per callback.
+ *
+ * undici keeps a handler referenced for a while after the request ends (and its controller
+ * keeps the raw response headers), so once the outcome is decided this object lets go of
+ * everything it held: otherwise each call's headers, body chunks and continuation outlive it
+ * and survive young collections (measured: twice the bytes promoted, ~3 µs of CPU per call).
  */
 class InFlight implements Dispatcher.DispatchHandler {
-  /** Set once the outcome is decided (answer, failure, timeout, abandonment): later callbacks are ignored. */
-  private settled = false
+  /** Undefined once the outcome is decided (answer, failure, timeout, abandonment): later callbacks are ignored. */
+  private resume: ((outcome: Outcome) => void) | undefined = undefined
   private controller: Dispatcher.DispatchController | undefined = undefined
-  private resume: ((effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => void) | undefined =
-    undefined
   private timer: ReturnType<typeof setTimeout> | undefined = undefined
   private status = 0
   private headers: Record<string, string | Array<string> | undefined> = {}
-  private readonly chunks: Array<Buffer> = []
+  private chunks: Array<Buffer> = []
   private size = 0
 
   constructor(
@@ -126,14 +131,15 @@ class InFlight implements Dispatcher.DispatchHandler {
     dispatcher: Dispatcher,
     options: Dispatcher.DispatchOptions,
     timeoutMillis: number | undefined,
-    resume: (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => void
+    resume: (outcome: Outcome) => void
   ): void {
     this.resume = resume
     if (timeoutMillis !== undefined) {
       this.timer = setTimeout(() => {
         const cause = new TransportTimeout(timeoutMillis)
+        const controller = this.controller
         this.fail(cause)
-        this.controller?.abort(cause)
+        controller?.abort(cause)
       }, timeoutMillis)
     }
     dispatcher.dispatch(options, this)
@@ -141,26 +147,37 @@ class InFlight implements Dispatcher.DispatchHandler {
 
   /** The caller stopped waiting (interruption): the request is aborted, which frees its socket. */
   abandon(): void {
-    if (this.settled) return
-    this.settled = true
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    this.controller?.abort(new Error("request interrupted"))
+    if (this.resume === undefined) return
+    const controller = this.controller
+    this.release()
+    controller?.abort(new Error("request interrupted"))
   }
 
-  private settle(effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>): void {
-    if (this.settled) return
-    this.settled = true
+  /** Decides the outcome: stops the clock and lets go of everything but the request. */
+  private release(): ((outcome: Outcome) => void) | undefined {
+    const resume = this.resume
+    this.resume = undefined
+    this.controller = undefined
+    this.headers = {}
+    this.chunks = []
     if (this.timer !== undefined) clearTimeout(this.timer)
-    this.resume!(effect)
+    this.timer = undefined
+    return resume
+  }
+
+  private settle(outcome: Outcome): void {
+    this.release()?.(outcome)
   }
 
   private fail(cause: unknown): void {
+    if (this.resume === undefined) return
     this.settle(Effect.fail(new HttpClientError.RequestError({ request: this.request, reason: "Transport", cause })))
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller
-    if (this.settled) controller.abort(new Error("request abandoned"))
+    // Decided before undici gave it a socket (timed out or abandoned while queued): never sent.
+    if (this.resume === undefined) controller.abort(new Error("request abandoned"))
+    else this.controller = controller
   }
 
   onResponseStart(
@@ -168,11 +185,13 @@ class InFlight implements Dispatcher.DispatchHandler {
     statusCode: number,
     headers: Record<string, string | Array<string> | undefined>
   ): void {
+    if (this.resume === undefined) return
     this.status = statusCode
     this.headers = headers
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.resume === undefined) return
     this.size += chunk.length
     if (this.size > this.maxBytes) {
       // undici's own code for its maxResponseSize: the client reads it as deterministic.
@@ -185,12 +204,14 @@ class InFlight implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    if (this.resume === undefined) return
     const chunks = this.chunks
     const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size)
     this.settle(Effect.succeed(new BufferedResponse(this.request, this.status, this.headers, whole)))
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.resume === undefined) return
     // After the headers, the request did get an answer: as with a streamed body, the failure
     // belongs to reading the body, so the response is returned and its body fails.
     if (this.status !== 0) {
@@ -217,7 +238,7 @@ const send = (
   request: HttpClientRequest.HttpClientRequest,
   maxBytes: number,
   timeoutMillis: number | undefined
-): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+): Outcome => {
   const destination = target(request)
   if (Either.isLeft(destination)) return Effect.fail(destination.left)
   const body = requestBody(request)

@@ -225,6 +225,33 @@ describe("timeouts and interruption", () => {
       expect(server.requests).toHaveLength(1)
     }))
 
+  it.scopedLive("a call still queued for a socket when it times out or is interrupted is never sent", () =>
+    Effect.gen(function*() {
+      // One connection: the first call holds it (the server never answers it), the next ones
+      // wait in the pool's queue. Then a call that is answered: the requests the server saw
+      // show whether a queued call went out once the socket was free.
+      const server = yield* FaultServer.make({ script: [FaultServer.hang], fallback: FaultServer.ok })
+      const ids = yield* withLoopbackClient(server, fast({ retry: false, maxConnections: 1 }), (kaizen) =>
+        Effect.gen(function*() {
+          const holder = yield* Effect.fork(kaizen.compress({ data: { a: 1 } }, { requestId: "holder" }))
+          yield* server.waitUntil("receiving the first request", () => server.requests.length === 1)
+          const timedOut = yield* Effect.fork(
+            kaizen.compress({ data: { a: 1 } }, { requestId: "queued-timeout" }).pipe(
+              Effect.timeoutFail({ duration: "200 millis", onTimeout: () => "expired" as const }),
+              Effect.flip
+            )
+          )
+          const interrupted = yield* Effect.fork(kaizen.compress({ data: { a: 1 } }, { requestId: "queued-interrupt" }))
+          expect(yield* Fiber.join(timedOut)).toBe("expired")
+          expect(Exit.isInterrupted(yield* promptly(Fiber.interrupt(interrupted), "Fiber.interrupt"))).toBe(true)
+          // Frees the socket: a queued call not abandoned would be sent now, before the next one.
+          expect(Exit.isInterrupted(yield* promptly(Fiber.interrupt(holder), "Fiber.interrupt"))).toBe(true)
+          yield* kaizen.compress({ data: { a: 1 } }, { requestId: "after" })
+          return server.requests.map((r) => r.requestId)
+        }))
+      expect(ids).toEqual(["holder", "after"])
+    }))
+
   it.scopedLive("interrupting a call during a long Retry-After wait returns at once", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make({
