@@ -1,6 +1,6 @@
 /**
  * The machinery of `KaizenBatch`: one stream of requests through one operation of the client
- * in the context, with Effect's `Stream.mapEffect` doing the bounding, ordering and
+ * in the context, with the worker pool of pool.ts doing the bounding, ordering and
  * back-pressure. The face (`KaizenBatch.ts`) gives it its precise types; here it is untyped.
  *
  * @internal
@@ -15,6 +15,7 @@ import type { CallOptions } from "../KaizenClient.js"
 import { KaizenClient } from "../KaizenClient.js"
 import type { KaizenError } from "../KaizenError.js"
 import type * as KaizenSchema from "../KaizenSchema.js"
+import { mapPool } from "./pool.js"
 import { type Progress, tracker } from "./progress.js"
 
 /** The options of a batch (documented on `KaizenBatch.Options`). */
@@ -96,7 +97,7 @@ export const run = (
       // An item given as an `Either` is a request (`Right`) or a failure that came before it
       // could be one (`Left`, e.g. a line that did not parse): that failure is the item's own
       // result, in its place and counted, and nothing is sent for it.
-      const one = ([item, index]: [unknown, number]) => {
+      const one = (item: unknown, index: number) => {
         const tracked = track(
           Either.isEither(item)
             ? Either.match(item, { onLeft: Effect.fail, onRight: (request) => call(request, index) })
@@ -104,15 +105,8 @@ export const run = (
         )
         return failFast ? tracked : Effect.either(tracked)
       }
-      // The index travels with the request: it names the result in completion order, and
-      // `requestId` is given it whichever fiber runs the call.
-      const indexed = Stream.zipWithIndex(toStream(requests))
-      return unordered
-        ? Stream.mapEffect(
-          indexed,
-          (item) => Effect.map(one(item), (result) => [result, item[1]] as const),
-          { concurrency, unordered: true }
-        )
-        : Stream.mapEffect(indexed, one, { concurrency })
+      // The pool gives each item its index, which names the result in completion order and is
+      // what `requestId` is given, whichever fiber runs the call.
+      return mapPool(toStream(requests), one, { concurrency, unordered })
     })
   }))

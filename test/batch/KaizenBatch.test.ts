@@ -24,6 +24,9 @@ const resultOf = Either.match({
 const arrivals = (queue: Queue.Dequeue<Pending>, n: number) =>
   Effect.map(Queue.takeBetween(queue, n, n), Chunk.toReadonlyArray)
 
+/** Waits one turn of the event loop: every fiber that only waits on promises has run by then. */
+const nextTurn = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+
 // A fixed shuffle of 0..7: the order in which the test answers the calls.
 const completionOrder = [5, 2, 7, 0, 3, 6, 1, 4]
 
@@ -63,6 +66,28 @@ describe("order", () => {
         seen.push(index)
       }
       expect(seen).toEqual(completionOrder)
+    }))
+  it.effect("streamUnordered: an item that never completes holds back none of the others", () =>
+    Effect.gen(function*() {
+      const gate = yield* gated()
+      const out = yield* Queue.unbounded<readonly [unknown, number]>()
+      const fiber = yield* KaizenBatch.streamUnordered(requests(20), "compress", { concurrency: 2 }).pipe(
+        Stream.runForEach((item) => Queue.offer(out, item)),
+        Effect.provide(gate.layer),
+        Effect.fork
+      )
+      // Item 0 is held; every other call is answered as it arrives, and each result comes out.
+      const [stuck] = yield* arrivals(gate.arrivals, 1)
+      expect(stuck!.body.data.id).toBe(0)
+      for (let answered = 0; answered < 19; answered++) {
+        const [call] = yield* arrivals(gate.arrivals, 1)
+        yield* call!.answer(encoded("ok"))
+      }
+      const before = Chunk.toReadonlyArray(yield* Queue.takeBetween(out, 19, 19)).map(([, index]) => index)
+      expect([...before].sort((a, b) => a - b)).toEqual(Array.from({ length: 19 }, (_, i) => i + 1))
+      yield* stuck!.answer(encoded("ok"))
+      yield* Fiber.join(fiber)
+      expect(Chunk.toReadonlyArray(yield* Queue.takeAll(out)).map(([, index]) => index)).toEqual([0])
     }))
 })
 
@@ -119,6 +144,34 @@ describe("failures", () => {
       const error = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()
       expect(Option.getOrUndefined(error)).toBe("line 2 is not JSON")
       expect(failFast.sent.map((s) => s.body.data.id)).toEqual([0])
+    }))
+
+  it.effect("the input's own failure ends the stream in its place: every item read before it is answered first", () =>
+    Effect.gen(function*() {
+      const input = Stream.concat(Stream.fromIterable(requests(5)), Stream.fail("the file went away" as const))
+      for (const unordered of [false, true]) {
+        const mock = instant(byId)
+        const batch = unordered
+          ? KaizenBatch.streamUnordered(input, "compress", { concurrency: 3 }).pipe(Stream.map(([result]) => result))
+          : KaizenBatch.stream(input, "compress", { concurrency: 3 })
+        const elements = Chunk.toReadonlyArray(yield* batch.pipe(Stream.either, Stream.runCollect, Effect.provide(mock.layer)))
+        expect(elements.slice(0, 5).map((element) => Either.isRight(element) && Either.isRight(element.right))).toEqual(
+          [true, true, true, true, true]
+        )
+        expect(elements.slice(5)).toEqual([Either.left("the file went away")])
+        expect(mock.sent.map((s) => s.body.data.id).sort()).toEqual([0, 1, 2, 3, 4])
+      }
+    }))
+
+  it.effect("a defect in the input stream is a defect of the batch", () =>
+    Effect.gen(function*() {
+      const mock = instant(byId)
+      const exit = yield* KaizenBatch.stream(Stream.concat(Stream.fromIterable(requests(2)), Stream.die("boom")), "compress").pipe(
+        Stream.runCollect,
+        Effect.provide(mock.layer),
+        Effect.exit
+      )
+      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
     }))
 
   it.effect("failFast ends the stream with the first typed error and interrupts the calls in flight", () =>
@@ -220,6 +273,41 @@ describe("concurrency and back-pressure", () => {
       )
       expect(Chunk.toReadonlyArray(results).map(resultOf)).toEqual(requests(20).map((r) => `id: ${r.data.id}`))
       expect(pulled).toBeLessThanOrEqual(2 * Stream.DefaultChunkSize)
+    }))
+
+  it.effect("in order, a slow item holds at most twice the concurrency of items read past it", () =>
+    Effect.gen(function*() {
+      const gate = yield* gated()
+      const fiber = yield* KaizenBatch.stream(requests(40), "compress", { concurrency: 2 }).pipe(
+        Stream.runCollect,
+        Effect.provide(gate.layer),
+        Effect.fork
+      )
+      // Item 0 is held; the others are answered as they arrive until no more do. The mock
+      // answers through promises only, so after an event-loop turn every call that could start
+      // has started.
+      const [head] = yield* arrivals(gate.arrivals, 1)
+      expect(head!.body.data.id).toBe(0)
+      const sent = [0]
+      for (;;) {
+        yield* nextTurn
+        const more = Chunk.toReadonlyArray(yield* Queue.takeAll(gate.arrivals))
+        if (more.length === 0) break
+        for (const call of more) {
+          sent.push(call.body.data.id)
+          yield* call.answer(encoded("ok"))
+        }
+      }
+      // The window is 2 x 2 items taken and not yet given out: 0 and the three after it.
+      expect(sent).toEqual([0, 1, 2, 3])
+      expect(gate.inFlight()).toBe(1)
+      // Once the head is answered the rest flows, in order.
+      yield* head!.answer(encoded("ok"))
+      for (let answered = 4; answered < 40; answered++) {
+        const [call] = yield* arrivals(gate.arrivals, 1)
+        yield* call!.answer(encoded("ok"))
+      }
+      expect(Chunk.size(yield* Fiber.join(fiber))).toBe(40)
     }))
 
   it.effect("interrupting the consumer interrupts every call in flight", () =>
