@@ -7,6 +7,7 @@
  * @since 0.1.0
  * @internal
  */
+import type * as FastCheck from "effect/FastCheck"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { findJsonProblem } from "../json/check.js"
@@ -52,7 +53,12 @@ export const JsonInput: Schema.Schema<unknown> = Schema.declare(
     },
     encode: () => (input) => ParseResult.succeed(input)
   },
-  { identifier: "JsonValue", description: "any JSON value" }
+  {
+    identifier: "JsonValue",
+    description: "any JSON value",
+    // For `Arbitrary.make` over a request Schema (property tests of code that takes requests).
+    arbitrary: () => (fc) => fc.jsonValue()
+  }
 )
 
 /**
@@ -68,7 +74,7 @@ export const JsonInput: Schema.Schema<unknown> = Schema.declare(
  */
 export const JsonValue: Schema.Schema<JsonValue> = Schema.declare(
   (_u: unknown): _u is JsonValue => true,
-  { identifier: "JsonValue" }
+  { identifier: "JsonValue", arbitrary: () => (fc) => fc.jsonValue() as FastCheck.Arbitrary<JsonValue> }
 )
 
 /**

@@ -10,6 +10,7 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { KaizenRequestError } from "../contract/errors.js"
 import * as KaizenSchema from "../KaizenSchema.js"
+import { guard } from "../contract/guard.js"
 import { dropNullOptions } from "../contract/normalize.js"
 import { invalidRequest, unserialisable } from "./errors.js"
 import { checkHeaders, headerValueProblem } from "./headers.js"
@@ -32,7 +33,7 @@ const requestChecks = Object.fromEntries(
     if (endpoint.request === undefined) return []
     const schema = endpoint.request as Schema.Schema<unknown, unknown>
     const checks: RequestChecks = {
-      alreadyValid: Schema.is(schema, { onExcessProperty: "error" }),
+      alreadyValid: guard(schema, { onExcessProperty: "error" }),
       validate: Schema.decodeUnknownEither(schema, requestParseOptions)
     }
     return [[operation, checks]]
