@@ -26,6 +26,7 @@ import { envFields, withOverrides } from "./internal/config.js"
 import * as HttpExchange from "./internal/httpExchange.js"
 import * as NodeConfig from "./internal/nodeConfig.js"
 import * as UndiciClient from "./internal/undiciClient.js"
+import * as UndiciExchange from "./internal/undiciExchange.js"
 import { KaizenClient } from "./KaizenClient.js"
 import * as KaizenConfig from "./KaizenConfig.js"
 import * as KaizenLocal from "./KaizenLocal.js"
@@ -247,6 +248,17 @@ export const layerConfig = (
       return Layer.scoped(
         KaizenClient,
         Effect.flatMap(options.dispatcher === undefined ? makeAgent(transport) : Effect.succeed(options.dispatcher), (dispatcher) => {
+          const poolSize = options.dispatcher === undefined ? transport.maxConnections : undefined
+          // No HttpClient between the client and undici, unless middleware needs one to wrap.
+          if (resolved.transformClient === undefined) {
+            return makeService(
+              resolved,
+              UndiciExchange.make(dispatcher, resolved, {
+                maxResponseBytes: transport.maxResponseBytes ?? UndiciClient.DEFAULT_MAX_RESPONSE_BYTES,
+                poolSize
+              })
+            )
+          }
           const http = makeHttpClient(dispatcher, { ...transport, timeout: resolved.timeout })
           // Stated here, where both are built: this transport ends each attempt at the client's
           // timeout itself, never follows a redirect (undici's dispatch does not), and makes no
@@ -257,7 +269,7 @@ export const layerConfig = (
               timeout: { isTimeout: UndiciClient.isTimeout },
               followsRedirects: false,
               platformSpans: false,
-              poolSize: options.dispatcher === undefined ? transport.maxConnections : undefined
+              poolSize
             })
           )
         })

@@ -17,8 +17,9 @@
  * run on the one thread, each change a synchronous step.
  *
  * Failures: an input failure ends the stream in its place, after the results of every item
- * read before it. A failure of `f` (or a defect anywhere) ends it at once: the run's scope
- * closes, which interrupts the workers and so every call in flight.
+ * read before it. A failure of `f` is that item's `Left` (with `either`), or ends the stream at
+ * once, as a defect anywhere does: the run's scope closes, which interrupts the workers and so
+ * every call in flight.
  *
  * @internal
  */
@@ -26,6 +27,7 @@ import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
 import * as Option from "effect/Option"
@@ -36,6 +38,11 @@ export interface PoolOptions {
   readonly concurrency: number
   /** True: results in completion order, each as `[result, index]`. False: in input order. */
   readonly unordered: boolean
+  /**
+   * True: a failure of `f` is that item's result, as a `Left` (successes are `Right`s), and the
+   * run goes on. False: it ends the run.
+   */
+  readonly either: boolean
 }
 
 /** A free slot of the ordered results. */
@@ -65,10 +72,10 @@ export const mapPool = <A, B, E, E2, R, R2>(
   input: Stream.Stream<A, E, R>,
   f: (item: A, index: number) => Effect.Effect<B, E2, R2>,
   options: PoolOptions
-): Stream.Stream<B | readonly [B, number], E | E2, R | R2> =>
+): Stream.Stream<unknown, E | E2, R | R2> =>
   Stream.unwrapScoped(Effect.gen(function*() {
     const pull = yield* Stream.toPull(input)
-    const { concurrency, unordered } = options
+    const { concurrency, either, unordered } = options
     const window = windowOf(concurrency)
 
     // The input: the chunk being taken from, and whether (and how) the input ended.
@@ -80,8 +87,8 @@ export const mapPool = <A, B, E, E2, R, R2>(
     let taken = 0
     let consumed = 0
     // Ordered results wait in a ring of `window` slots; unordered ones in arrival order.
-    const slots: Array<B | typeof EMPTY> = unordered ? [] : new Array(window).fill(EMPTY)
-    let arrived: Array<readonly [B, number]> = []
+    const slots: Array<unknown> = unordered ? [] : new Array(window).fill(EMPTY)
+    let arrived: Array<readonly [unknown, number]> = []
     // What ends the run at once: a failure of `f` or a defect.
     let fatal: Cause.Cause<E | E2> | undefined = undefined
     // Who waits: the consumer for a result, workers for room in the window.
@@ -108,7 +115,7 @@ export const mapPool = <A, B, E, E2, R, R2>(
         return Deferred.await(deferred)
       })
 
-    const store = (index: number, result: B) => {
+    const store = (index: number, result: unknown) => {
       if (unordered) {
         arrived.push([result, index])
         wakeConsumer()
@@ -145,10 +152,22 @@ export const mapPool = <A, B, E, E2, R, R2>(
       if (position < buffer.length) {
         const index = taken++
         const item = buffer[position++]!
-        return Effect.flatMap(f(item, index), (result) => {
-          store(index, result)
-          return worker
-        })
+        // One step per item besides `f` itself: the continuation stores and loops.
+        return either
+          ? Effect.matchEffect(f(item, index), {
+            onFailure: (error) => {
+              store(index, Either.left(error))
+              return worker
+            },
+            onSuccess: (result) => {
+              store(index, Either.right(result))
+              return worker
+            }
+          })
+          : Effect.flatMap(f(item, index), (result) => {
+            store(index, result)
+            return worker
+          })
       }
       if (inputEnded) return Effect.void
       return Effect.zipRight(refill, worker)
@@ -165,23 +184,23 @@ export const mapPool = <A, B, E, E2, R, R2>(
     for (let i = 0; i < concurrency; i++) yield* Effect.forkScoped(supervised)
 
     /** The results ready for the consumer, in its order; empty when none is. */
-    const ready = (): Array<B | readonly [B, number]> => {
+    const ready = (): Array<unknown> => {
       if (unordered) {
         const out = arrived
         arrived = []
         consumed += out.length
         return out
       }
-      const out: Array<B> = []
+      const out: Array<unknown> = []
       for (let slot = consumed % window; slots[slot] !== EMPTY; slot = consumed % window) {
-        out.push(slots[slot] as B)
+        out.push(slots[slot])
         slots[slot] = EMPTY
         consumed++
       }
       return out
     }
 
-    const next: Effect.Effect<Chunk.Chunk<B | readonly [B, number]>, Option.Option<E | E2>> = Effect.suspend(() => {
+    const next: Effect.Effect<Chunk.Chunk<unknown>, Option.Option<E | E2>> = Effect.suspend(() => {
       if (fatal !== undefined) return Effect.failCause(Cause.map(fatal, Option.some))
       const out = ready()
       if (out.length > 0) {

@@ -97,16 +97,15 @@ export const run = (
       // An item given as an `Either` is a request (`Right`) or a failure that came before it
       // could be one (`Left`, e.g. a line that did not parse): that failure is the item's own
       // result, in its place and counted, and nothing is sent for it.
-      const one = (item: unknown, index: number) => {
-        const tracked = track(
+      const one = (item: unknown, index: number) =>
+        track(
           Either.isEither(item)
             ? Either.match(item, { onLeft: Effect.fail, onRight: (request) => call(request, index) })
             : call(item, index)
         )
-        return failFast ? tracked : Effect.either(tracked)
-      }
       // The pool gives each item its index, which names the result in completion order and is
-      // what `requestId` is given, whichever fiber runs the call.
-      return mapPool(toStream(requests), one, { concurrency, unordered })
+      // what `requestId` is given, whichever fiber runs the call; unless failFast, each failure
+      // is its item's `Left`.
+      return mapPool(toStream(requests), one, { concurrency, unordered, either: !failFast })
     })
   }))

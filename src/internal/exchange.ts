@@ -5,8 +5,9 @@
  * An `Exchange` turns one validated call into an effect that performs one attempt and
  * succeeds with the raw answer (status, headers, body). It says of itself, explicitly, whether
  * it enforces the per-attempt timeout and whether code inside it reads the current span; the
- * client never inspects a transport to find out. Two exchanges exist: HTTP over any
- * `HttpClient` (internal/httpExchange.ts) and the embedded engine called with the value
+ * client never inspects a transport to find out. Three exchanges exist: HTTP over any
+ * `HttpClient` (internal/httpExchange.ts), HTTP on undici's dispatcher for the Node layer
+ * (internal/undiciExchange.ts), and the embedded engine called with the value
  * (`KaizenLocal.layerClient`). Both answers are read by the same code (internal/response.ts),
  * so a status and a body give the same envelope or the same typed error whoever produced them.
  *
@@ -35,6 +36,27 @@ export interface Answer {
   /** Lower-case names. */
   readonly headers: Readonly<Record<string, string>>
   readonly body: { readonly _tag: "Text"; readonly text: string } | { readonly _tag: "Json"; readonly value: unknown }
+}
+
+/**
+ * An answer with a text body whose headers are converted on first read: a successful call
+ * never reads them (only errors do, for `Retry-After`, the content type, a redirect target).
+ */
+export class TextAnswer implements Answer {
+  private converted: Readonly<Record<string, string>> | undefined = undefined
+  readonly body: { readonly _tag: "Text"; readonly text: string }
+
+  constructor(
+    readonly status: number,
+    private readonly readHeaders: () => Readonly<Record<string, string>>,
+    text: string
+  ) {
+    this.body = { _tag: "Text", text }
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    return this.converted ??= this.readHeaders()
+  }
 }
 
 export interface Exchange {

@@ -2,11 +2,16 @@
  * Header names and values as HTTP allows them. The HTTP stack refuses anything else only when
  * a request is sent, on every attempt, with a transport error; checked here, a bad value from
  * configuration fails the layer once (naming the setting, never the value), and a bad per-call
- * value fails that call before anything is sent.
+ * value fails that call before anything is sent. And the headers every request of a client
+ * carries.
  *
  * @internal
  */
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { version } from "../contract/version.js"
+import type * as KaizenConfig from "../KaizenConfig.js"
 
 // RFC 9110 token characters.
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -74,4 +79,21 @@ export const parseHeaders = (input: string): Either.Either<Record<string, string
     pairs[part.slice(0, eq).trim()] = value
   }
   return checkHeaders(pairs)
+}
+
+/**
+ * The headers every request of a client carries: what it accepts, who it is, the key (both
+ * ways the service reads it) and the configured extra headers, which win.
+ */
+export const staticHeadersOf = (config: KaizenConfig.Resolved): Record<string, string> => {
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    "user-agent": `kaizen-effect/${version}`
+  }
+  if (Option.isSome(config.apiKey)) {
+    const key = Redacted.value(config.apiKey.value)
+    headers["x-api-key"] = key
+    headers["authorization"] = `Bearer ${key}`
+  }
+  return Object.assign(headers, config.headers)
 }

@@ -21,17 +21,14 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { identity } from "effect/Function"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
 import type * as KaizenConfig from "../KaizenConfig.js"
 import { KaizenRequestError } from "../contract/errors.js"
 import * as KaizenSchema from "../KaizenSchema.js"
 import { shownUrl, timeoutError } from "./errors.js"
-import type { Answer, Call, Exchange } from "./exchange.js"
+import { type Answer, type Call, type Exchange, TextAnswer } from "./exchange.js"
 import { requestText } from "./request.js"
-import { deterministic } from "./transportFailure.js"
-import type { CallInfo } from "./response.js"
-import { describeCause } from "./response.js"
-import { version } from "../contract/version.js"
+import { staticHeadersOf } from "./headers.js"
+import { bodyReadError, transportError } from "./transportFailure.js"
 
 export interface Options {
   /**
@@ -58,52 +55,13 @@ export interface Options {
   readonly poolSize?: number | undefined
 }
 
-const transportError = (info: CallInfo, url: string, error: HttpClientError.HttpClientError): KaizenRequestError => {
-  const cause = error.cause ?? error
-  const known = deterministic(cause)
-  return new KaizenRequestError({
-    reason: known?.reason ?? (error._tag === "RequestError" && error.reason === "InvalidUrl" ? "InvalidUrl" : "Transport"),
-    message: `Kaizen request ${info.method} ${url} failed: ${describeCause(cause)}${known ? `; ${known.advice}` : ""}`,
-    operation: info.operation,
-    method: info.method,
-    path: info.path,
-    requestId: info.requestId,
-    // The platform error holds the request (and so its headers); keep only the underlying cause.
-    cause
-  })
-}
-
-const bodyReadError = (info: CallInfo, status: number, error: HttpClientError.ResponseError): KaizenRequestError => {
-  const known = deterministic(error.cause)
-  return new KaizenRequestError({
-    reason: known?.reason ?? "Transport",
-    message: `Kaizen request ${info.method} ${info.path} failed while reading the response body (status ${status}): ${
-      describeCause(error.cause)
-    }${known ? `; ${known.advice}` : ""}`,
-    operation: info.operation,
-    method: info.method,
-    path: info.path,
-    requestId: info.requestId,
-    cause: error.cause
-  })
-}
-
 /** The exchange over `httpClient`, with the configuration's base URL, key and headers. */
 export const make = (
   httpClient: HttpClient.HttpClient,
   config: KaizenConfig.Resolved,
   options: Options = {}
 ): Exchange => {
-  const staticHeaders: Record<string, string> = {
-    accept: "application/json",
-    "user-agent": `kaizen-effect/${version}`
-  }
-  if (Option.isSome(config.apiKey)) {
-    const key = Redacted.value(config.apiKey.value)
-    staticHeaders["x-api-key"] = key
-    staticHeaders["authorization"] = `Bearer ${key}`
-  }
-  Object.assign(staticHeaders, config.headers)
+  const staticHeaders = staticHeadersOf(config)
 
   const withoutPlatformSpans = options.platformSpans === false
     ? identity<HttpClient.HttpClient>
@@ -169,16 +127,14 @@ export const make = (
         (error) =>
           isTimeout !== undefined && isTimeout(error)
             ? timeoutError(info, shownBaseUrl, "no complete response", config.timeout)
-            : transportError(info, url, error)
+            // The platform error holds the request (and so its headers, with the key): only
+            // the underlying cause is kept.
+            : transportError(info, url, error.cause ?? error, error._tag === "RequestError" && error.reason === "InvalidUrl")
       ),
       (response) =>
         Effect.mapBoth(response.text, {
-          onFailure: (error) => bodyReadError(info, response.status, error),
-          onSuccess: (text): Answer => ({
-            status: response.status,
-            headers: response.headers,
-            body: { _tag: "Text", text }
-          })
+          onFailure: (error) => bodyReadError(info, response.status, error.cause),
+          onSuccess: (text): Answer => new TextAnswer(response.status, () => response.headers, text)
         })
     )
     return Either.right(attempt)

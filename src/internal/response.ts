@@ -179,9 +179,10 @@ export const readAnswer = <A>(
   answer: Answer,
   decode: (body: Record<string, unknown>) => Either.Either<A, ParseResult.ParseError>
 ): Effect.Effect<A, KaizenAPIError> => {
-  const { headers, status } = answer
+  // Headers are read only on the way to an error: a transport may convert them lazily.
+  const { status } = answer
   if (status < 200 || status >= 300) {
-    return fail(apiError(info, status, headers, textOf(answer), redirectMessage(status, headers)))
+    return fail(apiError(info, status, answer.headers, textOf(answer), redirectMessage(status, answer.headers)))
   }
   let value: unknown
   if (answer.body._tag === "Json") {
@@ -194,16 +195,16 @@ export const readAnswer = <A>(
       return fail(apiError(
         info,
         status,
-        headers,
+        answer.headers,
         text,
-        `malformed response: ${what} (${summarize(text, headers["content-type"], utf8Bytes(text))})`
+        `malformed response: ${what} (${summarize(text, answer.headers["content-type"], utf8Bytes(text))})`
       ))
     }
     value = parsed.value
   }
   if (!isObject(value)) {
     const kind = Array.isArray(value) ? "an array" : value === null ? "null" : typeof value
-    return fail(apiError(info, status, headers, textOf(answer), `malformed response: expected a JSON object, got ${kind}`))
+    return fail(apiError(info, status, answer.headers, textOf(answer), `malformed response: expected a JSON object, got ${kind}`))
   }
   const decoded = decode(normalizeEnvelope(value))
   return Either.isRight(decoded)
@@ -211,7 +212,7 @@ export const readAnswer = <A>(
     : fail(apiError(
       info,
       status,
-      headers,
+      answer.headers,
       JSON.stringify(value),
       `malformed response: ${formatParseError(decoded.left)}`,
       decoded.left

@@ -3,11 +3,14 @@
  * every attempt, so it must fail once, with a message that says what to change, instead of
  * being retried as a network blip. Recognised by the standard error codes Node and undici put
  * on their errors (data, like the TLS codes `KaizenError.isTransient` reads), whatever the
- * transport: kaizen-effect's own, the platform's undici or node:http clients, or fetch.
+ * transport: kaizen-effect's own, the platform's undici or node:http clients, or fetch. And
+ * the typed errors for a request that got no answer, or whose body failed, on any transport.
  *
  * @internal
  */
-import type { RequestErrorReason } from "../contract/errors.js"
+import { KaizenRequestError, type RequestErrorReason } from "../contract/errors.js"
+import type { CallInfo } from "./response.js"
+import { describeCause } from "./response.js"
 
 export interface Deterministic {
   readonly reason: Extract<RequestErrorReason, "InvalidRequest" | "InvalidResponse">
@@ -43,4 +46,38 @@ export const deterministic = (cause: unknown): Deterministic | undefined => {
     c = (c as { cause?: unknown }).cause
   }
   return undefined
+}
+
+/**
+ * A request that got no answer, as the typed error: deterministic failures with their reason
+ * and advice, anything else `Transport` (retried by the default policy). `cause` is the
+ * transport's own error, never a request object (which would hold the key).
+ */
+export const transportError = (info: CallInfo, url: string, cause: unknown, invalidUrl = false): KaizenRequestError => {
+  const known = deterministic(cause)
+  return new KaizenRequestError({
+    reason: known?.reason ?? (invalidUrl ? "InvalidUrl" : "Transport"),
+    message: `Kaizen request ${info.method} ${url} failed: ${describeCause(cause)}${known ? `; ${known.advice}` : ""}`,
+    operation: info.operation,
+    method: info.method,
+    path: info.path,
+    requestId: info.requestId,
+    cause
+  })
+}
+
+/** An answer whose body failed after its headers arrived. */
+export const bodyReadError = (info: CallInfo, status: number, cause: unknown): KaizenRequestError => {
+  const known = deterministic(cause)
+  return new KaizenRequestError({
+    reason: known?.reason ?? "Transport",
+    message: `Kaizen request ${info.method} ${info.path} failed while reading the response body (status ${status}): ${
+      describeCause(cause)
+    }${known ? `; ${known.advice}` : ""}`,
+    operation: info.operation,
+    method: info.method,
+    path: info.path,
+    requestId: info.requestId,
+    cause
+  })
 }

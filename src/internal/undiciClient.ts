@@ -23,14 +23,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type { Dispatcher } from "undici"
 import { BufferedResponse } from "./bufferedResponse.js"
-
-/** The cause of a request this transport aborted at its deadline. */
-class TransportTimeout extends Error {
-  constructor(readonly millis: number) {
-    super(`no complete response within ${millis} ms`)
-    this.name = "TransportTimeout"
-  }
-}
+import { dispatch, type Limits, TransportTimeout } from "./undiciDispatch.js"
 
 /**
  * Whether a failure of this transport is its own timeout: the Node layer, which builds both
@@ -48,7 +41,7 @@ export interface Options {
   readonly timeoutMillis?: number | undefined
 }
 
-const DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
+export const DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
 
 type Body = string | Uint8Array | null
 
@@ -100,145 +93,11 @@ const target = (
   return Either.right(parsed)
 }
 
-type Outcome = Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
-
-/**
- * One request in flight: undici's handler for it, and what ends it early. The handler's
- * methods live on the prototype, so a request costs one object, not a closure per callback.
- *
- * undici keeps a handler referenced for a while after the request ends (and its controller
- * keeps the raw response headers), so once the outcome is decided this object lets go of
- * everything it held: otherwise each call's headers, body chunks and continuation outlive it
- * and survive young collections (measured: twice the bytes promoted, ~3 µs of CPU per call).
- */
-class InFlight implements Dispatcher.DispatchHandler {
-  /** Undefined once the outcome is decided (answer, failure, timeout, abandonment): later callbacks are ignored. */
-  private resume: ((outcome: Outcome) => void) | undefined = undefined
-  private controller: Dispatcher.DispatchController | undefined = undefined
-  private timer: ReturnType<typeof setTimeout> | undefined = undefined
-  private status = 0
-  private headers: Record<string, string | Array<string> | undefined> = {}
-  private chunks: Array<Buffer> = []
-  private size = 0
-
-  constructor(
-    private readonly request: HttpClientRequest.HttpClientRequest,
-    private readonly maxBytes: number
-  ) {}
-
-  /** Dispatches the request; `resume` gets its outcome, once. */
-  start(
-    dispatcher: Dispatcher,
-    options: Dispatcher.DispatchOptions,
-    timeoutMillis: number | undefined,
-    resume: (outcome: Outcome) => void
-  ): void {
-    this.resume = resume
-    if (timeoutMillis !== undefined) {
-      this.timer = setTimeout(() => {
-        const cause = new TransportTimeout(timeoutMillis)
-        const controller = this.controller
-        this.fail(cause)
-        controller?.abort(cause)
-      }, timeoutMillis)
-    }
-    dispatcher.dispatch(options, this)
-  }
-
-  /** The caller stopped waiting (interruption): the request is aborted, which frees its socket. */
-  abandon(): void {
-    if (this.resume === undefined) return
-    const controller = this.controller
-    this.release()
-    controller?.abort(new Error("request interrupted"))
-  }
-
-  /** Decides the outcome: stops the clock and lets go of everything but the request. */
-  private release(): ((outcome: Outcome) => void) | undefined {
-    const resume = this.resume
-    this.resume = undefined
-    this.controller = undefined
-    this.headers = {}
-    this.chunks = []
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    this.timer = undefined
-    return resume
-  }
-
-  private settle(outcome: Outcome): void {
-    this.release()?.(outcome)
-  }
-
-  private fail(cause: unknown): void {
-    if (this.resume === undefined) return
-    this.settle(Effect.fail(new HttpClientError.RequestError({ request: this.request, reason: "Transport", cause })))
-  }
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    // Decided before undici gave it a socket (timed out or abandoned while queued): never sent.
-    if (this.resume === undefined) controller.abort(new Error("request abandoned"))
-    else this.controller = controller
-  }
-
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Record<string, string | Array<string> | undefined>
-  ): void {
-    if (this.resume === undefined) return
-    this.status = statusCode
-    this.headers = headers
-  }
-
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.resume === undefined) return
-    this.size += chunk.length
-    if (this.size > this.maxBytes) {
-      // undici's own code for its maxResponseSize: the client reads it as deterministic.
-      controller.abort(Object.assign(new Error(`the response body exceeds the ${this.maxBytes}-byte limit`), {
-        code: "UND_ERR_RES_EXCEEDED_MAX_SIZE"
-      }))
-      return
-    }
-    this.chunks.push(chunk)
-  }
-
-  onResponseEnd(): void {
-    if (this.resume === undefined) return
-    const chunks = this.chunks
-    const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size)
-    this.settle(Effect.succeed(new BufferedResponse(this.request, this.status, this.headers, whole)))
-  }
-
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    if (this.resume === undefined) return
-    // After the headers, the request did get an answer: as with a streamed body, the failure
-    // belongs to reading the body, so the response is returned and its body fails.
-    if (this.status !== 0) {
-      this.settle(Effect.succeed(new BufferedResponse(this.request, this.status, this.headers, new Uint8Array(0), error)))
-    } else {
-      this.fail(error)
-    }
-  }
-}
-
-/**
- * One request as an Effect that aborts it when interrupted.
- *
- * Not `Effect.async` with a canceler: that wraps the wait in `Effect.onInterrupt` (an
- * `onExit` with its own exit value and cleanup steps), and the canceler keeps the request's
- * whole state reachable from the fiber until the call is long over, so young objects survive
- * collections: measured at ~15 µs of CPU per call on loopback, half the client's cost
- * (`npm run bench`). The same behaviour with two public steps: the wait is interruptible
- * inside an `uninterruptibleMask`, and any failure that leaves the request unsettled (only an
- * interruption can) abandons it before the failure goes on.
- */
 const send = (
   dispatcher: Dispatcher,
   request: HttpClientRequest.HttpClientRequest,
-  maxBytes: number,
-  timeoutMillis: number | undefined
-): Outcome => {
+  limits: Limits
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
   const destination = target(request)
   if (Either.isLeft(destination)) return Effect.fail(destination.left)
   const body = requestBody(request)
@@ -253,20 +112,10 @@ const send = (
     headersTimeout: 0,
     bodyTimeout: 0
   }
-  return Effect.suspend(() => {
-    const inFlight = new InFlight(request, maxBytes)
-    return Effect.uninterruptibleMask((restore) =>
-      Effect.catchAllCause(
-        restore(Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
-          inFlight.start(dispatcher, options, timeoutMillis, resume)
-        })),
-        (cause) => {
-          inFlight.abandon()
-          return Effect.failCause(cause)
-        }
-      )
-    )
-  })
+  return dispatch<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>(dispatcher, options, {
+    answer: (status, headers, body, bodyError) => Effect.succeed(new BufferedResponse(request, status, headers, body, bodyError)),
+    failure: (cause) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
+  }, limits)
 }
 
 /**
@@ -275,10 +124,12 @@ const send = (
  * @internal
  */
 export const make = (dispatcher: Dispatcher, options: Options = {}): HttpClient.HttpClient => {
-  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
-  const timeoutMillis = options.timeoutMillis
+  const limits: Limits = {
+    maxBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    timeoutMillis: options.timeoutMillis
+  }
   return HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
-    (request) => Effect.flatMap(request, (request) => send(dispatcher, request, maxBytes, timeoutMillis)),
+    (request) => Effect.flatMap(request, (request) => send(dispatcher, request, limits)),
     Effect.succeed
   )
 }

@@ -4,10 +4,12 @@
  * connection is a typed error.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { HttpClient } from "@effect/platform"
+import type { HttpClientRequest } from "@effect/platform"
 import { ConfigProvider, Effect } from "effect"
 import { KaizenClient, KaizenRequestError } from "../../src/index.js"
 import * as FaultServer from "../support/faultServer.js"
-import { withNodeClient } from "../support/clients.js"
+import { withLoopbackClient, withNodeClient } from "../support/clients.js"
 import { failOnUnhandledRejections, failureOf } from "../support/realClient.js"
 
 failOnUnhandledRejections()
@@ -75,6 +77,32 @@ describe("Node transport lifecycle", () => {
       expect(server.requests).toHaveLength(1)
       expect(error.requestId).toBe(server.requests[0]!.requestId)
       yield* server.awaitNoOpenSockets()
+    }))
+
+  it.scopedLive("with transformClient middleware (sent through the Node HttpClient): it sees each request, and a timeout still ends the attempt and frees its connection", () =>
+    Effect.gen(function*() {
+      const server = yield* FaultServer.make({ script: [FaultServer.ok], fallback: FaultServer.hang })
+      const seen: Array<string> = []
+      const options = {
+        timeout: "300 millis",
+        retry: false,
+        transformClient: HttpClient.tapRequest((request: HttpClientRequest.HttpClientRequest) =>
+          Effect.sync(() => seen.push(`${new URL(request.url).pathname} ${request.headers["x-request-id"]}`))
+        )
+      } as const
+      const [response, error] = yield* withLoopbackClient(server, options, (kaizen) =>
+        Effect.gen(function*() {
+          const response = yield* kaizen.compress({ data: { a: 1 } }, { requestId: "first" })
+          const error = yield* failureOf(kaizen.compress({ data: { a: 1 } }, { requestId: "second" }))
+          yield* server.waitUntil("seeing the timed-out request's connection closed", () =>
+            server.requests[1]?.clientClosed === true)
+          return [response, error] as const
+        }))
+      expect(response.result).toBe("a: 1")
+      expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout" })
+      expect(error.message).toContain("no complete response")
+      expect(seen).toEqual(["/v1/compress first", "/v1/compress second"])
+      expect(server.requests.map((r) => r.requestId)).toEqual(["first", "second"])
     }))
 
   it.live("connection refused is a typed Transport error with a readable message", () =>

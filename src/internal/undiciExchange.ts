@@ -1,0 +1,128 @@
+/**
+ * The Node layer's exchange (internal/exchange.ts): each attempt is one request on undici's
+ * `dispatcher.dispatch` (internal/undiciDispatch.ts), and the answer is the status, headers
+ * (converted only when an error reads them) and the body's text.
+ *
+ * The Node layer builds the dispatcher and the client together, so no `HttpClient` stands
+ * between them: a request costs one header object and one dispatch, not a platform request
+ * and response and the Effect steps that map one into the other (~1.5 µs of CPU per call,
+ * `npm run bench:cpu`). What the transport does for the client is the same as through
+ * `KaizenNode.makeHttpClient` and the HTTP exchange, and is stated by the exchange: it ends
+ * every attempt at the client's timeout itself, never follows a redirect (a 3xx is an answer,
+ * read as an error by internal/response.ts), and makes no spans of its own; trace headers come
+ * from the operation span when `tracePropagation` is on. A client with `transformClient`
+ * middleware needs an `HttpClient` to transform: the Node layer gives it the HTTP exchange.
+ *
+ * @internal
+ */
+import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type { Dispatcher } from "undici"
+import type * as KaizenConfig from "../KaizenConfig.js"
+import type { KaizenRequestError } from "../contract/errors.js"
+import * as KaizenSchema from "../KaizenSchema.js"
+import { shownUrl, timeoutError } from "./errors.js"
+import { type Answer, type Call, type Exchange, TextAnswer } from "./exchange.js"
+import { staticHeadersOf } from "./headers.js"
+import { requestText } from "./request.js"
+import { bodyReadError, transportError } from "./transportFailure.js"
+import { dispatch, type Limits, type RawHeaders, TransportTimeout } from "./undiciDispatch.js"
+
+const decoder = new TextDecoder()
+
+/** undici's response headers as the client reads them: a repeated header joined with ", ". */
+const toHeaders = (raw: RawHeaders): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const name in raw) {
+    const value = raw[name]
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value
+  }
+  return out
+}
+
+export interface Options {
+  /** Responses larger than this fail (an `InvalidResponse`, not retried). */
+  readonly maxResponseBytes: number
+  /** The connection pool size, when the layer built the pool. */
+  readonly poolSize?: number | undefined
+}
+
+/** The exchange over `dispatcher`, with the configuration's base URL, key, headers and timeout. */
+export const make = (dispatcher: Dispatcher, config: KaizenConfig.Resolved, options: Options): Exchange => {
+  const staticHeaders = staticHeadersOf(config)
+  const shownBaseUrl = shownUrl(config.baseUrl)
+  const limits: Limits = { maxBytes: options.maxResponseBytes, timeoutMillis: Duration.toMillis(config.timeout) }
+
+  // Per operation, once per client: where it goes, and its headers before the call's own.
+  const targets = Object.fromEntries(
+    Object.entries(KaizenSchema.Endpoints).map(([operation, endpoint]) => {
+      const url = new URL(config.baseUrl + endpoint.path)
+      // The request ID's place is kept in the template, so each call's copy has the same shape.
+      const headers: Record<string, string> = endpoint.method === "GET"
+        ? { ...staticHeaders, "x-request-id": "" }
+        : { ...staticHeaders, "content-type": "application/json", "x-request-id": "" }
+      return [operation, { origin: url.origin, path: url.pathname + url.search, method: endpoint.method, headers }]
+    })
+  ) as Record<KaizenSchema.Operation, {
+    readonly origin: string
+    readonly path: string
+    readonly method: Dispatcher.HttpMethod
+    readonly headers: Readonly<Record<string, string>>
+  }>
+
+  const prepare = (call: Call): Either.Either<Effect.Effect<Answer, KaizenRequestError>, KaizenRequestError> => {
+    const { info } = call
+    const target = targets[call.operation]
+    let body: string | null = null
+    if (call.body !== undefined) {
+      const text = requestText(call.operation as KaizenSchema.BodyOperation, call.body)
+      if (Either.isLeft(text)) return Either.left(text.left)
+      body = text.right
+    }
+    const headers: Record<string, string> = { ...target.headers }
+    if (call.headers !== undefined) Object.assign(headers, call.headers)
+    headers["x-request-id"] = call.requestId
+    const url = shownBaseUrl + info.path
+    const request: Dispatcher.DispatchOptions = {
+      origin: target.origin,
+      path: target.path,
+      method: target.method,
+      headers,
+      body,
+      // The timeout is the client's (one clock for headers and body), not undici's two.
+      headersTimeout: 0,
+      bodyTimeout: 0
+    }
+    const outcomes = {
+      answer: (status: number, raw: RawHeaders, bytes: Uint8Array, bodyError?: unknown) =>
+        bodyError === undefined
+          ? Effect.succeed<Answer>(new TextAnswer(status, () => toHeaders(raw), decoder.decode(bytes)))
+          : Effect.fail(bodyReadError(info, status, bodyError)),
+      failure: (cause: unknown) =>
+        cause instanceof TransportTimeout
+          ? timeoutError(info, shownBaseUrl, "no complete response", config.timeout)
+          : transportError(info, url, cause)
+    }
+    if (!config.tracePropagation) return Either.right(dispatch(dispatcher, request, outcomes, limits))
+    // Trace headers from the operation span (the caller's span is its parent), per attempt.
+    return Either.right(Effect.flatMap(Effect.option(Effect.currentSpan), (span) =>
+      Option.isNone(span)
+        ? dispatch(dispatcher, request, outcomes, limits)
+        : dispatch(
+          dispatcher,
+          { ...request, headers: { ...headers, ...HttpTraceContext.toHeaders(span.value) } },
+          outcomes,
+          limits
+        )))
+  }
+
+  return {
+    enforcesTimeout: true,
+    readsSpan: config.tracePropagation,
+    poolSize: options.poolSize,
+    prepare
+  }
+}
