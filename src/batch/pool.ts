@@ -146,32 +146,34 @@ export const mapPool = <A, B, E, E2, R, R2>(
       })
     }))
 
-    const worker: Effect.Effect<void, E2, R | R2> = Effect.suspend(() => {
+    // A worker's next step, built when the previous one ends: the continuation of each call
+    // stores its result and returns the next call, with no step of its own in between.
+    const step = (): Effect.Effect<void, E2, R | R2> => {
       if (fatal !== undefined) return Effect.void
       if (taken - consumed >= window) return Effect.zipRight(waitFor("workers"), worker)
       if (position < buffer.length) {
         const index = taken++
         const item = buffer[position++]!
-        // One step per item besides `f` itself: the continuation stores and loops.
         return either
           ? Effect.matchEffect(f(item, index), {
             onFailure: (error) => {
               store(index, Either.left(error))
-              return worker
+              return step()
             },
             onSuccess: (result) => {
               store(index, Either.right(result))
-              return worker
+              return step()
             }
           })
           : Effect.flatMap(f(item, index), (result) => {
             store(index, result)
-            return worker
+            return step()
           })
       }
       if (inputEnded) return Effect.void
       return Effect.zipRight(refill, worker)
-    })
+    }
+    const worker: Effect.Effect<void, E2, R | R2> = Effect.suspend(step)
 
     // Any failure of a worker ends the run at once (the consumer fails with it).
     const supervised = Effect.catchAllCause(worker, (cause) =>
