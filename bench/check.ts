@@ -7,6 +7,7 @@
  *
  *   npm run bench:check              # full runs (as committed figures are taken; slow)
  *   npm run bench:check -- --quick   # BENCH_QUICK=1 smoke runs (fewer requests: noisier)
+ *   npm run bench:check -- --keep    # also keep the fresh figures' file and print its path
  *
  * Prints every figure that moved by more than 15% (with the committed spread, for scale) and a
  * one-line verdict. Exit code: 0 when no figure moved by more than 15%, 1 when one did or a run
@@ -20,6 +21,8 @@ import { type Figure, parseRatios } from "./ratios.js"
 
 const THRESHOLD = 0.15
 const quick = process.argv.includes("--quick")
+// The fresh run's own tables, e.g. to report ranges across runs taken at different hours.
+const keep = process.argv.includes("--keep")
 const root = new URL("..", import.meta.url).pathname
 const committedFile = path.join(root, "BENCHMARKS.md")
 
@@ -39,7 +42,8 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "kaizen-bench-check-"))
 const freshFile = path.join(dir, "BENCHMARKS.md")
 const ran = run("bench/http.ts", freshFile, true) && run("bench/engine.ts", freshFile, false)
 const fresh = ran ? parseRatios(readFileSync(freshFile, "utf8")) : new Map<string, Figure>()
-rmSync(dir, { recursive: true, force: true })
+if (keep) console.log(`\nbench:check: the fresh figures are kept in ${freshFile}`)
+else rmSync(dir, { recursive: true, force: true })
 const committed = parseRatios(readFileSync(committedFile, "utf8"))
 
 const moved: Array<string> = []

@@ -8,8 +8,8 @@
  * as much again as the call itself (`npm run bench`: the bulk API ran at 0.22x raw undici on
  * it). Here `concurrency` workers are forked once per run and loop: each takes the next item
  * (assigning its index), runs `f`, and stores the result; the consumer takes every result that
- * is ready (in order: the run from the next index on) as one chunk. Per item that is one
- * `flatMap` besides `f`; fibers, `Deferred`s and locks are paid only when someone must wait.
+ * is ready (in order: the run from the next index on) as one chunk. Per item that is one step
+ * besides `f`; a wait, and the lock that refills the input buffer, only when someone must.
  *
  * Bounded: an item is taken only while fewer than `window` items are taken and not yet given
  * to the consumer, so memory stays flat however long the input, and the input is read only a
@@ -25,12 +25,10 @@
  */
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
-import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
-import * as FiberId from "effect/FiberId"
 import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 
 export interface PoolOptions {
@@ -55,25 +53,27 @@ const EMPTY: unique symbol = Symbol("EMPTY")
 const windowOf = (concurrency: number) => 2 * concurrency
 
 /**
- * Completes after the I/O callbacks of the event loop's current turn (`setImmediate` where
- * there is one, else a zero timer). Responses arrive one socket callback at a time, and a
- * consumer woken by the first would take one result per chunk; every chunk costs the stream
- * machinery downstream, so the consumer waits out the turn and takes all that arrived in it.
- * A wait whose fiber is interrupted meanwhile resumes nothing, so it needs no canceler.
+ * Runs `f` after the I/O callbacks of the event loop's current turn (`setImmediate` where there
+ * is one, else a zero timer). Responses arrive one socket callback at a time, and a consumer
+ * woken by the first would take one result per chunk; every chunk costs the stream machinery
+ * downstream, so the consumer is woken once the turn is over and takes all that arrived in it.
  */
-const endOfTurn: Effect.Effect<void> = Effect.async<void>((resume) => {
-  const done = () => resume(Effect.void)
-  if (typeof globalThis.setImmediate === "function") globalThis.setImmediate(done)
-  else setTimeout(done, 0)
-})
+const afterTurn = (f: () => void): void => {
+  if (typeof globalThis.setImmediate === "function") globalThis.setImmediate(f)
+  else setTimeout(f, 0)
+}
 
-/** Maps `input` through `f`, `concurrency` calls at a time (see the module's comment). */
+/**
+ * Maps `input` through `f`, `concurrency` calls at a time (see the module's comment): starts
+ * the workers in the Scope, and gives the pull of the results (for `Stream.fromPull`, so the
+ * stream is one layer, whose every chunk passes through nothing else).
+ */
 export const mapPool = <A, B, E, E2, R, R2>(
   input: Stream.Stream<A, E, R>,
   f: (item: A, index: number) => Effect.Effect<B, E2, R2>,
   options: PoolOptions
-): Stream.Stream<unknown, E | E2, R | R2> =>
-  Stream.unwrapScoped(Effect.gen(function*() {
+): Effect.Effect<Effect.Effect<Chunk.Chunk<unknown>, Option.Option<E | E2>>, never, R | R2 | Scope.Scope> =>
+  Effect.gen(function*() {
     const pull = yield* Stream.toPull(input)
     const { concurrency, either, unordered } = options
     const window = windowOf(concurrency)
@@ -91,29 +91,31 @@ export const mapPool = <A, B, E, E2, R, R2>(
     let arrived: Array<readonly [unknown, number]> = []
     // What ends the run at once: a failure of `f` or a defect.
     let fatal: Cause.Cause<E | E2> | undefined = undefined
-    // Who waits: the consumer for a result, workers for room in the window.
-    let consumerWaits: Deferred.Deferred<void> | undefined = undefined
-    let workersWait: Deferred.Deferred<void> | undefined = undefined
+    // Who waits: the consumer for a result, workers for room in the window. A wait is an
+    // `Effect.async` whose resume is kept here and called by whoever makes progress; it needs
+    // no canceler (an interrupted fiber ignores a later resume), so it costs no `onInterrupt`.
+    let consumerWaits: ((effect: Effect.Effect<void>) => void) | undefined = undefined
+    let workersWait: Array<(effect: Effect.Effect<void>) => void> = []
+    const consumerWait = Effect.async<void>((resume) => {
+      consumerWaits = resume
+    })
+    const workersWaitForRoom = Effect.async<void>((resume) => {
+      workersWait.push(resume)
+    })
 
     const wakeConsumer = () => {
-      if (consumerWaits !== undefined) {
-        Deferred.unsafeDone(consumerWaits, Exit.void)
+      const resume = consumerWaits
+      if (resume !== undefined) {
         consumerWaits = undefined
+        afterTurn(() => resume(Effect.void))
       }
     }
     const wakeWorkers = () => {
-      if (workersWait !== undefined) {
-        Deferred.unsafeDone(workersWait, Exit.void)
-        workersWait = undefined
-      }
+      if (workersWait.length === 0) return
+      const waiting = workersWait
+      workersWait = []
+      for (const resume of waiting) resume(Effect.void)
     }
-    const waitFor = (which: "consumer" | "workers"): Effect.Effect<void> =>
-      Effect.suspend(() => {
-        const deferred = which === "consumer"
-          ? (consumerWaits ??= Deferred.unsafeMake<void>(FiberId.none))
-          : (workersWait ??= Deferred.unsafeMake<void>(FiberId.none))
-        return Deferred.await(deferred)
-      })
 
     const store = (index: number, result: unknown) => {
       if (unordered) {
@@ -146,44 +148,44 @@ export const mapPool = <A, B, E, E2, R, R2>(
       })
     }))
 
-    // A worker's next step, built when the previous one ends: the continuation of each call
-    // stores its result and returns the next call, with no step of its own in between.
-    const step = (): Effect.Effect<void, E2, R | R2> => {
-      if (fatal !== undefined) return Effect.void
-      if (taken - consumed >= window) return Effect.zipRight(waitFor("workers"), worker)
-      if (position < buffer.length) {
-        const index = taken++
-        const item = buffer[position++]!
-        return either
-          ? Effect.matchEffect(f(item, index), {
-            onFailure: (error) => {
-              store(index, Either.left(error))
-              return step()
-            },
-            onSuccess: (result) => {
-              store(index, Either.right(result))
-              return step()
-            }
-          })
-          : Effect.flatMap(f(item, index), (result) => {
-            store(index, result)
-            return step()
-          })
+    // A worker: its next step is built when the previous one ends, so the continuation of each
+    // call stores the result and returns the next call, with no step of its own in between.
+    // The continuations are the worker's own, made once; the item's index is the worker's too.
+    const makeWorker = (): Effect.Effect<void, E2, R | R2> => {
+      let index = 0
+      const onSuccess = (result: B) => {
+        store(index, either ? Either.right(result) : result)
+        return step()
       }
-      if (inputEnded) return Effect.void
-      return Effect.zipRight(refill, worker)
+      const onFailure = (error: E2) => {
+        store(index, Either.left(error))
+        return step()
+      }
+      const settle = { onFailure, onSuccess }
+      const step = (): Effect.Effect<void, E2, R | R2> => {
+        if (fatal !== undefined) return Effect.void
+        if (taken - consumed >= window) return Effect.zipRight(workersWaitForRoom, worker)
+        if (position < buffer.length) {
+          index = taken++
+          const call = f(buffer[position++]!, index)
+          return either ? Effect.matchEffect(call, settle) : Effect.flatMap(call, onSuccess)
+        }
+        if (inputEnded) return Effect.void
+        return Effect.zipRight(refill, worker)
+      }
+      const worker = Effect.suspend(step)
+      return worker
     }
-    const worker: Effect.Effect<void, E2, R | R2> = Effect.suspend(step)
 
     // Any failure of a worker ends the run at once (the consumer fails with it).
-    const supervised = Effect.catchAllCause(worker, (cause) =>
+    const supervised = (worker: Effect.Effect<void, E2, R | R2>) => Effect.catchAllCause(worker, (cause) =>
       Effect.sync(() => {
         if (fatal === undefined && !Cause.isInterruptedOnly(cause)) {
           fatal = cause
           wakeConsumer()
         }
       }))
-    for (let i = 0; i < concurrency; i++) yield* Effect.forkScoped(supervised)
+    for (let i = 0; i < concurrency; i++) yield* Effect.forkScoped(supervised(makeWorker()))
 
     /** The results ready for the consumer, in its order; empty when none is. */
     const ready = (): Array<unknown> => {
@@ -211,7 +213,7 @@ export const mapPool = <A, B, E, E2, R, R2>(
       }
       // Every item read has been given out: the input's end (or its failure) is next.
       if (inputEnded && consumed === taken) return Effect.fail(inputFailure)
-      return Effect.zipRight(Effect.zipRight(waitFor("consumer"), endOfTurn), next)
+      return Effect.zipRight(consumerWait, next)
     })
-    return Stream.repeatEffectChunkOption(next)
-  }))
+    return next
+  })

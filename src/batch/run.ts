@@ -32,7 +32,7 @@ export interface RunOptions extends Options {
   readonly schema?: Schema.Schema<any, any, never> | undefined
 }
 
-type AnyCall = (request: unknown, options: CallOptions & { readonly schema?: unknown }) => Effect.Effect<
+type AnyCall = (request: unknown, options: (CallOptions & { readonly schema?: unknown }) | undefined) => Effect.Effect<
   unknown,
   KaizenError
 >
@@ -43,7 +43,8 @@ type AnyCall = (request: unknown, options: CallOptions & { readonly schema?: unk
  */
 const callOf = (kaizen: KaizenClient["Type"], operation: KaizenSchema.BodyOperation, options: RunOptions) => {
   const call = kaizen[operation] as AnyCall
-  const shared = {
+  // No options at all when none is given: the client then checks none per call.
+  const shared = options.headers === undefined && options.schema === undefined ? undefined : {
     ...(options.headers === undefined ? {} : { headers: options.headers }),
     ...(options.schema === undefined ? {} : { schema: options.schema })
   }
@@ -64,7 +65,7 @@ const toStream = (requests: Stream.Stream<unknown, unknown, unknown> | Iterable<
  * widening every batch's typed error channel with a case that no retry or recovery can handle.
  */
 const invalidConcurrency = (concurrency: number) =>
-  Stream.die(
+  Effect.die(
     new Cause.IllegalArgumentException(
       `KaizenBatch: concurrency must be a whole number >= 1, got ${concurrency} (nothing was sent)`
     )
@@ -83,29 +84,27 @@ export const run = (
   options: RunOptions,
   unordered: boolean
 ): Stream.Stream<unknown, unknown, unknown> =>
-  Stream.unwrap(Effect.map(KaizenClient, (kaizen) => {
+  // Set up on each run of the stream (so each counts its own progress from zero), in its Scope.
+  Stream.fromPull(Effect.gen(function*() {
+    const kaizen = yield* KaizenClient
     // The default is the client's connection pool: more in flight would only queue for a socket
     // (and spend their per-attempt timeout waiting). A client without a pool gets the Node
     // layer's default pool size.
     const concurrency = options.concurrency ?? kaizen.config.maxConcurrency ?? kaizen.poolSize ?? DEFAULT_CONCURRENCY
-    if (!Number.isInteger(concurrency) || concurrency < 1) return invalidConcurrency(concurrency)
+    if (!Number.isInteger(concurrency) || concurrency < 1) return yield* invalidConcurrency(concurrency)
     const call = callOf(kaizen, operation, options)
-    const failFast = options.failFast === true
-    // Suspended so that each run of the stream counts its own progress from zero.
-    return Stream.suspend(() => {
-      const track = tracker(options.onProgress)
-      // An item given as an `Either` is a request (`Right`) or a failure that came before it
-      // could be one (`Left`, e.g. a line that did not parse): that failure is the item's own
-      // result, in its place and counted, and nothing is sent for it.
-      const one = (item: unknown, index: number) =>
-        track(
-          Either.isEither(item)
-            ? Either.match(item, { onLeft: Effect.fail, onRight: (request) => call(request, index) })
-            : call(item, index)
-        )
-      // The pool gives each item its index, which names the result in completion order and is
-      // what `requestId` is given, whichever fiber runs the call; unless failFast, each failure
-      // is its item's `Left`.
-      return mapPool(toStream(requests), one, { concurrency, unordered, either: !failFast })
-    })
+    const track = tracker(options.onProgress)
+    // An item given as an `Either` is a request (`Right`) or a failure that came before it
+    // could be one (`Left`, e.g. a line that did not parse): that failure is the item's own
+    // result, in its place and counted, and nothing is sent for it.
+    const one = (item: unknown, index: number) =>
+      track(
+        Either.isEither(item)
+          ? Either.match(item, { onLeft: Effect.fail, onRight: (request) => call(request, index) })
+          : call(item, index)
+      )
+    // The pool gives each item its index, which names the result in completion order and is
+    // what `requestId` is given, whichever fiber runs the call; unless failFast, each failure
+    // is its item's `Left`.
+    return yield* mapPool(toStream(requests), one, { concurrency, unordered, either: options.failFast !== true })
   }))

@@ -37,23 +37,33 @@ export const timeoutFail = <A, E, R, E2>(
     if (clock !== liveClock || !(millis <= MAX_TIMER_MILLIS)) {
       return Effect.timeoutFail(self, { duration: millis, onTimeout })
     }
-    return Effect.flatMap(Effect.fork(self), (fiber) =>
-      Effect.async<A, E | E2>((resume) => {
-        let expired = false
-        const timer = setTimeout(() => {
-          expired = true
-          fiber.unsafeInterruptAsFork(fiber.id())
-        }, millis)
-        // Called once the child has ended, after its finalizers: on expiry, once the
-        // interruption has finished its work.
-        fiber.addObserver((exit) => {
-          clearTimeout(timer)
-          resume(expired && Exit.isInterrupted(exit) ? Effect.fail(onTimeout()) : exit)
-        })
-        // The caller was interrupted: stop the clock and the attempt, and wait for it to end.
-        return Effect.suspend(() => {
-          clearTimeout(timer)
-          return Fiber.interrupt(fiber)
-        })
-      }))
+    return Effect.flatMap(Effect.fork(self), (fiber) => {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      // As in internal/undiciDispatch.ts: an interruptible wait inside `uninterruptibleMask`
+      // whose failure handler cleans up, instead of `Effect.async` with a canceler (an
+      // `onInterrupt`, several steps more per call).
+      return Effect.uninterruptibleMask((restore) =>
+        Effect.catchAllCause(
+          restore(Effect.async<A, E | E2>((resume) => {
+            let expired = false
+            timer = setTimeout(() => {
+              expired = true
+              fiber.unsafeInterruptAsFork(fiber.id())
+            }, millis)
+            // Called once the child has ended, after its finalizers: on expiry, once the
+            // interruption has finished its work.
+            fiber.addObserver((exit) => {
+              clearTimeout(timer)
+              resume(expired && Exit.isInterrupted(exit) ? Effect.fail(onTimeout()) : exit)
+            })
+          })),
+          // The attempt's own failure, or the caller interrupted: then stop the clock and the
+          // attempt, and wait for it to end (for an attempt already over, this returns at once).
+          (cause) => {
+            clearTimeout(timer)
+            return Effect.zipRight(Fiber.interrupt(fiber), Effect.failCause(cause))
+          }
+        )
+      )
+    })
   })
