@@ -38,11 +38,6 @@ const decodeHealthResponse = contractDecoder(KaizenSchema.HealthResponse)
 
 const newRequestId = (): string => globalThis.crypto.randomUUID()
 
-// The request ID rides beside the envelope, not in it: `JSON.stringify(response)` stays exactly
-// what the server sent.
-const withRequestId = <A>(value: A, requestId: string): A & ResponseInfo =>
-  Object.defineProperty(value as A & object, "requestId", { value: requestId, enumerable: false }) as A & ResponseInfo
-
 /** The service over `exchange`. The Scope holds the client-side rate limiter, when one is configured. */
 export const makeService = (
   config: KaizenConfig.Resolved,
@@ -100,7 +95,7 @@ export const makeService = (
       }).pipe(
         Effect.flatMap((answer) => {
           facts.lastStatus = answer.status
-          return Effect.map(readAnswer(info, answer, decode), (value) => withRequestId(value, requestId))
+          return readAnswer(info, answer, decode, requestId)
         })
       )
       // One clock for headers and body: a server that sends headers and then stalls times out

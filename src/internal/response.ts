@@ -16,6 +16,7 @@ import * as ParseResult from "effect/ParseResult"
 import { normalizeEnvelope } from "../contract/normalize.js"
 import { formatPath } from "../json/check.js"
 import { KaizenAPIError } from "../contract/errors.js"
+import type { ResponseInfo } from "../KaizenClient.js"
 import type { Answer } from "./exchange.js"
 
 /** What an error needs to say where it happened. */
@@ -169,16 +170,23 @@ const redirectMessage = (status: number, headers: Readonly<Record<string, string
 const textOf = (answer: Answer): string =>
   answer.body._tag === "Text" ? answer.body.text : JSON.stringify(answer.body.value)
 
+// The request ID rides beside the envelope, not in it: `JSON.stringify(response)` stays exactly
+// what the server sent.
+const withRequestId = <A>(value: A, requestId: string): A & ResponseInfo =>
+  Object.defineProperty(value as A & object, "requestId", { value: requestId, enumerable: false }) as A & ResponseInfo
+
 /**
- * The answer as the decoded envelope, or a typed error: a non-2xx status, a body that is not a
- * JSON object, or an envelope the contract refuses. A 2xx whose body decodes is read without
- * an Effect step (most calls); only failures need the clock, for `Retry-After`.
+ * The answer as the decoded envelope with the call's `requestId` beside it, or a typed error:
+ * a non-2xx status, a body that is not a JSON object, or an envelope the contract refuses. A
+ * 2xx whose body decodes is read without an Effect step (most calls); only failures need the
+ * clock, for `Retry-After`.
  */
 export const readAnswer = <A>(
   info: CallInfo,
   answer: Answer,
-  decode: (body: Record<string, unknown>) => Either.Either<A, ParseResult.ParseError>
-): Effect.Effect<A, KaizenAPIError> => {
+  decode: (body: Record<string, unknown>) => Either.Either<A, ParseResult.ParseError>,
+  requestId: string
+): Effect.Effect<A & ResponseInfo, KaizenAPIError> => {
   // Headers are read only on the way to an error: a transport may convert them lazily.
   const { status } = answer
   if (status < 200 || status >= 300) {
@@ -208,7 +216,7 @@ export const readAnswer = <A>(
   }
   const decoded = decode(normalizeEnvelope(value))
   return Either.isRight(decoded)
-    ? Effect.succeed(decoded.right)
+    ? Effect.succeed(withRequestId(decoded.right, requestId))
     : fail(apiError(
       info,
       status,

@@ -36,6 +36,11 @@ export interface Limits {
   readonly timeoutMillis: number | undefined
 }
 
+// What a settled request holds instead of its headers and chunks: nothing is added to either
+// once the outcome is decided, so the two can be shared.
+const NO_HEADERS: RawHeaders = Object.freeze({}) as RawHeaders
+const NO_CHUNKS: Array<Buffer> = Object.freeze([]) as unknown as Array<Buffer>
+
 /**
  * One request in flight: undici's handler for it, and what ends it early. The handler's
  * methods live on the prototype, so a request costs one object, not a closure per callback.
@@ -85,8 +90,8 @@ class InFlight<A, E> implements Dispatcher.DispatchHandler {
     const resume = this.resume
     this.resume = undefined
     this.controller = undefined
-    this.headers = {}
-    this.chunks = []
+    this.headers = NO_HEADERS
+    this.chunks = NO_CHUNKS
     if (this.timer !== undefined) clearTimeout(this.timer)
     this.timer = undefined
     return resume
