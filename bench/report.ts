@@ -78,7 +78,8 @@ export const writeSection = async (title: string, command: string, body: string)
     "",
     `Command: \`${command}\`  `,
     `Machine: ${machine()}  `,
-    `Date: ${new Date().toISOString().slice(0, 10)}`,
+    // With the hour: runs are compared across hours (the machine's speed moves between them).
+    `Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
     "",
     body,
     ""
