@@ -42,20 +42,22 @@ export interface Answer {
  * An answer with a text body whose headers are converted on first read: a successful call
  * never reads them (only errors do, for `Retry-After`, the content type, a redirect target).
  */
-export class TextAnswer implements Answer {
+export class TextAnswer<S> implements Answer {
   private converted: Readonly<Record<string, string>> | undefined = undefined
   readonly body: { readonly _tag: "Text"; readonly text: string }
 
+  /** `convert(source)` gives the headers (lower-case names), once, if they are read. */
   constructor(
     readonly status: number,
-    private readonly readHeaders: () => Readonly<Record<string, string>>,
+    private readonly source: S,
+    private readonly convert: (source: S) => Readonly<Record<string, string>>,
     text: string
   ) {
     this.body = { _tag: "Text", text }
   }
 
   get headers(): Readonly<Record<string, string>> {
-    return this.converted ??= this.readHeaders()
+    return this.converted ??= this.convert(this.source)
   }
 }
 

@@ -16,6 +16,7 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -54,6 +55,8 @@ export interface Options {
   /** The transport's connection pool size, when the layer that built it knows it. */
   readonly poolSize?: number | undefined
 }
+
+const headersOf = (response: HttpClientResponse.HttpClientResponse) => response.headers
 
 /** The exchange over `httpClient`, with the configuration's base URL, key and headers. */
 export const make = (
@@ -134,7 +137,7 @@ export const make = (
       (response) =>
         Effect.mapBoth(response.text, {
           onFailure: (error) => bodyReadError(info, response.status, error.cause),
-          onSuccess: (text): Answer => new TextAnswer(response.status, () => response.headers, text)
+          onSuccess: (text): Answer => new TextAnswer(response.status, response, headersOf, text)
         })
     )
     return Either.right(attempt)

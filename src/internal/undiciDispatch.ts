@@ -165,17 +165,16 @@ export const dispatch = <A, E>(
   outcomes: Outcomes<A, E>,
   limits: Limits
 ): Effect.Effect<A, E> =>
-  Effect.suspend(() => {
+  // `uninterruptibleMask` calls its function on every run, so each attempt has its own request.
+  Effect.uninterruptibleMask((restore) => {
     const inFlight = new InFlight(outcomes, limits)
-    return Effect.uninterruptibleMask((restore) =>
-      Effect.catchAllCause(
-        restore(Effect.async<A, E>((resume) => {
-          inFlight.start(dispatcher, options, resume)
-        })),
-        (cause) => {
-          inFlight.abandon()
-          return Effect.failCause(cause)
-        }
-      )
+    return Effect.catchAllCause(
+      restore(Effect.async<A, E>((resume) => {
+        inFlight.start(dispatcher, options, resume)
+      })),
+      (cause) => {
+        inFlight.abandon()
+        return Effect.failCause(cause)
+      }
     )
   })

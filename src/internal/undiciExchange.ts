@@ -29,7 +29,8 @@ import { type Answer, type Call, type Exchange, TextAnswer } from "./exchange.js
 import { staticHeadersOf } from "./headers.js"
 import { requestText } from "./request.js"
 import { bodyReadError, transportError } from "./transportFailure.js"
-import { dispatch, type Limits, type RawHeaders, TransportTimeout } from "./undiciDispatch.js"
+import type { CallInfo } from "./response.js"
+import { dispatch, type Limits, type Outcomes, type RawHeaders, TransportTimeout } from "./undiciDispatch.js"
 
 const decoder = new TextDecoder()
 
@@ -41,6 +42,28 @@ const toHeaders = (raw: RawHeaders): Record<string, string> => {
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value
   }
   return out
+}
+
+/** What one call's attempts come to: an answer, or the typed error for no answer. One object per call. */
+class CallOutcomes implements Outcomes<Answer, KaizenRequestError> {
+  constructor(
+    private readonly info: CallInfo,
+    private readonly shownBaseUrl: string,
+    private readonly url: string,
+    private readonly timeout: Duration.Duration
+  ) {}
+
+  answer(status: number, raw: RawHeaders, bytes: Uint8Array, bodyError?: unknown): Effect.Effect<Answer, KaizenRequestError> {
+    return bodyError === undefined
+      ? Effect.succeed(new TextAnswer(status, raw, toHeaders, decoder.decode(bytes)))
+      : Effect.fail(bodyReadError(this.info, status, bodyError))
+  }
+
+  failure(cause: unknown): KaizenRequestError {
+    return cause instanceof TransportTimeout
+      ? timeoutError(this.info, this.shownBaseUrl, "no complete response", this.timeout)
+      : transportError(this.info, this.url, cause)
+  }
 }
 
 export interface Options {
@@ -96,16 +119,7 @@ export const make = (dispatcher: Dispatcher, config: KaizenConfig.Resolved, opti
       headersTimeout: 0,
       bodyTimeout: 0
     }
-    const outcomes = {
-      answer: (status: number, raw: RawHeaders, bytes: Uint8Array, bodyError?: unknown) =>
-        bodyError === undefined
-          ? Effect.succeed<Answer>(new TextAnswer(status, () => toHeaders(raw), decoder.decode(bytes)))
-          : Effect.fail(bodyReadError(info, status, bodyError)),
-      failure: (cause: unknown) =>
-        cause instanceof TransportTimeout
-          ? timeoutError(info, shownBaseUrl, "no complete response", config.timeout)
-          : transportError(info, url, cause)
-    }
+    const outcomes = new CallOutcomes(info, shownBaseUrl, url, config.timeout)
     if (!config.tracePropagation) return Either.right(dispatch(dispatcher, request, outcomes, limits))
     // Trace headers from the operation span (the caller's span is its parent), per attempt.
     return Either.right(Effect.flatMap(Effect.option(Effect.currentSpan), (span) =>
