@@ -4,8 +4,8 @@
  * Every call checks its request, and every answer its envelope, with `Schema.is` first (the
  * fast path of internal/request.ts and contract/decoder.ts). Effect's `is` runs the decoding
  * parser, which builds an output object and an issue list for every struct it visits: about
- * 3.6 KB and 2.8 µs of CPU per call (`npm run bench:cpu`), a tenth of the client's cost on
- * loopback. The contract is made of a few kinds of node (structs with optional fields and a
+ * 3.6 KB allocated per call (V8's sampling heap profiler), and 11.5 -> 9.7 µs of client CPU per
+ * call with these predicates (in-memory undici dispatcher, 64 looping fibers). The contract is made of a few kinds of node (structs with optional fields and a
  * string index signature, unions, literals, the primitive keywords, arrays and refinements of
  * keywords); those are compiled here to predicates that allocate nothing. Any other node, and
  * any node whose annotations change how Effect parses it, is checked by Effect's own `is` for
