@@ -6,15 +6,13 @@
  * reader.ts has put in the layout it reads as the service does. Both stay in bounds: a value
  * nested too deep, or an output larger than the engine will hold, comes back as a typed
  * error, never a crash.
- *
- * @internal
  */
 import * as Toon from "@toon-format/toon"
-import * as Data from "effect/Data"
-import * as Either from "effect/Either"
-import type { JsonValue } from "../KaizenSchema.js"
 import { findProblem, MAX_DEPTH } from "./guard.js"
+import type { JsonValue } from "./json/value.js"
 import { prepareLines } from "./reader.js"
+import type { Result } from "./result.js"
+import { fail, succeed } from "./result.js"
 import { OutputTooLarge, writeKtof } from "./writer.js"
 
 /** How to write KTOF. */
@@ -40,37 +38,39 @@ export interface DecodeSettings {
 export const MAX_KTOF_CHARS = 32 * 1024 * 1024
 
 /** Why a value could not be written as KTOF. */
-export class KtofEncodeError extends Data.TaggedError("KtofEncodeError")<{
+export interface KtofEncodeError {
+  readonly _tag: "KtofEncodeError"
   readonly reason: "TooDeep" | "TooLarge" | "Unsupported"
   readonly message: string
-}> {}
+}
 
 /** Why a text is not KTOF (or not one the engine will read). */
-export class KtofDecodeError extends Data.TaggedError("KtofDecodeError")<{
+export interface KtofDecodeError {
+  readonly _tag: "KtofDecodeError"
   readonly message: string
-}> {}
+}
+
+const encodeError = (reason: KtofEncodeError["reason"], message: string): KtofEncodeError =>
+  ({ _tag: "KtofEncodeError", reason, message })
+
+const decodeError = (message: string): KtofDecodeError => ({ _tag: "KtofDecodeError", message })
 
 const describe = (error: unknown): string => error instanceof Error ? error.message : String(error)
 
 /** Encodes a JSON value as Kaizen-dialect KTOF. */
-export const encode = (value: unknown, settings: EncodeSettings): Either.Either<string, KtofEncodeError> => {
+export const encode = (value: unknown, settings: EncodeSettings): Result<string, KtofEncodeError> => {
   try {
-    return Either.right(writeKtof(value, settings, MAX_KTOF_CHARS).join("\n"))
+    return succeed(writeKtof(value, settings, MAX_KTOF_CHARS).join("\n"))
   } catch (error) {
     if (error instanceof OutputTooLarge) {
-      return Either.left(
-        new KtofEncodeError({
-          reason: "TooLarge",
-          message: `the KTOF would be longer than ${MAX_KTOF_CHARS} characters; use a smaller indent`
-        })
-      )
+      return fail(encodeError("TooLarge", `the KTOF would be longer than ${MAX_KTOF_CHARS} characters; use a smaller indent`))
     }
     // The callers refuse values deeper than MAX_DEPTH first; this is the backstop for a
     // smaller stack than Node's default.
-    return Either.left(
+    return fail(
       error instanceof RangeError
-        ? new KtofEncodeError({ reason: "TooDeep", message: "the value is nested too deeply to encode" })
-        : new KtofEncodeError({ reason: "Unsupported", message: describe(error) })
+        ? encodeError("TooDeep", "the value is nested too deeply to encode")
+        : encodeError("Unsupported", describe(error))
     )
   }
 }
@@ -115,27 +115,23 @@ const renumber = (message: string, numbers: ReadonlyArray<number>): string =>
  * held to the same depth as a request (`MAX_DEPTH`), so whatever comes out can be encoded
  * again.
  */
-export const decode = (ktof: string, settings: DecodeSettings): Either.Either<JsonValue, KtofDecodeError> => {
+export const decode = (ktof: string, settings: DecodeSettings): Result<JsonValue, KtofDecodeError> => {
   const { stand, text } = protectBom(ktof)
   const prepared = prepareLines(text, settings.indent, settings.strict, MAX_DEPTH)
   if (!("lines" in prepared)) {
-    return Either.left(new KtofDecodeError({ message: `line ${prepared.line}: ${prepared.message}` }))
+    return fail(decodeError(`line ${prepared.line}: ${prepared.message}`))
   }
   let value: JsonValue
   try {
     value = Toon.decodeFromLines(prepared.lines, { indent: settings.indent, strict: settings.strict })
   } catch (error) {
-    return Either.left(
-      new KtofDecodeError({
-        message: error instanceof RangeError
-          ? "the KTOF is nested too deeply to decode"
-          : renumber(describe(error), prepared.numbers)
-      })
+    return fail(
+      decodeError(
+        error instanceof RangeError ? "the KTOF is nested too deeply to decode" : renumber(describe(error), prepared.numbers)
+      )
     )
   }
   if (stand !== undefined) value = restoreBom(value, stand)
   const problem = findProblem(value)
-  return problem === undefined
-    ? Either.right(value)
-    : Either.left(new KtofDecodeError({ message: `the decoded value is ${problem.message}` }))
+  return problem === undefined ? succeed(value) : fail(decodeError(`the decoded value is ${problem.message}`))
 }

@@ -1,11 +1,8 @@
 /**
- * The engine's defaults, in a module of their own so that the public `KaizenLocal` module can
- * name them without loading the engine (the codec and the tokenizer load on first use).
- *
- * @internal
+ * The engine's defaults, on an entry point of their own (`@kaizen-effect/engine/defaults`) so
+ * that a client can name them without loading the engine (the codec, a tokenizer). The
+ * timeouts and the in-flight limit are for an HTTP server in front of the engine.
  */
-
-/** Bodies larger than this many bytes are answered 413: 10 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 
 /** The port the engine's HTTP server listens on unless told otherwise. */

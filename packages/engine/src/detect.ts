@@ -15,15 +15,14 @@
  *
  * Offsets and lengths in the replacement metadata are code points, as the Python service
  * reports them.
- *
- * @internal
  */
-import * as Either from "effect/Either"
-import type { JsonValue } from "../KaizenSchema.js"
 import type { EncodeSettings, KtofEncodeError } from "./codec.js"
 import { encode } from "./codec.js"
 import { findProblem, MAX_DEPTH } from "./guard.js"
-import { codePointLength, codePointPrefix } from "../json/text.js"
+import { codePointLength, codePointPrefix } from "./json/text.js"
+import type { JsonValue } from "./json/value.js"
+import type { Result } from "./result.js"
+import { succeed } from "./result.js"
 
 /** A JSON block found in a text, by UTF-16 index. */
 export interface Block {
@@ -274,13 +273,13 @@ export const autoDetect = (
   text: string,
   plain: string,
   settings: EncodeSettings
-): Either.Either<Detection, KtofEncodeError> => {
+): Result<Detection, KtofEncodeError> => {
   const blocks = findBlocks(text)
   const notApplied = (count: number): Detection => ({
     result: plain,
     meta: { auto_detected_json: count > 0, embedded_json_count: count, auto_detection_applied: false }
   })
-  if (blocks.length === 0) return Either.right(notApplied(0))
+  if (blocks.length === 0) return succeed(notApplied(0))
   const blockSettings = { ...settings, indent: 1 }
   const parts: Array<string> = []
   const replacements: Array<Replacement> = []
@@ -288,7 +287,7 @@ export const autoDetect = (
   let points = 0
   for (const block of blocks) {
     const ktof = encode(block.value, blockSettings)
-    if (Either.isLeft(ktof)) return Either.left(ktof.left)
+    if (!ktof.ok) return ktof
     points += codePointLength(text, from, block.start)
     const original = text.slice(block.start, block.end)
     const length = codePointLength(original)
@@ -296,17 +295,17 @@ export const autoDetect = (
       start: points,
       end: points + length,
       original_length: length,
-      ktof_length: codePointLength(ktof.right),
+      ktof_length: codePointLength(ktof.value),
       preview: codePointPrefix(original, PREVIEW_LENGTH)
     })
     points += length
-    parts.push(text.slice(from, block.start), ktof.right)
+    parts.push(text.slice(from, block.start), ktof.value)
     from = block.end
   }
   parts.push(text.slice(from))
   const segmented = parts.join("")
-  if (codePointLength(segmented) >= codePointLength(plain)) return Either.right(notApplied(blocks.length))
-  return Either.right({
+  if (codePointLength(segmented) >= codePointLength(plain)) return succeed(notApplied(blocks.length))
+  return succeed({
     result: segmented,
     meta: {
       auto_detected_json: true,

@@ -45,8 +45,6 @@
  *
  * Control characters other than `\n`, `\r` and `\t` are written raw inside quotes, as the
  * reference writes them (its decoder accepts no `\uXXXX` escape); 2.3.1 reads them the same.
- *
- * @internal
  */
 
 /** Python's `str.strip()` whitespace, as found by `value != value.strip()`. */

@@ -1,9 +1,6 @@
 /**
- * The engine's failures, as typed values: each is one of the service's error answers.
- *
- * @internal
+ * The engine's failures, as plain tagged values: each is one of the service's error answers.
  */
-import * as Data from "effect/Data"
 
 /** One entry of a FastAPI 422 `detail` list. */
 export interface ValidationItem {
@@ -14,34 +11,40 @@ export interface ValidationItem {
 }
 
 /** 422: the request does not fit its model (FastAPI's `RequestValidationError`). */
-export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{
+export interface InvalidRequest {
+  readonly _tag: "InvalidRequest"
   readonly items: ReadonlyArray<ValidationItem>
-}> {}
+}
 
 /** 400: the KTOF given does not decode. */
-export class UndecodableKtof extends Data.TaggedError("UndecodableKtof")<{
+export interface UndecodableKtof {
+  readonly _tag: "UndecodableKtof"
   readonly detail: string
-}> {}
+}
 
 /** 404: no such route. */
-export class RouteNotFound extends Data.TaggedError("RouteNotFound")<{
+export interface RouteNotFound {
+  readonly _tag: "RouteNotFound"
   readonly path: string
-}> {}
+}
 
 /** 405: the route exists, with another method. */
-export class MethodNotAllowed extends Data.TaggedError("MethodNotAllowed")<{
+export interface MethodNotAllowed {
+  readonly _tag: "MethodNotAllowed"
   readonly allow: string
-}> {}
+}
 
 /** 413: the body is larger than the engine accepts. */
-export class PayloadTooLarge extends Data.TaggedError("PayloadTooLarge")<{
+export interface PayloadTooLarge {
+  readonly _tag: "PayloadTooLarge"
   readonly limit: number
-}> {}
+}
 
-/** 500: the engine itself is broken (e.g. a tokenizer module missing from the installation). */
-export class EngineFailure extends Data.TaggedError("EngineFailure")<{
+/** 500: the engine itself is broken or incomplete (e.g. no tokenizer installed). */
+export interface EngineFailure {
+  readonly _tag: "EngineFailure"
   readonly detail: string
-}> {}
+}
 
 /** Every way a request can fail. */
 export type EngineError =
@@ -52,9 +55,27 @@ export type EngineError =
   | PayloadTooLarge
   | EngineFailure
 
+/** A 422 with these items. */
+export const invalidRequest = (items: ReadonlyArray<ValidationItem>): InvalidRequest => ({ _tag: "InvalidRequest", items })
+
+/** A 400 for KTOF that does not decode. */
+export const undecodableKtof = (detail: string): UndecodableKtof => ({ _tag: "UndecodableKtof", detail })
+
+/** A 404. */
+export const routeNotFound = (path: string): RouteNotFound => ({ _tag: "RouteNotFound", path })
+
+/** A 405 with the methods allowed. */
+export const methodNotAllowed = (allow: string): MethodNotAllowed => ({ _tag: "MethodNotAllowed", allow })
+
+/** A 413 naming the limit. */
+export const payloadTooLarge = (limit: number): PayloadTooLarge => ({ _tag: "PayloadTooLarge", limit })
+
+/** A 500 with its detail. */
+export const engineFailure = (detail: string): EngineFailure => ({ _tag: "EngineFailure", detail })
+
 /** A single-item 422 for a body field. */
 export const invalidField = (
   path: ReadonlyArray<string | number>,
   msg: string,
   type = "value_error"
-): InvalidRequest => new InvalidRequest({ items: [{ loc: ["body", ...path], msg, type }] })
+): InvalidRequest => invalidRequest([{ loc: ["body", ...path], msg, type }])

@@ -7,11 +7,9 @@
  * `Infinity` after `JSON.parse`, which no KTOF or JSON text can carry (`JSON.stringify` would
  * write it as `null`). One iterative walk finds the first such problem with its path, so the
  * answer is a clear 4xx instead of a crash or a changed value.
- *
- * @internal
  */
-import { MAX_DEPTH } from "../json/limits.js"
-import { findLoneSurrogate } from "../json/text.js"
+import { MAX_DEPTH } from "./json/limits.js"
+import { findLoneSurrogate } from "./json/text.js"
 
 export { MAX_DEPTH }
 

@@ -1,22 +1,25 @@
 /**
  * The engine as functions: method, path and body bytes in, status, headers and JSON body out
- * ({@link makeHandler}, for the in-process `HttpClient` and the HTTP server, so they answer
- * byte for byte alike); and an operation with its request as a value in, the envelope as a
- * value out ({@link makeOperations}, for the direct `KaizenClient` layer), giving the same
+ * ({@link makeHandler}, for an in-process client and an HTTP server, so they answer byte for
+ * byte alike); and an operation with its request as a value in, the envelope as a value out
+ * ({@link makeOperations}, for a caller that holds the request as a value), giving the same
  * answers without writing JSON. Nothing here touches a socket or the platform.
  *
- * @internal
+ * Answers are synchronous unless a request asks for token counts, which may load a tokenizer:
+ * `await` works on both.
  */
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import type { BodyMeasure } from "../json/measure.js"
-import * as KaizenSchema from "../KaizenSchema.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./defaults.js"
 import type { EngineError } from "./errors.js"
-import { EngineFailure, MethodNotAllowed, PayloadTooLarge, RouteNotFound } from "./errors.js"
+import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors.js"
+import type { BodyMeasure } from "./json/measure.js"
 import * as Operations from "./operations.js"
-import type { Envelope } from "./operations.js"
-import type { RequestOf } from "./validate.js"
+import type { Envelope, OperationContext, Outcome } from "./operations.js"
+import type { BodyOperation, RequestOf } from "./requests.js"
+import type { MaybePromise, Result } from "./result.js"
+import type { Operation } from "./routes.js"
+import { ROUTES } from "./routes.js"
+import type { Tokenizer } from "./tokens.js"
+import { defaultTokenizer } from "./tokens.js"
 import { decodeRequest, readJson } from "./validate.js"
 
 /** A request as the engine sees it. */
@@ -34,12 +37,16 @@ export interface EngineResponse {
   readonly headers: Readonly<Record<string, string>>
   /** JSON text (empty for `HEAD`). */
   readonly body: string
+  /** The exception behind a 500 "Internal Server Error" (an engine bug), for the caller to log. */
+  readonly defect?: unknown
 }
 
 /** Engine settings. */
 export interface EngineOptions {
   /** Bodies larger than this many bytes are answered 413 (default 10 MiB). */
   readonly maxBodyBytes?: number | undefined
+  /** Where token counts come from (default: `gpt-tokenizer`, loaded on first use). */
+  readonly tokenizer?: Tokenizer | undefined
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): EngineResponse => ({
@@ -66,16 +73,10 @@ export const errorResponse = (error: EngineError): EngineResponse => {
   }
 }
 
-type Route = (body: Uint8Array | string, maxBodyBytes: number) => Effect.Effect<Envelope, EngineError>
+type Run<Op extends BodyOperation> = (request: RequestOf<Op>, context: OperationContext) => Outcome
 
-type Run<Op extends KaizenSchema.BodyOperation> = (
-  request: RequestOf<Op>,
-  // Code points of each field's compact JSON, when known without writing it.
-  fieldLengths?: Readonly<Record<string, number>>
-) => Effect.Effect<Envelope, EngineError> | Either.Either<Envelope, EngineError>
-
-// What each operation does lives in operations.ts; paths and methods come from the contract.
-const runs: { readonly [Op in KaizenSchema.BodyOperation]: Run<Op> } = {
+// What each operation does lives in operations.ts; paths and methods in routes.ts.
+const runs: { readonly [Op in BodyOperation]: Run<Op> } = {
   compress: Operations.compress,
   decompress: Operations.decompress,
   optimize: Operations.optimize,
@@ -85,73 +86,57 @@ const runs: { readonly [Op in KaizenSchema.BodyOperation]: Run<Op> } = {
   promptsDecode: Operations.promptsDecode
 }
 
-const bodyRoute = <Op extends KaizenSchema.BodyOperation>(operation: Op): Route => (body, maxBodyBytes) =>
-  Effect.flatMap(
-    Either.flatMap(readJson(body, maxBodyBytes), (value) => decodeRequest(operation, value)),
-    (request) => runs[operation](request)
-  )
-
-interface Entry {
-  readonly method: string
-  // Undefined for the one route without a body: the health check.
-  readonly route: Route | undefined
-}
-
-const routes: ReadonlyMap<string, Entry> = new Map(
-  (Object.keys(KaizenSchema.Endpoints) as Array<KaizenSchema.Operation>).map((operation) => {
-    const endpoint = KaizenSchema.Endpoints[operation]
-    const entry: Entry = operation === "health"
-      ? { method: endpoint.method, route: undefined }
-      : { method: endpoint.method, route: bodyRoute(operation) }
-    return [endpoint.path, entry]
-  })
+const routes: ReadonlyMap<string, { readonly method: string; readonly operation: Operation }> = new Map(
+  (Object.keys(ROUTES) as Array<Operation>).map((operation) => [ROUTES[operation].path, { method: ROUTES[operation].method, operation }])
 )
 
-/** The route for a method and path, or the answer when there is none. */
-const lookup = (method: string, rawPath: string): { readonly entry: Entry; readonly head: boolean } | EngineResponse => {
-  const path = rawPath.split("?")[0]!
-  const upper = method.toUpperCase()
-  const entry = routes.get(path)
-  if (entry === undefined) return errorResponse(new RouteNotFound({ path }))
-  // Starlette answers HEAD wherever GET is allowed, without a body.
-  const head = upper === "HEAD" && entry.method === "GET"
-  if (upper !== entry.method && !head) {
-    return errorResponse(new MethodNotAllowed({ allow: entry.method === "GET" ? "GET, HEAD" : entry.method }))
+// A bug is the engine's, not the caller's: answered as Starlette answers one, with its cause.
+const bugResponse = (defect: unknown): EngineResponse => ({ ...json(500, { detail: "Internal Server Error" }), defect })
+
+const guarded = <A>(run: () => MaybePromise<A>, onBug: (response: EngineResponse) => A): MaybePromise<A> => {
+  try {
+    const answer = run()
+    return answer instanceof Promise ? answer.catch((defect: unknown) => onBug(bugResponse(defect))) : answer
+  } catch (defect) {
+    return onBug(bugResponse(defect))
   }
-  return { entry, head }
 }
 
-const healthResponse = (head: boolean): EngineResponse => {
-  const response = json(200, Operations.health)
-  return head ? { ...response, body: "" } : response
-}
+const settle = <A, B>(outcome: MaybePromise<A>, then: (a: A) => B): MaybePromise<B> =>
+  outcome instanceof Promise ? outcome.then(then) : then(outcome)
 
-// A bug is the engine's, not the caller's: answered as Starlette answers one, and logged.
-const catchBug = <A>(answer: Effect.Effect<A>, toAnswer: (response: EngineResponse) => A): Effect.Effect<A> =>
-  Effect.catchAllDefect(answer, (defect) =>
-    Effect.as(
-      Effect.logError("Kaizen engine: unexpected failure", defect),
-      toAnswer(errorResponse(new EngineFailure({ detail: "Internal Server Error" })))
-    ))
+const toResponse = (outcome: Result<Envelope, EngineError>): EngineResponse =>
+  outcome.ok ? json(200, outcome.value) : errorResponse(outcome.error)
 
 /** A handler with its settings applied. */
-export type Handler = (request: EngineRequest) => Effect.Effect<EngineResponse>
+export type Handler = (request: EngineRequest) => MaybePromise<EngineResponse>
 
 /** The engine: every Kaizen route, answered as the service answers it. */
 export const makeHandler = (options: EngineOptions = {}): Handler => {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const context: OperationContext = { tokenizer: options.tokenizer ?? defaultTokenizer }
   return (request) => {
-    const found = lookup(request.method, request.path)
-    if (!("entry" in found)) return Effect.succeed(found)
-    const { entry, head } = found
-    if (entry.route === undefined) return Effect.succeed(healthResponse(head))
-    return catchBug(
-      Effect.match(entry.route(request.body, maxBodyBytes), {
-        onFailure: errorResponse,
-        onSuccess: (envelope) => json(200, envelope)
-      }),
-      (response) => response
-    )
+    const path = request.path.split("?")[0]!
+    const upper = request.method.toUpperCase()
+    const route = routes.get(path)
+    if (route === undefined) return errorResponse(routeNotFound(path))
+    // Starlette answers HEAD wherever GET is allowed, without a body.
+    const head = upper === "HEAD" && route.method === "GET"
+    if (upper !== route.method && !head) {
+      return errorResponse(methodNotAllowed(route.method === "GET" ? "GET, HEAD" : route.method))
+    }
+    const operation = route.operation
+    if (operation === "health") {
+      const response = json(200, Operations.health)
+      return head ? { ...response, body: "" } : response
+    }
+    return guarded(() => {
+      const body = readJson(request.body, maxBodyBytes)
+      if (!body.ok) return errorResponse(body.error)
+      const decoded = decodeRequest(operation, body.value)
+      if (!decoded.ok) return errorResponse(decoded.error)
+      return settle((runs[operation] as Run<BodyOperation>)(decoded.value, context), toResponse)
+    }, (response) => response)
   }
 }
 
@@ -161,15 +146,15 @@ export type ValueResponse =
   | EngineResponse
 
 /**
- * An operation called with its request as a value: `request` is the operation's contract
- * model (`KaizenSchema.Endpoints[operation].request`'s Type, as a decode of it gives) and
- * `measure` what its JSON text measures (json/measure.ts), which also proves it exactly JSON.
+ * An operation called with its request as a value: `request` is the operation's model as
+ * `validateRequest` gives it, and `measure` what its JSON text measures
+ * (`measureBody` of `@kaizen-effect/engine/json`), which also proves it exactly JSON.
  */
-export type OperationHandler = <Op extends KaizenSchema.BodyOperation>(
+export type OperationHandler = <Op extends BodyOperation>(
   operation: Op,
   request: RequestOf<Op>,
   measure: BodyMeasure
-) => Effect.Effect<ValueResponse>
+) => MaybePromise<ValueResponse>
 
 const jsonHeaders = { "content-type": "application/json" } as const
 
@@ -177,6 +162,9 @@ const jsonHeaders = { "content-type": "application/json" } as const
 // objects; the answer carries copies, as it would after a round trip through JSON.
 const detached = (envelope: Envelope): Envelope =>
   envelope.meta === undefined ? envelope : { ...envelope, meta: JSON.parse(JSON.stringify(envelope.meta)) }
+
+const toValueResponse = (outcome: Result<Envelope, EngineError>): ValueResponse =>
+  outcome.ok ? { status: 200, headers: jsonHeaders, envelope: detached(outcome.value) } : errorResponse(outcome.error)
 
 /**
  * The engine's operations for a caller that holds the request as a value: the same answers
@@ -186,14 +174,12 @@ const detached = (envelope: Envelope): Envelope =>
  */
 export const makeOperations = (options: EngineOptions = {}): OperationHandler => {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const tokenizer = options.tokenizer ?? defaultTokenizer
   return (operation, request, measure) => {
-    if (measure.bytes > maxBodyBytes) return Effect.succeed(errorResponse(new PayloadTooLarge({ limit: maxBodyBytes })))
+    if (measure.bytes > maxBodyBytes) return errorResponse(payloadTooLarge(maxBodyBytes))
     const run = runs[operation] as Run<typeof operation>
-    return catchBug(
-      Effect.match(run(request, measure.fields), {
-        onFailure: (error): ValueResponse => errorResponse(error),
-        onSuccess: (envelope): ValueResponse => ({ status: 200, headers: jsonHeaders, envelope: detached(envelope) })
-      }),
+    return guarded(
+      () => settle(run(request, { fieldLengths: measure.fields, tokenizer }), toValueResponse),
       (response): ValueResponse => response
     )
   }

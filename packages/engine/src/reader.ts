@@ -17,8 +17,6 @@
  *
  * Every rewrite moves whole lines or indentation, so the value read is the one the text says;
  * an error names the line as the caller numbered it.
- *
- * @internal
  */
 import { fromKaizenLine } from "./dialect.js"
 import { findUnquoted, isRow, Structure } from "./structure.js"

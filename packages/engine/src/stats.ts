@@ -7,10 +7,8 @@
  * measure their input and result; decode routes (`decompress`, `optimize/response`,
  * `prompts/decode`) measure the decoded result and the KTOF they were given. Lengths are code
  * points, as Python's `len`.
- *
- * @internal
  */
-import { codePointLength } from "../json/text.js"
+import { codePointLength } from "./json/text.js"
 
 /** The service's size statistics. */
 export interface Stats {

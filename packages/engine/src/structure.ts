@@ -7,8 +7,6 @@
  * what the nearest open line above expects at `d`: fields under `key:` or after a list item's
  * first field, `- ` items under `key[N]:`, rows under `key[N]{fields}:`. Anything else is
  * refused, so the engine never answers 200 with less than the text says.
- *
- * @internal
  */
 
 /**

@@ -1,10 +1,9 @@
 /**
  * The `token_stats` block: token and byte counts of the raw JSON and of the KTOF, per model.
  *
- * Counts come from `gpt-tokenizer`, exact for OpenAI model names (our own table below maps a
- * name to its encoding); any other name is counted with `o200k_base` and labelled
- * `estimated: true, encoding: "o200k_base"`. Each encoding's ranks are a large module, loaded
- * the first time a request names a model that needs it.
+ * Counts come from `gpt-tokenizer` (an optional peer: see {@link gptTokenizer}), exact for
+ * OpenAI model names (our own table below maps a name to its encoding); any other name is
+ * counted with `o200k_base` and labelled `estimated: true, encoding: "o200k_base"`.
  *
  * Special-token text such as `<|endoftext|>` in a prompt is counted as the plain text it is.
  *
@@ -13,12 +12,10 @@
  * a break take minutes. Runs longer than {@link RUN_LIMIT} are therefore counted in slices of
  * that size, and the model's entry says `approximate: true`; everything else is counted whole
  * and exactly, so the cost of a request stays linear in its size.
- *
- * @internal
  */
-import * as Data from "effect/Data"
-import * as Effect from "effect/Effect"
-import { utf8Length } from "../json/text.js"
+import { utf8Length } from "./json/text.js"
+import type { Result } from "./result.js"
+import { fail, succeed } from "./result.js"
 
 /** The BPE encodings `gpt-tokenizer` ships. */
 export type EncodingName = "o200k_base" | "o200k_harmony" | "cl100k_base" | "p50k_base" | "p50k_edit" | "r50k_base"
@@ -60,48 +57,87 @@ export const encodingForModel = (model: string): ModelEncoding => {
   return { encoding: FALLBACK_ENCODING, exact: false }
 }
 
-/** The tokenizer module of an encoding could not be loaded (a broken installation). */
-export class TokenizerUnavailable extends Data.TaggedError("TokenizerUnavailable")<{
+/** A function that counts the tokens of a text in one encoding. */
+export type Count = (text: string) => number
+
+/** Loads the counter of an encoding; rejects when its module cannot be loaded. */
+export type EncodingLoader = (encoding: EncodingName) => Promise<Count>
+
+/** The tokenizer of an encoding could not be loaded: not installed, or a broken installation. */
+export interface TokenizerUnavailable {
+  readonly _tag: "TokenizerUnavailable"
   readonly encoding: EncodingName
   readonly message: string
-}> {}
-
-type Count = (text: string) => number
+}
 
 // Special tokens are text here: nothing is disallowed, and none is allowed to become a control token.
 const asPlainText = { disallowedSpecial: new Set<string>() }
 
-const loaders: Record<EncodingName, () => Promise<Count>> = {
-  o200k_base: () => import("gpt-tokenizer/encoding/o200k_base").then((m) => (text) => m.countTokens(text, asPlainText)),
-  o200k_harmony: () =>
-    import("gpt-tokenizer/encoding/o200k_harmony").then((m) => (text) => m.countTokens(text, asPlainText)),
-  cl100k_base: () => import("gpt-tokenizer/encoding/cl100k_base").then((m) => (text) => m.countTokens(text, asPlainText)),
-  p50k_base: () => import("gpt-tokenizer/encoding/p50k_base").then((m) => (text) => m.countTokens(text, asPlainText)),
-  p50k_edit: () => import("gpt-tokenizer/encoding/p50k_edit").then((m) => (text) => m.countTokens(text, asPlainText)),
-  r50k_base: () => import("gpt-tokenizer/encoding/r50k_base").then((m) => (text) => m.countTokens(text, asPlainText))
+/**
+ * `gpt-tokenizer`, an optional peer dependency: each encoding's ranks are a large module,
+ * imported the first time a request names a model that needs it, so an engine that never
+ * counts tokens never needs the package installed.
+ */
+export const gptTokenizer: EncodingLoader = (encoding) => {
+  switch (encoding) {
+    case "o200k_base":
+      return import("gpt-tokenizer/encoding/o200k_base").then((m) => (text) => m.countTokens(text, asPlainText))
+    case "o200k_harmony":
+      return import("gpt-tokenizer/encoding/o200k_harmony").then((m) => (text) => m.countTokens(text, asPlainText))
+    case "cl100k_base":
+      return import("gpt-tokenizer/encoding/cl100k_base").then((m) => (text) => m.countTokens(text, asPlainText))
+    case "p50k_base":
+      return import("gpt-tokenizer/encoding/p50k_base").then((m) => (text) => m.countTokens(text, asPlainText))
+    case "p50k_edit":
+      return import("gpt-tokenizer/encoding/p50k_edit").then((m) => (text) => m.countTokens(text, asPlainText))
+    case "r50k_base":
+      return import("gpt-tokenizer/encoding/r50k_base").then((m) => (text) => m.countTokens(text, asPlainText))
+  }
 }
 
-const loaded = new Map<EncodingName, Promise<Count>>()
+/** The command that installs the tokenizer, as the error for a missing one says it. */
+export const INSTALL_TOKENIZER = "npm install gpt-tokenizer"
 
-/** The counter of an encoding, loading its module once per process. */
-export const counter = (encoding: EncodingName): Effect.Effect<Count, TokenizerUnavailable> =>
-  Effect.tryPromise({
-    try: () => {
+const isMissingModule = (cause: unknown): boolean => {
+  const code = (cause as { code?: unknown } | null)?.code
+  if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") return true
+  return cause instanceof Error && /Cannot find (?:package|module)|Failed to (?:load|resolve)/.test(cause.message)
+}
+
+const unavailable = (encoding: EncodingName, cause: unknown): TokenizerUnavailable => ({
+  _tag: "TokenizerUnavailable",
+  encoding,
+  message: isMissingModule(cause)
+    ? `token counts need the optional package gpt-tokenizer, which is not installed; install it with \`${INSTALL_TOKENIZER}\``
+    : `the ${encoding} tokenizer could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`
+})
+
+/** Counters by encoding, each loaded once. */
+export interface Tokenizer {
+  /** The counter of an encoding, loading it on first use. */
+  readonly counter: (encoding: EncodingName) => Promise<Result<Count, TokenizerUnavailable>>
+}
+
+/** A tokenizer over `load` (default: {@link gptTokenizer}); a failed load is retried on the next request. */
+export const makeTokenizer = (load: EncodingLoader = gptTokenizer): Tokenizer => {
+  const loaded = new Map<EncodingName, Promise<Count>>()
+  return {
+    counter: (encoding) => {
       let pending = loaded.get(encoding)
       if (pending === undefined) {
-        pending = loaders[encoding]()
+        // A promise that throws synchronously (a loader's bug) is a rejection like any other.
+        pending = Promise.resolve().then(() => load(encoding))
         // A failed import is not cached: the next request tries again.
         pending.catch(() => loaded.delete(encoding))
         loaded.set(encoding, pending)
       }
-      return pending
-    },
-    catch: (cause) =>
-      new TokenizerUnavailable({
-        encoding,
-        message: `the ${encoding} tokenizer could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`
-      })
-  })
+      return pending.then(succeed, (cause: unknown) => fail(unavailable(encoding, cause)))
+    }
+  }
+}
+
+/** The tokenizer every engine shares unless given its own: modules load once per process. */
+export const defaultTokenizer: Tokenizer = makeTokenizer()
 
 /** The longest run of one character class counted in one piece. */
 export const RUN_LIMIT = 1000
@@ -166,28 +202,29 @@ const entry = (model: ModelEncoding, counted: Counted, bytes: number): TokenCoun
 })
 
 /** Counts `raw` and `optimized` for every model named. */
-export const tokenStats = (
+export const tokenStats = async (
   models: ReadonlyArray<string>,
   raw: string,
-  optimized: string
-): Effect.Effect<TokenStats, TokenizerUnavailable> =>
-  Effect.gen(function*() {
-    // Model names are the caller's: a null prototype keeps "__proto__" an ordinary key.
-    const rawCounts: Record<string, TokenCount> = Object.create(null)
-    const optimizedCounts: Record<string, TokenCount> = Object.create(null)
-    const rawBytes = utf8Length(raw)
-    const optimizedBytes = utf8Length(optimized)
-    const byEncoding = new Map<EncodingName, { raw: Counted; optimized: Counted }>()
-    for (const name of models) {
-      const model = encodingForModel(name)
-      let counts = byEncoding.get(model.encoding)
-      if (counts === undefined) {
-        const count = yield* counter(model.encoding)
-        counts = { raw: countBounded(count, raw), optimized: countBounded(count, optimized) }
-        byEncoding.set(model.encoding, counts)
-      }
-      rawCounts[name] = entry(model, counts.raw, rawBytes)
-      optimizedCounts[name] = entry(model, counts.optimized, optimizedBytes)
+  optimized: string,
+  tokenizer: Tokenizer = defaultTokenizer
+): Promise<Result<TokenStats, TokenizerUnavailable>> => {
+  // Model names are the caller's: a null prototype keeps "__proto__" an ordinary key.
+  const rawCounts: Record<string, TokenCount> = Object.create(null)
+  const optimizedCounts: Record<string, TokenCount> = Object.create(null)
+  const rawBytes = utf8Length(raw)
+  const optimizedBytes = utf8Length(optimized)
+  const byEncoding = new Map<EncodingName, { raw: Counted; optimized: Counted }>()
+  for (const name of models) {
+    const model = encodingForModel(name)
+    let counts = byEncoding.get(model.encoding)
+    if (counts === undefined) {
+      const count = await tokenizer.counter(model.encoding)
+      if (!count.ok) return count
+      counts = { raw: countBounded(count.value, raw), optimized: countBounded(count.value, optimized) }
+      byEncoding.set(model.encoding, counts)
     }
-    return { raw: rawCounts, optimized: optimizedCounts }
-  })
+    rawCounts[name] = entry(model, counts.raw, rawBytes)
+    optimizedCounts[name] = entry(model, counts.optimized, optimizedBytes)
+  }
+  return succeed({ raw: rawCounts, optimized: optimizedCounts })
+}

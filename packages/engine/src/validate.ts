@@ -1,26 +1,18 @@
 /**
- * Reads a request body the way the FastAPI service does: bytes to JSON to the request model,
- * each failure answered as the service answers it.
- *
- * The model is the contract's own Schema (`KaizenSchema.Endpoints`), never a copy, and the
- * 422 list is derived from its `ParseError`, so the engine refuses exactly what the contract
- * says. Unknown fields are ignored, as Pydantic ignores them by default; `null` in an optional
- * field is dropped first (`dropNullOptions`), as the service's `Optional` fields
- * accept it.
- *
- * @internal
+ * Reads a request body the way the FastAPI service does: bytes to JSON to the request model
+ * (requests.ts), each failure answered as the service answers it. Unknown fields are ignored,
+ * as Pydantic ignores them by default; `null` in an optional field is dropped first, as the
+ * service's `Optional` fields accept it.
  */
-import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
-import { contractDecoder } from "../contract/decoder.js"
-import { dropNullOptions } from "../contract/normalize.js"
-import * as KaizenSchema from "../KaizenSchema.js"
-import type { EngineError, ValidationItem } from "./errors.js"
-import { InvalidRequest, invalidField, PayloadTooLarge } from "./errors.js"
+import type { EngineError, InvalidRequest } from "./errors.js"
+import { invalidField, invalidRequest, payloadTooLarge } from "./errors.js"
 import type { Problem } from "./guard.js"
 import { findProblem, MAX_DEPTH } from "./guard.js"
-import { utf8Length } from "../json/text.js"
+import { utf8Length } from "./json/text.js"
+import type { BodyOperation, RequestOf } from "./requests.js"
+import { validateRequest } from "./requests.js"
+import type { Result } from "./result.js"
+import { fail, succeed } from "./result.js"
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
@@ -39,9 +31,7 @@ const sizeOver = (body: Uint8Array | string, limit: number): boolean =>
     : body.byteLength > limit
 
 const jsonInvalid = (position: number, error: string): InvalidRequest =>
-  new InvalidRequest({
-    items: [{ loc: ["body", position], msg: "JSON decode error", type: "json_invalid", ctx: { error } }]
-  })
+  invalidRequest([{ loc: ["body", position], msg: "JSON decode error", type: "json_invalid", ctx: { error } }])
 
 // Each field's value may nest MAX_DEPTH levels: the body around them does not count.
 const findBodyProblem = (body: unknown): Problem | undefined => {
@@ -65,9 +55,9 @@ const problemType: Record<Problem["kind"], string> = {
  * JSON, nested deeper than the engine accepts, holding a lone surrogate, or holding a number
  * too large for a double (`1e400`) anywhere: `loc` names its path.
  */
-export const readJson = (body: Uint8Array | string, maxBodyBytes: number): Either.Either<unknown, EngineError> => {
-  if (sizeOver(body, maxBodyBytes)) return Either.left(new PayloadTooLarge({ limit: maxBodyBytes }))
-  if (body.length === 0) return Either.left(invalidField([], "Field required", "missing"))
+export const readJson = (body: Uint8Array | string, maxBodyBytes: number): Result<unknown, EngineError> => {
+  if (sizeOver(body, maxBodyBytes)) return fail(payloadTooLarge(maxBodyBytes))
+  if (body.length === 0) return fail(invalidField([], "Field required", "missing"))
   let text: string
   if (typeof body === "string") {
     // Text from an in-process client: it is a string already, and a lone surrogate in it
@@ -77,7 +67,7 @@ export const readJson = (body: Uint8Array | string, maxBodyBytes: number): Eithe
     try {
       text = utf8.decode(body)
     } catch {
-      return Either.left(jsonInvalid(0, "the body is not valid UTF-8"))
+      return fail(jsonInvalid(0, "the body is not valid UTF-8"))
     }
   }
   let value: unknown
@@ -85,77 +75,18 @@ export const readJson = (body: Uint8Array | string, maxBodyBytes: number): Eithe
     value = JSON.parse(text)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    return Either.left(jsonInvalid(errorPosition(message, text), message))
+    return fail(jsonInvalid(errorPosition(message, text), message))
   }
   // One walk over the whole body: depth, lone surrogates, and numbers that overflowed.
   const problem = findBodyProblem(value)
   // Parsed JSON is not exact JSON: a number too large for a double (`1e400`) parses to
   // Infinity; this walk refuses it with its path.
-  if (problem !== undefined) return Either.left(invalidField(problem.path, problem.message, problemType[problem.kind]))
-  return Either.right(value)
-}
-
-const issueType = (tag: ParseResult.ParseIssue["_tag"]): string => {
-  switch (tag) {
-    case "Missing":
-      return "missing"
-    case "Unexpected":
-      return "extra_forbidden"
-    case "Type":
-      return "type_error"
-    default:
-      return "value_error"
-  }
-}
-
-/**
- * A `ParseError` as FastAPI's 422 list: `loc` starts with `"body"`, as the service's does.
- * One item per location: a union (an optional field's "boolean or absent") fails once per
- * member, and only the first says anything useful.
- */
-export const toValidationItems = (error: ParseResult.ParseError): ReadonlyArray<ValidationItem> => {
-  const items = new Map<string, ValidationItem>()
-  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
-    const loc = ["body", ...issue.path.map((key) => typeof key === "number" ? key : String(key))]
-    const key = JSON.stringify(loc)
-    if (items.has(key)) continue
-    items.set(key, {
-      loc,
-      // FastAPI's own wording for a missing field; every other message is the contract's.
-      msg: issue._tag === "Missing" ? "Field required" : issue.message,
-      type: issueType(issue._tag)
-    })
-  }
-  return [...items.values()]
-}
-
-/** A body operation's request model. */
-export type RequestOf<Op extends KaizenSchema.BodyOperation> = KaizenSchema.RequestBody<Op>
-
-const validatorOf = <Op extends KaizenSchema.BodyOperation>(operation: Op) =>
-  contractDecoder(
-    KaizenSchema.Endpoints[operation].request as Schema.Schema<RequestOf<Op>, unknown>,
-    { errors: "all", onExcessProperty: "ignore" }
-  )
-
-// Compiled once per process.
-const validators: { readonly [Op in KaizenSchema.BodyOperation]: (u: unknown) => Either.Either<RequestOf<Op>, ParseResult.ParseError> } = {
-  compress: validatorOf("compress"),
-  decompress: validatorOf("decompress"),
-  optimize: validatorOf("optimize"),
-  optimizeRequest: validatorOf("optimizeRequest"),
-  optimizeResponse: validatorOf("optimizeResponse"),
-  promptsEncode: validatorOf("promptsEncode"),
-  promptsDecode: validatorOf("promptsDecode")
+  if (problem !== undefined) return fail(invalidField(problem.path, problem.message, problemType[problem.kind]))
+  return succeed(value)
 }
 
 /** A JSON body as the operation's request, or the 422 that refuses it. */
-export const decodeRequest = <Op extends KaizenSchema.BodyOperation>(
-  operation: Op,
-  body: unknown
-): Either.Either<RequestOf<Op>, InvalidRequest> =>
-  Either.mapLeft(
-    validators[operation](dropNullOptions(body)),
-    (error) => new InvalidRequest({ items: toValidationItems(error) })
-  )
-
+export const decodeRequest = <Op extends BodyOperation>(operation: Op, body: unknown): Result<RequestOf<Op>, InvalidRequest> => {
+  const request = validateRequest(operation, body)
+  return request.ok ? request : fail(invalidRequest(request.error))
+}

@@ -5,8 +5,6 @@
  *
  * The writer recurses once per level of nesting; callers refuse values deeper than
  * `MAX_DEPTH` first (guard.ts), so the stack is never at risk.
- *
- * @internal
  */
 import { encodeKey, encodePrimitive } from "./dialect.js"
 

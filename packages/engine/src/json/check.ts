@@ -10,8 +10,6 @@
  * The walk is iterative so that a deeply nested value cannot overflow the stack here, and it
  * refuses nesting deeper than the service accepts (limits.ts) instead of relying on a stack
  * overflow somewhere later.
- *
- * @internal
  */
 import { MAX_DEPTH } from "./limits.js"
 

@@ -1,8 +1,6 @@
 /**
  * Limits of the JSON that Kaizen takes, shared by the client (which refuses what the service
  * would refuse before sending it) and the embedded engine (which answers as the service does).
- *
- * @internal
  */
 
 /**

@@ -10,8 +10,6 @@
  * them with the KTOF). Anything else (a `Date`, an `undefined` property, a class instance, a
  * lone surrogate) is `undefined`: the caller then writes the text and the engine reads it as a
  * request over HTTP, so every value is answered exactly as the service would answer it.
- *
- * @internal
  */
 import { MAX_DEPTH } from "./limits.js"
 import { codePointLength, findLoneSurrogate, utf8Length } from "./text.js"

@@ -4,8 +4,6 @@
  * Python's `len(s)` counts code points, JavaScript's `s.length` counts UTF-16 units, so an
  * emoji is 1 there and 2 here. Every length and offset the engine reports goes through these
  * functions so that a Kaizen response reads the same whichever side produced it.
- *
- * @internal
  */
 
 const isHigh = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff
