@@ -1,6 +1,8 @@
 /**
  * Builds `dist/` from `src/` with `tsconfig.build.json`: into an emptied folder, so no file
  * of a removed module lives on in the package, and with the `kaizen` bin made executable.
+ * The library's `dist/` imports the engine's (packages/engine/dist), so `buildIfStale` builds
+ * that first when it is behind its sources.
  *
  * Run: npm run build. Tests import `buildIfStale` to get a `dist/` that matches the sources.
  */
@@ -11,8 +13,8 @@ import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
-const src = join(root, "src")
 const dist = join(root, "dist")
+const engine = join(root, "packages", "engine")
 
 /** The built `kaizen` executable. */
 export const bin = join(dist, "cli", "main.js")
@@ -31,23 +33,35 @@ export const build = (): void => {
   chmodSync(bin, 0o755)
 }
 
+/** Builds the engine package's `dist/` (its own build script). */
+export const buildEngine = (): void => {
+  execFileSync(process.execPath, [join(engine, "scripts", "build.mjs")], { cwd: engine, stdio: "inherit" })
+}
+
 /**
- * Whether `dist/` is missing, or older than a source or a compiler setting: some `src/` file
- * has no `.js` in `dist/` written after it.
+ * Whether a package's `dist/` is missing, or older than a source or a compiler setting: some
+ * `src/` file has no `.js` in `dist/` written after it.
  */
-export const isStale = (): boolean => {
-  const settings = ["tsconfig.json", "tsconfig.build.json"].map((name) => statSync(join(root, name)).mtimeMs)
-  return sources(src).some((file) => {
-    const built = join(dist, relative(src, file).replace(/\.ts$/, ".js"))
+const isStaleAt = (base: string): boolean => {
+  const settings = ["tsconfig.json", "tsconfig.build.json"].map((name) => statSync(join(base, name)).mtimeMs)
+  const from = join(base, "src")
+  return sources(from).some((file) => {
+    const built = join(base, "dist", relative(from, file).replace(/\.ts$/, ".js"))
     if (!existsSync(built)) return true
     const builtAt = statSync(built).mtimeMs
     return builtAt < statSync(file).mtimeMs || settings.some((at) => builtAt < at)
   })
 }
 
-/** Builds unless `dist/` is up to date; says which. */
+/** Whether the library's `dist/` is behind its sources. */
+export const isStale = (): boolean => isStaleAt(root)
+
+/** Builds the engine, then the library, each unless its `dist/` is up to date; says whether anything was built. */
 export const buildIfStale = (): boolean => {
-  if (!isStale()) return false
+  const engineStale = isStaleAt(engine)
+  if (engineStale) buildEngine()
+  // The library's declarations and code are compiled against the engine's dist/.
+  if (!engineStale && !isStale()) return false
   build()
   return true
 }

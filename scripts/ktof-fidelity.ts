@@ -1,6 +1,6 @@
 /**
  * The engine against the service's codec, on the committed KTOF fixtures
- * (test/fixtures/ktof/reference.json, written by scripts/ktof-fixtures.py).
+ * (packages/engine/test/fixtures/ktof/reference.json, written by scripts/ktof-fixtures.py).
  *
  *   npm run ktof:fidelity          # the fidelity table (README, offline engine section)
  *   npm run ktof:fidelity -- --emit  # the engine's KTOF for each corpus case, as JSON
@@ -11,8 +11,7 @@
  */
 import { readFileSync } from "node:fs"
 import { isDeepStrictEqual } from "node:util"
-import * as Either from "effect/Either"
-import { decode, encode } from "../src/local/codec.js"
+import { decode, encode } from "@kaizen-effect/engine"
 
 interface Case {
   readonly id: string
@@ -26,7 +25,7 @@ interface Case {
   readonly engineRoundTrips?: boolean
 }
 
-const root = new URL("../test/fixtures/ktof/", import.meta.url)
+const root = new URL("../packages/engine/test/fixtures/ktof/", import.meta.url)
 const corpus: ReadonlyArray<Case> = JSON.parse(readFileSync(new URL("corpus.json", root), "utf8")).cases
 
 // JSON's equality: -0 is 0 (both codecs write it `0`).
@@ -34,7 +33,7 @@ const normal = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
 
 const engineText = (c: Case): string | undefined => {
   const out = encode(JSON.parse(c.json), { ...c.options, lengthMarker: c.options.lengthMarker === "#" })
-  return Either.isRight(out) ? out.right : undefined
+  return out.ok ? out.value : undefined
 }
 
 if (process.argv.includes("--emit")) {
@@ -52,7 +51,7 @@ if (process.argv.includes("--emit")) {
       else if (c.engineRoundTrips === true) refReads++
       if (c.ktof !== undefined) {
         const back = decode(c.ktof, { indent: c.options.indent, strict: true })
-        if (Either.isRight(back) && isDeepStrictEqual(normal(back.right), normal(value))) engineReads++
+        if (back.ok && isDeepStrictEqual(normal(back.value), normal(value))) engineReads++
       }
     }
     console.log(

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Golden KTOF fixtures from the Kaizen service's codec (the official Python `toon_format`).
 
-    python3 scripts/ktof-fixtures.py corpus      # rebuild test/fixtures/ktof/corpus.json
+    python3 scripts/ktof-fixtures.py corpus      # rebuild packages/engine/test/fixtures/ktof/corpus.json
     python3 scripts/ktof-fixtures.py reference   # run the reference over the corpus
 
 `corpus` writes the committed corpus: hand-picked edge cases (every string class the engine
@@ -12,7 +12,7 @@ each paired with encode options (delimiter, indent, length marker). It is determ
 `reference` encodes every corpus value with the `main` snapshot of toon-python in
 ../shared/reference/toon-python/ (override with TOON_PYTHON), decodes that text again with
 `main` and with `release_0.9.0-beta.2`, has `main` decode the engine's own KTOF for the same
-case (`npx tsx scripts/ktof-fidelity.ts --emit`), and writes test/fixtures/ktof/reference.json. Each
+case (`npx tsx scripts/ktof-fidelity.ts --emit`), and writes packages/engine/test/fixtures/ktof/reference.json. Each
 snapshot runs in its own interpreter (both are the package `toon_format`). The tests only read
 the JSON files: they never run Python.
 """
@@ -24,7 +24,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-FIXTURES = os.path.join(ROOT, "test", "fixtures", "ktof")
+FIXTURES = os.path.join(ROOT, "packages", "engine", "test", "fixtures", "ktof")
 CORPUS = os.path.join(FIXTURES, "corpus.json")
 REFERENCE = os.path.join(FIXTURES, "reference.json")
 TOON_PYTHON = os.environ.get(

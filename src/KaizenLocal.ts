@@ -21,12 +21,13 @@ import type * as Scope from "effect/Scope"
 import { makeService } from "./internal/client.js"
 import type { Answer, Exchange } from "./internal/exchange.js"
 import { requestText } from "./internal/request.js"
-import { measureBody } from "./json/measure.js"
 import { KaizenClient } from "./KaizenClient.js"
 import * as KaizenConfig from "./KaizenConfig.js"
 import type * as KaizenSchema from "./KaizenSchema.js"
-import * as defaults from "./local/defaults.js"
-import type * as handlers from "./local/handlers.js"
+import type * as Engine from "@kaizen-effect/engine"
+import * as defaults from "@kaizen-effect/engine/defaults"
+import { measureBody } from "@kaizen-effect/engine/json"
+import { fromEngine } from "./local/answer.js"
 import * as httpClient from "./local/httpClient.js"
 import type * as server from "./local/server.js"
 
@@ -42,7 +43,10 @@ import type * as server from "./local/server.js"
  * import type { KaizenLocal } from "kaizen-effect"
  * const options: KaizenLocal.Options = { maxBodyBytes: 1024 * 1024 }
  */
-export interface Options extends handlers.EngineOptions {}
+export interface Options {
+  /** Bodies larger than this many bytes are answered 413 (default 10 MiB). */
+  readonly maxBodyBytes?: number | undefined
+}
 
 /**
  * Settings of {@link layerClient}: the client's options (retries, limits, headers, ...) and
@@ -153,7 +157,7 @@ export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient> 
  */
 export const layer: Layer.Layer<HttpClient.HttpClient> = layerWith({})
 
-const toAnswer = (response: handlers.ValueResponse): Answer =>
+const toAnswer = (response: Engine.ValueResponse): Answer =>
   "envelope" in response
     ? { status: response.status, headers: response.headers, body: { _tag: "Json", value: response.envelope } }
     : { status: response.status, headers: response.headers, body: { _tag: "Text", text: response.body } }
@@ -163,7 +167,7 @@ const toAnswer = (response: handlers.ValueResponse): Answer =>
  * (json/measure.ts) goes to the operation as the value, anything else as its JSON text to the
  * same handler a server uses, so every request is answered as over HTTP.
  */
-const engineExchange = (engine: typeof handlers, options: Options): Exchange => {
+const engineExchange = (engine: typeof Engine, options: Options): Exchange => {
   const operations = engine.makeOperations(options)
   const handle = engine.makeHandler(options)
   return {
@@ -176,18 +180,18 @@ const engineExchange = (engine: typeof handlers, options: Options): Exchange => 
       // Each attempt runs the engine anew, inside the client's limits and span: suspended,
       // so nothing is computed when the call is prepared.
       if (call.body === undefined) {
-        return Either.right(Effect.suspend(() => Effect.map(handle({ method: "GET", path: call.info.path, body: "" }), toAnswer)))
+        return Either.right(Effect.suspend(() => Effect.map(fromEngine(handle({ method: "GET", path: call.info.path, body: "" })), toAnswer)))
       }
       const operation = call.operation as KaizenSchema.BodyOperation
       const measure = measureBody(call.body)
       if (measure !== undefined) {
         // The client validated `body` against the operation's contract Schema just before.
         const request = call.body as KaizenSchema.RequestBody<typeof operation>
-        return Either.right(Effect.suspend(() => Effect.map(operations(operation, request, measure), toAnswer)))
+        return Either.right(Effect.suspend(() => Effect.map(fromEngine(operations(operation, request, measure)), toAnswer)))
       }
       return Either.map(
         requestText(operation, call.body),
-        (text) => Effect.suspend(() => Effect.map(handle({ method: "POST", path: call.info.path, body: text }), toAnswer))
+        (text) => Effect.suspend(() => Effect.map(fromEngine(handle({ method: "POST", path: call.info.path, body: text })), toAnswer))
       )
     }
   }
@@ -219,7 +223,7 @@ export const layerClient = (options: ClientOptions = {}): Layer.Layer<KaizenClie
     KaizenClient,
     Effect.gen(function*() {
       const config = yield* KaizenConfig.resolve({ baseUrl: KaizenConfig.LOCAL_BASE_URL, ...options })
-      const engine = yield* Effect.promise((): Promise<typeof handlers> => import("./local/handlers.js"))
+      const engine = yield* Effect.promise((): Promise<typeof Engine> => import("@kaizen-effect/engine"))
       return yield* makeService(config, engineExchange(engine, options))
     })
   )

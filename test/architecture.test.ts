@@ -1,16 +1,19 @@
 /**
- * The dependency rules of ARCHITECTURE.md, read from every import in src/ (static, type-only
- * and dynamic alike: an arrow is an arrow, whenever it loads):
+ * The dependency rules of ARCHITECTURE.md, read from every import in src/ and in the engine
+ * package's src/ (static, type-only and dynamic alike: an arrow is an arrow, whenever it loads):
  *
  * - the client core (KaizenClient, KaizenConfig, KaizenRetry, KaizenSchema, KaizenError,
- *   internal/) imports nothing from local/ or cli/;
- * - local/ (the engine) imports only local/, the contract (KaizenSchema, KaizenError,
- *   contract/) and the shared JSON helpers (json/);
- * - contract/ and json/ sit below both: they import only the contract and json/;
+ *   internal/) imports nothing from local/ or cli/, and of the engine only its JSON helpers;
+ * - local/ (the engine's Effect adapters) imports only local/ and the contract (KaizenSchema,
+ *   KaizenError, contract/) among the library's files;
+ * - contract/ sits below both: it imports only the contract (and the engine's JSON helpers);
+ * - the library reaches the engine by its package name only, never by a path into packages/;
+ * - the engine (packages/engine/src) imports no Effect and nothing of the library: only its own
+ *   files, the codec and the tokenizer; its JSON helpers load neither;
  * - nothing but cli/ imports cli/, or touches process.stdout, stderr, argv or exit;
- * - the package root loads (statically) no Node module, no undici, no codec, no tokenizer;
+ * - the package root loads (statically) no Node module, no undici, no engine, no tokenizer;
  *   the Node transport and the engine load on demand;
- * - the codec and the tokenizer are imported under local/ only, and Node there only by its server.
+ * - the codec and the tokenizer are imported by the engine only, and Node in local/ only by its server.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { readdirSync, readFileSync, statSync } from "node:fs"
@@ -18,6 +21,7 @@ import { dirname, join, relative, resolve } from "node:path"
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..")
 const src = join(root, "src")
+const engineSrc = join(root, "packages", "engine", "src")
 
 const sources = (dir: string): Array<string> =>
   readdirSync(dir).flatMap((name) => {
@@ -45,18 +49,20 @@ const arrowsOf = (file: string): Array<Arrow> => {
   ]
 }
 
-const target = (from: string, specifier: string): string =>
-  specifier.startsWith(".") ? relative(src, resolve(dirname(from), specifier.replace(/\.js$/, ".ts"))) : specifier
+const target = (base: string, from: string, specifier: string): string =>
+  specifier.startsWith(".") ? relative(base, resolve(dirname(from), specifier.replace(/\.js$/, ".ts"))) : specifier
 
-/** Every arrow in src/, as [importer, imported] relative to src/ (packages as named). */
-const arrows: ReadonlyArray<readonly [string, string, Arrow]> = sources(src).flatMap((file) =>
-  arrowsOf(file).map((arrow) => [relative(src, file), target(file, arrow.specifier), arrow] as const)
-)
+/** Every arrow under `base`, as [importer, imported] relative to it (packages as named). */
+const arrowsUnder = (base: string): ReadonlyArray<readonly [string, string, Arrow]> =>
+  sources(base).flatMap((file) => arrowsOf(file).map((arrow) => [relative(base, file), target(base, file, arrow.specifier), arrow] as const))
+
+const arrows = arrowsUnder(src)
+const engineArrows = arrowsUnder(engineSrc)
+const isEnginePackage = (m: string) => m === "@kaizen-effect/engine" || m.startsWith("@kaizen-effect/engine/")
 
 const coreFaces = ["KaizenClient.ts", "KaizenConfig.ts", "KaizenRetry.ts", "KaizenSchema.ts", "KaizenError.ts"]
 const isCore = (file: string) => coreFaces.includes(file) || file.startsWith("internal/")
 const isContract = (file: string) => file === "KaizenSchema.ts" || file === "KaizenError.ts" || file.startsWith("contract/")
-const isShared = (file: string) => file.startsWith("json/")
 const isLocal = (file: string) => file.startsWith("local/")
 const isCli = (file: string) => file.startsWith("cli/")
 const isFile = (imported: string) => imported.endsWith(".ts")
@@ -65,14 +71,14 @@ const violations = (rule: (from: string, to: string) => boolean) =>
   arrows.filter(([from, to]) => isFile(to) && rule(from, to)).map(([from, to]) => `${from} -> ${to}`)
 
 /** Every module reachable from `entry` by eager imports: files, and package specifiers. */
-const reachable = (entry: string): Set<string> => {
+const reachable = (entry: string, within: ReadonlyArray<readonly [string, string, Arrow]> = arrows): Set<string> => {
   const seen = new Set<string>()
   const stack = [entry]
   while (stack.length > 0) {
     const file = stack.pop()!
     if (seen.has(file)) continue
     seen.add(file)
-    for (const [from, to, arrow] of arrows) {
+    for (const [from, to, arrow] of within) {
       if (from !== file || !arrow.eager) continue
       if (isFile(to)) stack.push(to)
       else seen.add(to)
@@ -84,20 +90,43 @@ const reachable = (entry: string): Set<string> => {
 describe("dependency rules", () => {
   it("finds the imports it checks (the walk is not empty)", () => {
     expect(arrows.length).toBeGreaterThan(100)
-    expect(arrows.some(([from, to]) => from === "KaizenLocal.ts" && to === "local/handlers.ts")).toBe(true)
+    expect(arrows.some(([from, to]) => from === "KaizenLocal.ts" && to === "@kaizen-effect/engine")).toBe(true)
+    expect(engineArrows.length).toBeGreaterThan(40)
   })
 
-  it("the client core imports nothing from local/ or cli/", () => {
+  it("the client core imports nothing from local/ or cli/, and of the engine only its JSON helpers", () => {
     expect(violations((from, to) => isCore(from) && (isLocal(to) || isCli(to)))).toEqual([])
+    const engine = arrows.filter(([from, to]) => isCore(from) && isEnginePackage(to) && to !== "@kaizen-effect/engine/json")
+    expect(engine.map(([from, to]) => `${from} -> ${to}`)).toEqual([])
   })
 
-  it("local/ imports only itself, the contract and the shared JSON helpers", () => {
-    expect(violations((from, to) => isLocal(from) && !(isLocal(to) || isContract(to) || isShared(to)))).toEqual([])
+  it("local/ imports only itself and the contract among the library's files", () => {
+    expect(violations((from, to) => isLocal(from) && !(isLocal(to) || isContract(to)))).toEqual([])
   })
 
-  it("contract/ and json/ import only the contract and json/", () => {
-    expect(violations((from, to) => (from.startsWith("contract/") || isShared(from)) && !(isContract(to) || isShared(to))))
-      .toEqual([])
+  it("contract/ imports only the contract, and of the engine only its JSON helpers", () => {
+    expect(violations((from, to) => from.startsWith("contract/") && !isContract(to))).toEqual([])
+    const engine = arrows.filter(([from, to]) => from.startsWith("contract/") && isEnginePackage(to) && to !== "@kaizen-effect/engine/json")
+    expect(engine).toEqual([])
+  })
+
+  it("the library reaches the engine by its package name, never by a path into packages/", () => {
+    expect(arrows.filter(([, to]) => to.includes("packages/")).map(([from, to]) => `${from} -> ${to}`)).toEqual([])
+  })
+
+  it("the engine imports no Effect and nothing of the library: its own files, the codec and the tokenizer only", () => {
+    const outside = engineArrows.filter(([, to]) =>
+      !(isFile(to) && !to.startsWith("..")) && to !== "@toon-format/toon" && !to.startsWith("gpt-tokenizer/")
+    )
+    expect(outside.map(([from, to]) => `${from} -> ${to}`)).toEqual([])
+  })
+
+  it("the engine's JSON helpers and defaults load neither the codec nor a tokenizer", () => {
+    for (const entry of ["json/index.ts", "defaults.ts"]) {
+      const loaded = [...reachable(entry, engineArrows)]
+      expect({ entry, loaded: loaded.filter((m) => !isFile(m)) }).toEqual({ entry, loaded: [] })
+    }
+    expect(reachable("index.ts", engineArrows).has("@toon-format/toon")).toBe(true)
   })
 
   it("nothing outside cli/ imports cli/ or touches process.stdout, stderr, argv or exit", () => {
@@ -113,7 +142,7 @@ describe("dependency rules", () => {
     const loaded = [...reachable("index.ts")]
     const heavy = loaded.filter((m) =>
       m.startsWith("node:") || m === "undici" || m.startsWith("@effect/platform-node") || m === "@toon-format/toon" ||
-      m.startsWith("gpt-tokenizer") || m === "KaizenNode.ts" || m.startsWith("local/handlers") || m === "local/server.ts"
+      m.startsWith("gpt-tokenizer") || m === "KaizenNode.ts" || m === "@kaizen-effect/engine" || m === "local/server.ts"
     )
     expect(heavy).toEqual([])
     for (const file of loaded.filter(isFile)) {
@@ -122,16 +151,14 @@ describe("dependency rules", () => {
     }
   })
 
-  it("the engine loads the codec once it is used, and KaizenLocal loads it only on demand", () => {
-    expect(reachable("local/handlers.ts").has("@toon-format/toon")).toBe(true)
-    expect(reachable("KaizenLocal.ts").has("@toon-format/toon")).toBe(false)
+  it("KaizenLocal loads the engine (and so the codec) only on demand", () => {
+    expect(reachable("KaizenLocal.ts").has("@kaizen-effect/engine")).toBe(false)
+    expect(arrows.some(([from, to, arrow]) => from === "KaizenLocal.ts" && to === "@kaizen-effect/engine" && !arrow.eager)).toBe(true)
   })
 
-  it("the codec and the tokenizer are imported under local/ only, and Node there only by its server", () => {
+  it("the codec and the tokenizer are imported by the engine only, and Node in local/ only by its server", () => {
     for (const [from, to] of arrows) {
-      if (to === "@toon-format/toon" || to.startsWith("gpt-tokenizer")) {
-        expect({ from, to, local: isLocal(from) }).toEqual({ from, to, local: true })
-      }
+      expect({ from, to, codec: to === "@toon-format/toon" || to.startsWith("gpt-tokenizer") }).toEqual({ from, to, codec: false })
       if (isLocal(from) && (to.startsWith("node:") || to.startsWith("@effect/platform-node"))) {
         expect({ from, to }).toEqual({ from: "local/server.ts", to })
       }

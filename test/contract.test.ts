@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs"
 import { encodeRequest } from "../src/internal/request.js"
 import * as KaizenSchema from "../src/KaizenSchema.js"
 import { normalizeEnvelope } from "../src/contract/normalize.js"
-import { call } from "./local/support.js"
+import { call } from "./support/engine.js"
 
 const openapi = JSON.parse(readFileSync(new URL("./fixtures/openapi.json", import.meta.url), "utf8"))
 const OPENAPI_ID = "https://kaizen.invalid/openapi.json"

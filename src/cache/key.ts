@@ -18,7 +18,7 @@
  * @internal
  */
 import { dropNullOptions } from "../contract/normalize.js"
-import { measureBody } from "../json/measure.js"
+import { measureBody } from "@kaizen-effect/engine/json"
 import type * as KaizenSchema from "../KaizenSchema.js"
 
 const sortedFields = (value: Record<string, unknown>): Record<string, unknown> => {

@@ -7,7 +7,7 @@
  * @internal
  */
 import * as KaizenLocal from "../KaizenLocal.js"
-import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_IN_FLIGHT_BYTES } from "../local/defaults.js"
+import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_IN_FLIGHT_BYTES } from "@kaizen-effect/engine/defaults"
 import * as Connection from "./connection.js"
 import type { FlagHelp } from "./flags.js"
 import * as flags from "./flags.js"

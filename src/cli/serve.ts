@@ -10,7 +10,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as KaizenLocal from "../KaizenLocal.js"
-import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_IN_FLIGHT_BYTES } from "../local/defaults.js"
+import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_IN_FLIGHT_BYTES } from "@kaizen-effect/engine/defaults"
 import { CliError } from "./failure.js"
 import { isTerminal, printError, write } from "./terminal.js"
 

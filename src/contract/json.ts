@@ -10,7 +10,7 @@
 import type * as FastCheck from "effect/FastCheck"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { findJsonProblem } from "../json/check.js"
+import { findJsonProblem } from "@kaizen-effect/engine/json"
 
 /**
  * A JSON value, as the API sends and receives it.

@@ -23,9 +23,10 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as Engine from "@kaizen-effect/engine"
+import { DEFAULT_MAX_BODY_BYTES } from "@kaizen-effect/engine/defaults"
+import { fromEngine } from "./answer.js"
 import { collect } from "./body.js"
-import { DEFAULT_MAX_BODY_BYTES } from "./defaults.js"
-import type * as Handlers from "./handlers.js"
 
 /** The value of `KAIZEN_BASE_URL` that selects the engine (`KaizenConfig.LOCAL_BASE_URL`; a test keeps them equal). */
 export const LOCAL_BASE_URL = "local"
@@ -75,12 +76,12 @@ const bodyOf = (
   }
 }
 
-let engine: Promise<typeof Handlers> | undefined
+let engine: Promise<typeof Engine> | undefined
 
 const loadEngine = (request: HttpClientRequest.HttpClientRequest) =>
   Effect.tryPromise({
     try: () => {
-      engine ??= import("./handlers.js")
+      engine ??= import("@kaizen-effect/engine")
       return engine
     },
     catch: (cause) =>
@@ -108,9 +109,9 @@ const pathOf = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<str
  * An `HttpClient` answered by the engine. Built on `HttpClient.makeWith`, not `make`: there is
  * no connection to abort and no network span to record, only a function call.
  */
-export const make = (options: Handlers.EngineOptions = {}): HttpClient.HttpClient => {
+export const make = (options: Engine.EngineOptions = {}): HttpClient.HttpClient => {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
-  let handler: Handlers.Handler | undefined
+  let handler: Engine.Handler | undefined
   const withHandler = (request: HttpClientRequest.HttpClientRequest) =>
     handler !== undefined
       ? Effect.succeed(handler)
@@ -122,7 +123,7 @@ export const make = (options: Handlers.EngineOptions = {}): HttpClient.HttpClien
       Effect.flatMap(bodyOf(request, maxBodyBytes), (body) =>
         Effect.flatMap(withHandler(request), (handle) =>
           Effect.map(
-            handle({ method: request.method, path, body }),
+            fromEngine(handle({ method: request.method, path, body })),
             (answer) =>
               HttpClientResponse.fromWeb(
                 request,

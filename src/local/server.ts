@@ -1,6 +1,6 @@
 /**
  * The engine over HTTP on Node: `@effect/platform`'s HttpServer on `node:http`, answering
- * with the same handler as the in-process client. The only module of the engine that imports
+ * with the same handler as the in-process client. The only adapter of the engine that imports
  * Node: `KaizenLocal` loads it lazily, so the in-process layer stays platform-neutral.
  *
  * The server is bounded: request headers and bodies must arrive within their timeouts, bodies
@@ -25,22 +25,24 @@ import type { Server } from "node:http"
 import { createServer } from "node:http"
 import type { Readable, Transform } from "node:stream"
 import * as zlib from "node:zlib"
+import type { EngineResponse, Handler } from "@kaizen-effect/engine"
+import { errorResponse, makeHandler } from "@kaizen-effect/engine"
 import {
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_IN_FLIGHT_BYTES,
   DEFAULT_PORT
-} from "./defaults.js"
-import { PayloadTooLarge } from "./errors.js"
-import type { EngineOptions, EngineResponse, Handler } from "./handlers.js"
-import { errorResponse, makeHandler } from "./handlers.js"
+} from "@kaizen-effect/engine/defaults"
+import { fromEngine } from "./answer.js"
 import * as InFlight from "./inFlight.js"
 import type { BodyProblem, Coding } from "./requestBody.js"
 import { acceptedCodings, BodyTooLarge, ClientGone, codingOf, gather, Undecodable } from "./requestBody.js"
 
 /** Where and how to serve. */
-export interface ServeOptions extends EngineOptions {
+export interface ServeOptions {
+  /** Bodies larger than this many bytes are answered 413 (default 10 MiB). */
+  readonly maxBodyBytes?: number | undefined
   /** Default {@link DEFAULT_PORT}; `0` picks a free port. */
   readonly port?: number | undefined
   /** Default `127.0.0.1`: the engine is for this machine unless you say otherwise. */
@@ -206,7 +208,7 @@ interface Settings {
   readonly inFlight: InFlight.InFlight
 }
 
-const tooLarge = (limit: number) => errorResponse(new PayloadTooLarge({ limit }))
+const tooLarge = (limit: number) => errorResponse({ _tag: "PayloadTooLarge", limit })
 
 /** The answer to a body that could not be read, and whether the client may still be sending it. */
 const refusal = (failure: BodyProblem, settings: Settings): { readonly answer: EngineResponse; readonly early: boolean } => {
@@ -254,7 +256,7 @@ const app = (handle: Handler, settings: Settings) =>
       const { answer, early: stillSending } = refusal(body.left, settings)
       return stillSending ? yield* early(answer) : answerAndClose(answer)
     }
-    return toServerResponse(yield* handle({ method: request.method, path: request.url, body: body.right }))
+    return toServerResponse(yield* fromEngine(handle({ method: request.method, path: request.url, body: body.right })))
   }).pipe(Effect.scoped) // the share is given back once the handler is done with the body
 
 const millis = (input: Duration.DurationInput | undefined, fallback: number): number => {

@@ -7,7 +7,7 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, FastCheck as fc, ManagedRuntime } from "effect"
-import { MAX_DEPTH } from "../../src/json/limits.js"
+import { MAX_DEPTH } from "@kaizen-effect/engine/json"
 import { KaizenClient, KaizenLocal } from "../../src/index.js"
 import { engineClient, engineOverHttp, mockClient } from "../support/clients.js"
 import { json } from "../support/mockHttp.js"
