@@ -6,7 +6,7 @@
  * engine writes what the reference writes, byte for byte, except where one of these rules
  * says otherwise. Each rule exists because the reference's own text would be read wrongly by
  * the reference itself or by 2.3.1; the layout the engine writes instead is read identically
- * by both (checked against the committed reference fixtures, test/local/reference.test.ts).
+ * by both (checked against the committed reference fixtures, test/reference.test.ts).
  *
  * 1. Numbers are JSON doubles. The reference keeps Python's int/float split (`1.0` stays
  *    `1.0`, integers past 2^53 keep every digit); the engine receives the request through

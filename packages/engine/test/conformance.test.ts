@@ -7,8 +7,7 @@
  * not applicable and counted apart. The rest must pass, except the known differences listed
  * below, which are asserted exactly so that any change (a fix or a new failure) is noticed.
  */
-import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
 import { readdirSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
@@ -49,9 +48,12 @@ const applicable = (fixture: Fixture): boolean =>
   (fixture.options?.expandPaths ?? "off") === "off" &&
   fixture.options?.flattenDepth === undefined
 
-const run = (category: "encode" | "decode", fixture: Fixture) =>
-  Effect.map(
-    category === "encode"
+const run = async (category: "encode" | "decode", fixture: Fixture) =>
+  ((answer) =>
+    fixture.shouldError === true
+      ? answer.status === 400
+      : answer.status === 200 && JSON.stringify(answer.json.result) === JSON.stringify(fixture.expected))(
+    await (category === "encode"
       ? post("/v1/compress", {
         data: fixture.input,
         options: { indent: fixture.options?.indent, delimiter: fixture.options?.delimiter }
@@ -59,11 +61,7 @@ const run = (category: "encode" | "decode", fixture: Fixture) =>
       : post("/v1/decompress", {
         data: fixture.input,
         options: { indent: fixture.options?.indent, strict: fixture.options?.strict }
-      }),
-    (answer) =>
-      fixture.shouldError === true
-        ? answer.status === 400
-        : answer.status === 200 && JSON.stringify(answer.json.result) === JSON.stringify(fixture.expected)
+      }))
   )
 
 /**
@@ -79,7 +77,7 @@ const run = (category: "encode" | "decode", fixture: Fixture) =>
  *   engine agrees with the service, not with the fixture.
  * - Control characters other than `\n`, `\r`, `\t`: the spec escapes them as `\uXXXX`, which
  *   the service's decoder rejects; the engine writes them raw inside quotes, as the service's
- *   encoder does (src/local/dialect.ts).
+ *   encoder does (src/dialect.ts).
  * - A list item whose first field is a table: the spec puts its rows two levels below the
  *   hyphen, the service's decoder reads them one level below; the engine writes that one field
  *   as a list, which both read (dialect.ts, rule 7).
@@ -105,11 +103,10 @@ const all = [...load("encode"), ...load("decode")]
 const runnable = all.filter((test) => applicable(test.fixture))
 
 describe(`TOON conformance fixtures (@toon-format/spec ${specVersion})`, () => {
-  it.effect("every applicable fixture passes, except the known differences", () =>
-    Effect.gen(function*() {
+  it("every applicable fixture passes, except the known differences", async () => {
       const failed: Array<string> = []
       for (const test of runnable) {
-        if (!(yield* run(test.category, test.fixture))) failed.push(test.id)
+        if (!(await run(test.category, test.fixture))) failed.push(test.id)
       }
       const passed = runnable.length - failed.length
       console.log(
@@ -119,15 +116,14 @@ describe(`TOON conformance fixtures (@toon-format/spec ${specVersion})`, () => {
       )
       expect(failed.sort()).toEqual(knownDifferences)
       expect(passed).toBeGreaterThan(300)
-    }))
+  })
 
-  it.effect("the encode differences are the Kaizen dialect: the fixture's value survives the round trip", () =>
-    Effect.gen(function*() {
+  it("the encode differences are the Kaizen dialect: the fixture's value survives the round trip", async () => {
       for (const test of runnable.filter((t) => t.category === "encode" && knownDifferences.includes(t.id))) {
-        const encoded = yield* post("/v1/compress", { data: test.fixture.input })
+        const encoded = await post("/v1/compress", { data: test.fixture.input })
         expect(encoded.json.result).not.toContain(": []")
-        const decoded = yield* post("/v1/decompress", { data: encoded.json.result })
+        const decoded = await post("/v1/decompress", { data: encoded.json.result })
         expect(decoded.json.result).toEqual(test.fixture.input)
       }
-    }))
+  })
 })

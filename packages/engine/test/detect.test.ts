@@ -3,24 +3,22 @@
  * the prompt routes. Expected texts are built here from the engine's own `compress` (indent 1)
  * and code-point arithmetic on the prompt.
  */
-import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
-import { findBlocks, PREVIEW_LENGTH } from "../../src/local/detect.js"
-import { MAX_DEPTH } from "../../src/local/guard.js"
+import { describe, expect, it } from "vitest"
+import { findBlocks, PREVIEW_LENGTH } from "../src/detect.js"
+import { MAX_DEPTH } from "../src/guard.js"
 import { post } from "./support.js"
 
 const points = (s: string) => [...s].length
 
 /** What the engine should answer for `prompt` with the given JSON texts substituted. */
-const expectedDetection = (prompt: string, jsonTexts: ReadonlyArray<string>) =>
-  Effect.gen(function*() {
+const expectedDetection = async (prompt: string, jsonTexts: ReadonlyArray<string>) => {
     let result = prompt
     let searchFrom = 0
     const replacements = []
     for (const text of jsonTexts) {
       const at = prompt.indexOf(text, searchFrom)
       searchFrom = at + text.length
-      const ktof: string = (yield* post("/v1/compress", { data: JSON.parse(text), options: { indent: 1 } })).json.result
+      const ktof: string = (await post("/v1/compress", { data: JSON.parse(text), options: { indent: 1 } })).json.result
       const start = points(prompt.slice(0, at))
       replacements.push({
         start,
@@ -32,19 +30,18 @@ const expectedDetection = (prompt: string, jsonTexts: ReadonlyArray<string>) =>
       result = result.replace(text, ktof)
     }
     return { result, replacements }
-  })
+}
 
 describe("auto-detection", () => {
-  it.effect("finds embedded JSON, substitutes indent-1 KTOF, and reports code-point offsets", () =>
-    Effect.gen(function*() {
+  it("finds embedded JSON, substitutes indent-1 KTOF, and reports code-point offsets", async () => {
       const users = JSON.stringify({
         users: Array.from({ length: 6 }, (_, i) => ({ id: i + 1, name: `user-${i + 1}`, active: i % 2 === 0 }))
       })
       const scores = JSON.stringify([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
       const prompt = `🚀 Summarise these users: ${users}\nand these scores (${scores}). Thanks!`
-      const expected = yield* expectedDetection(prompt, [users, scores])
+      const expected = await expectedDetection(prompt, [users, scores])
       for (const path of ["/v1/optimize/request", "/v1/prompts/encode"]) {
-        const answer = yield* post(path, { prompt })
+        const answer = await post(path, { prompt })
         expect(answer.json.result).toBe(expected.result)
         expect(answer.json.meta).toEqual({
           auto_detected_json: true,
@@ -55,36 +52,33 @@ describe("auto-detection", () => {
         })
         expect(answer.json.meta.replacements[0].preview).toHaveLength(PREVIEW_LENGTH)
       }
-    }))
+  })
 
-  it.effect("prose without JSON is encoded as one string", () =>
-    Effect.gen(function*() {
+  it("prose without JSON is encoded as one string", async () => {
       const prompt = "Write a haiku about the sea."
-      const answer = yield* post("/v1/optimize/request", { prompt })
-      expect(answer.json.result).toBe((yield* post("/v1/compress", { data: prompt })).json.result)
+      const answer = await post("/v1/optimize/request", { prompt })
+      expect(answer.json.result).toBe((await post("/v1/compress", { data: prompt })).json.result)
       expect(answer.json.meta).toEqual({ auto_detected_json: false, embedded_json_count: 0, auto_detection_applied: false })
-    }))
+  })
 
-  it.effect("when the segmented text is not shorter, the plain encoding wins and the replacement metadata goes", () =>
-    Effect.gen(function*() {
+  it("when the segmented text is not shorter, the plain encoding wins and the replacement metadata goes", async () => {
       const prompt = "As shown in [1], it works."
-      const plain: string = (yield* post("/v1/compress", { data: prompt })).json.result
-      const segmented = (yield* expectedDetection(prompt, ["[1]"])).result
+      const plain: string = (await post("/v1/compress", { data: prompt })).json.result
+      const segmented = (await expectedDetection(prompt, ["[1]"])).result
       expect(points(segmented)).toBeGreaterThanOrEqual(points(plain))
-      const answer = yield* post("/v1/optimize/request", { prompt })
+      const answer = await post("/v1/optimize/request", { prompt })
       expect(answer.json.result).toBe(plain)
       expect(answer.json.meta).toEqual({ auto_detected_json: true, embedded_json_count: 1, auto_detection_applied: false })
-    }))
+  })
 
-  it.effect("auto_detect_json: false, or a prompt that is not text, skips detection", () =>
-    Effect.gen(function*() {
+  it("auto_detect_json: false, or a prompt that is not text, skips detection", async () => {
       const prompt = "Data: {\"a\": [1, 2, 3], \"b\": {\"c\": \"long enough to matter here\"}}"
-      const off = yield* post("/v1/optimize/request", { prompt, auto_detect_json: false })
-      expect(off.json.result).toBe((yield* post("/v1/compress", { data: prompt })).json.result)
+      const off = await post("/v1/optimize/request", { prompt, auto_detect_json: false })
+      expect(off.json.result).toBe((await post("/v1/compress", { data: prompt })).json.result)
       expect(off.json.meta.auto_detected_json).toBe(false)
-      const object = yield* post("/v1/optimize/request", { prompt: { text: prompt } })
+      const object = await post("/v1/optimize/request", { prompt: { text: prompt } })
       expect(object.json.meta.auto_detected_json).toBe(false)
-    }))
+  })
 
   it("braces in prose, invalid JSON and JSON glued to words are not blocks", () => {
     const cases = [
@@ -132,45 +126,41 @@ describe("auto-detection", () => {
     }
   })
 
-  it.effect("the 20,000-brace prompt through the route", () =>
-    Effect.gen(function*() {
+  it("the 20,000-brace prompt through the route", async () => {
       const json = JSON.stringify({ rows: Array.from({ length: 20 }, (_, i) => ({ id: i, label: `row ${i}` })) })
       const prompt = `${"{".repeat(20_000)} ${json}`
-      const expected = yield* expectedDetection(prompt, [json])
-      const answer = yield* post("/v1/optimize/request", { prompt })
+      const expected = await expectedDetection(prompt, [json])
+      const answer = await post("/v1/optimize/request", { prompt })
       expect(answer.json.result).toBe(expected.result)
       expect(answer.json.meta.replacements).toEqual(expected.replacements)
-    }))
+  })
 })
 
 describe("metadata echoes", () => {
-  it.effect("metadata is echoed as meta.client_metadata and schemas as meta.schemas", () =>
-    Effect.gen(function*() {
+  it("metadata is echoed as meta.client_metadata and schemas as meta.schemas", async () => {
       const metadata = { trace_id: "t-1", nested: { n: 1 } }
       const schemas = { User: { type: "object" } }
-      const encoded = yield* post("/v1/prompts/encode", { prompt: { a: 1 }, metadata, schemas })
+      const encoded = await post("/v1/prompts/encode", { prompt: { a: 1 }, metadata, schemas })
       expect(encoded.json.operation).toBe("prompts.encode")
       expect(encoded.json.status).toBe("success")
       expect(encoded.json.meta.client_metadata).toEqual(metadata)
       expect(encoded.json.meta.schemas).toEqual(schemas)
-      const request = yield* post("/v1/optimize/request", { prompt: { a: 1 }, metadata })
+      const request = await post("/v1/optimize/request", { prompt: { a: 1 }, metadata })
       expect(request.json.operation).toBe("optimize.request")
       expect(request.json.meta.client_metadata).toEqual(metadata)
-    }))
+  })
 
-  it.effect("prompts/decode merges replay_meta into meta, and client_metadata wins a clash", () =>
-    Effect.gen(function*() {
+  it("prompts/decode merges replay_meta into meta, and client_metadata wins a clash", async () => {
       const body = "{\"ktof\":\"a: 1\",\"replay_meta\":{\"turn\":3,\"client_metadata\":\"from replay\"},\"metadata\":{\"trace_id\":\"t-2\"}}"
-      const answer = yield* post("/v1/prompts/decode", body)
+      const answer = await post("/v1/prompts/decode", body)
       expect(answer.json.operation).toBe("prompts.decode")
       expect(answer.json.result).toEqual({ a: 1 })
       expect(answer.json.meta).toEqual({ turn: 3, client_metadata: { trace_id: "t-2" } })
-      const noClash = yield* post("/v1/prompts/decode", { ktof: "a: 1", replay_meta: { client_metadata: "kept" } })
+      const noClash = await post("/v1/prompts/decode", { ktof: "a: 1", replay_meta: { client_metadata: "kept" } })
       expect(noClash.json.meta).toEqual({ client_metadata: "kept" })
-    }))
+  })
 
-  it.effect("operation names follow the service", () =>
-    Effect.gen(function*() {
+  it("operation names follow the service", async () => {
       const names: Array<[string, unknown, string]> = [
         ["/v1/compress", { data: 1 }, "compress"],
         ["/v1/decompress", { data: "1" }, "decompress"],
@@ -181,8 +171,8 @@ describe("metadata echoes", () => {
         ["/v1/prompts/decode", { ktof: "1" }, "prompts.decode"]
       ]
       for (const [path, body, operation] of names) {
-        const answer = yield* post(path, body)
+        const answer = await post(path, body)
         expect(answer.json).toMatchObject({ operation, status: "success" })
       }
-    }))
+  })
 })

@@ -3,10 +3,10 @@
  * would parse back to, and measures that text without writing it. Both are checked against
  * the text itself, computed here.
  */
-import { describe, expect, it } from "@effect/vitest"
-import { MAX_DEPTH } from "../../src/json/limits.js"
-import { measureBody } from "../../src/json/measure.js"
-import { codePointLength, utf8Length } from "../../src/json/text.js"
+import { describe, expect, it } from "vitest"
+import { MAX_DEPTH } from "../src/json/limits.js"
+import { measureBody } from "../src/json/measure.js"
+import { codePointLength, utf8Length } from "../src/json/text.js"
 
 const fromText = (body: Record<string, unknown>) => ({
   bytes: utf8Length(JSON.stringify(body)),

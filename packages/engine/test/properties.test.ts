@@ -1,5 +1,5 @@
 /**
- * Properties of the engine's KTOF codec, on generated values (`effect/FastCheck`):
+ * Properties of the engine's KTOF codec, on generated values (`fast-check`):
  *
  * - encode then decode gives back every JSON value exactly, for every delimiter, indent and
  *   length marker (10,000 values);
@@ -17,10 +17,11 @@
  * Values are normalised through `JSON.parse(JSON.stringify(v))` (what goes on the wire: -0 is
  * 0); strings are whole graphemes, so well-formed Unicode.
  */
-import { describe, expect, it } from "@effect/vitest"
-import { Either, FastCheck } from "effect"
-import type { DecodeSettings, EncodeSettings } from "../../src/local/codec.js"
-import { decode, encode } from "../../src/local/codec.js"
+import { describe, expect, it } from "vitest"
+import * as FastCheck from "fast-check"
+import type { DecodeSettings, EncodeSettings } from "../src/codec.js"
+import { decode, encode } from "../src/codec.js"
+import { valueOf } from "./support.js"
 
 const json = FastCheck.jsonValue({ maxDepth: 4, stringUnit: "grapheme" }).map((value) =>
   JSON.parse(JSON.stringify(value)) as unknown
@@ -40,15 +41,19 @@ const decodeSettings = (s: EncodeSettings): DecodeSettings => ({ indent: s.inden
 
 const encoded = (value: unknown, s: EncodeSettings): string => {
   const text = encode(value, s)
-  if (Either.isLeft(text)) throw new Error(text.left.message)
-  return text.right
+  if (!text.ok) throw new Error(text.error.message)
+  return text.value
 }
 
 describe("KTOF codec properties", () => {
-  it.prop("decode(encode(value)) is the value, for every JSON value and every option", [values, settings], ([value, s]) => {
-    const back = decode(encoded(value, s), decodeSettings(s))
-    expect(Either.getOrThrow(back)).toEqual(value)
-  }, { fastCheck: { numRuns: 10_000 } })
+  it("decode(encode(value)) is the value, for every JSON value and every option", () => {
+    FastCheck.assert(
+      FastCheck.property(values, settings, (value, s) => {
+        expect(valueOf(decode(encoded(value, s), decodeSettings(s)))).toEqual(value)
+      }),
+      { numRuns: 10_000 }
+    )
+  })
 
   const palette = [" ", "-", ":", ",", "|", "\t", "\"", "\\", "[", "]", "{", "}", "#", "\n", "0", "1", ".", "e", "a", "\u0085", "\ufeff"]
   const mutation = FastCheck.record({
@@ -79,21 +84,21 @@ describe("KTOF codec properties", () => {
     }
   }
 
-  it.prop(
-    "a mutated KTOF text is read as what it says or refused, never as something else",
-    [values, settings, mutation],
-    ([value, s, m]) => {
-      const text = mutate(encoded(value, s), m, s.indent)
-      const back = decode(text, decodeSettings(s))
-      if (Either.isLeft(back)) return
-      const said = canonical(text, s)
-      const read = canonical(encoded(back.right, s), s)
-      // Line for line; or, where the text chose another layout than the writer would (a list
-      // where a table fits, fields whose keys JavaScript orders first), token for token.
-      if (read.lines !== said.lines) expect(read.tokens, JSON.stringify(text)).toBe(said.tokens)
-    },
-    { fastCheck: { numRuns: 10_000 } }
-  )
+  it("a mutated KTOF text is read as what it says or refused, never as something else", () => {
+    FastCheck.assert(
+      FastCheck.property(values, settings, mutation, (value, s, m) => {
+        const text = mutate(encoded(value, s), m, s.indent)
+        const back = decode(text, decodeSettings(s))
+        if (!back.ok) return
+        const said = canonical(text, s)
+        const read = canonical(encoded(back.value, s), s)
+        // Line for line; or, where the text chose another layout than the writer would (a list
+        // where a table fits, fields whose keys JavaScript orders first), token for token.
+        if (read.lines !== said.lines) expect(read.tokens, JSON.stringify(text)).toBe(said.tokens)
+      }),
+      { numRuns: 10_000 }
+    )
+  })
 })
 
 // ---------------------------------------------------------------------------------------------

@@ -9,13 +9,12 @@
  * does.
  */
 import * as Toon from "@toon-format/toon"
-import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either } from "effect"
+import { describe, expect, it } from "vitest"
 import { readFileSync } from "node:fs"
 import { isDeepStrictEqual } from "node:util"
-import { encode } from "../../src/local/codec.js"
-import { fromKaizenLine } from "../../src/local/dialect.js"
-import { post } from "./support.js"
+import { encode } from "../src/codec.js"
+import { fromKaizenLine } from "../src/dialect.js"
+import { post, valueOf as successOf } from "./support.js"
 
 interface Case {
   readonly id: string
@@ -30,7 +29,7 @@ interface Case {
 }
 
 const fixtures: { readonly origin: Record<string, string>; readonly cases: ReadonlyArray<Case> } = JSON.parse(
-  readFileSync(new URL("../fixtures/ktof/reference.json", import.meta.url), "utf8")
+  readFileSync(new URL("./fixtures/ktof/reference.json", import.meta.url), "utf8")
 )
 const cases = fixtures.cases
 const selfRoundTrips = cases.filter((c) => c.roundTrips || c.roundTripsBeta2 === true)
@@ -41,9 +40,9 @@ const normal = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
 const same = (a: unknown, b: unknown): boolean => isDeepStrictEqual(normal(a), normal(b))
 const valueOf = (c: Case): unknown => normal(JSON.parse(c.json))
 const engineText = (c: Case): string =>
-  Either.getOrThrow(encode(JSON.parse(c.json), { ...c.options, lengthMarker: c.options.lengthMarker === "#" }))
+  successOf(encode(JSON.parse(c.json), { ...c.options, lengthMarker: c.options.lengthMarker === "#" }))
 
-// The documented rules of src/local/dialect.ts, as rewrites of both texts that remove the
+// The documented rules of src/dialect.ts, as rewrites of both texts that remove the
 // difference each rule allows (rule 1: number spelling; rule 2: quotes around U+FEFF), or as
 // the reference layouts rules 6 and 7 replace (a bare `-` item; a list item's first field
 // that is a table or list, its lines one level below the hyphen).
@@ -82,7 +81,7 @@ describe(`the engine against the service's codec (${fixtures.origin.reference})`
     expect(selfRoundTrips.length).toBeGreaterThan(1400)
   })
 
-  it("byte-identical to the reference's KTOF unless a rule in src/local/dialect.ts says otherwise", () => {
+  it("byte-identical to the reference's KTOF unless a rule in src/dialect.ts says otherwise", () => {
     const unexplained = selfRoundTrips.filter((c) => !explained(c.engineKtof!, c.ktof!)).map((c) => c.id)
     expect(unexplained).toEqual([])
     const identical = selfRoundTrips.filter((c) => c.engineKtof === c.ktof).length
@@ -101,8 +100,7 @@ describe(`the engine against the service's codec (${fixtures.origin.reference})`
     expect(wrong).toEqual([])
   })
 
-  it.effect("reads what Kaizen writes: every reference text the reference reads correctly, on all three decode routes", () =>
-    Effect.gen(function*() {
+  it("reads what Kaizen writes: every reference text the reference reads correctly, on all three decode routes", async () => {
       const wrong: Array<string> = []
       for (const c of selfRoundTrips) {
         const options = { indent: c.options.indent }
@@ -112,15 +110,14 @@ describe(`the engine against the service's codec (${fixtures.origin.reference})`
           post("/v1/prompts/decode", { ktof: c.ktof, options })
         ]
         for (const route of routes) {
-          const answer = yield* route
+          const answer = await route
           if (answer.status !== 200 || !same(answer.json.result, valueOf(c))) wrong.push(`${c.id}: ${answer.status}`)
         }
       }
       expect(wrong).toEqual([])
-    }))
+  })
 
-  it.effect("both layouts of a list item whose first field is an array, and the bare `-` item, are read", () =>
-    Effect.gen(function*() {
+  it("both layouts of a list item whose first field is an array, and the bare `-` item, are read", async () => {
       const layouts = [
         { value: [{ rows: [{ a: 1 }, { a: 2 }], id: 1 }], reference: "[1]:\n  - rows[2]{a}:\n    1\n    2\n    id: 1" },
         { value: [{ items: [{ a: 1 }, { b: 2 }], id: 1 }], reference: "[1]:\n  - items[2]:\n    - a: 1\n    - b: 2\n    id: 1" },
@@ -129,12 +126,12 @@ describe(`the engine against the service's codec (${fixtures.origin.reference})`
       for (const { reference, value } of layouts) {
         // The reference's own text (as the fixtures recorded it)...
         expect(cases.some((c) => c.ktof === reference)).toBe(true)
-        expect((yield* post("/v1/decompress", { data: reference })).json.result).toEqual(value)
+        expect((await post("/v1/decompress", { data: reference })).json.result).toEqual(value)
         // ...and the engine's, which 2.3.1 reads as well.
-        const engine = (yield* post("/v1/compress", { data: value })).json.result as string
+        const engine = (await post("/v1/compress", { data: value })).json.result as string
         expect(engine).not.toBe(reference)
-        expect((yield* post("/v1/decompress", { data: engine })).json.result).toEqual(value)
+        expect((await post("/v1/decompress", { data: engine })).json.result).toEqual(value)
         expect(Toon.decode(engine)).toEqual(value)
       }
-    }))
+  })
 })
