@@ -144,6 +144,8 @@ interface Field {
   readonly required?: true
   /** The value an absent field takes. */
   readonly default?: unknown
+  /** The fields a nested struct keeps (the others are left out, as at the top). */
+  readonly keep?: ReadonlyArray<string>
 }
 
 // A struct: its fields in the contract's order (the order of the 422 items), and its name.
@@ -168,8 +170,8 @@ const ktof = string("ktof must be a KTOF string")
 
 const data: Field = { name: "data", check: anyJson, required: true }
 const prompt: Field = { name: "prompt", check: anyJson, required: true }
-const encode: Field = { name: "options", check: encodeOptions }
-const decode: Field = { name: "options", check: decodeOptions }
+const encode: Field = { name: "options", check: encodeOptions, keep: ["indent", "delimiter", "length_marker"] }
+const decode: Field = { name: "options", check: decodeOptions, keep: ["indent", "strict"] }
 const models: Field = { name: "token_models", check: tokenModels }
 const autoDetect: Field = { name: "auto_detect_json", check: boolean, default: true }
 const metadata: Field = { name: "metadata", check: jsonObject }
@@ -178,9 +180,11 @@ const models_: { readonly [Op in BodyOperation]: { readonly identifier: string; 
   compress: { identifier: "EncodeRequest", fields: [data, encode] },
   optimize: { identifier: "OptimizeRequest", fields: [data, encode, models] },
   decompress: { identifier: "DecodeRequest", fields: [{ name: "data", check: string("data must be a KTOF string"), required: true }, decode] },
-  optimizeRequest: { identifier: "OptimizeRequestPayload", fields: [prompt, encode, autoDetect, metadata, models] },
+  // The two models with a default (`auto_detect_json`) are transformations in the contract's
+  // Schemas, which name their input side so: the service's answers kept that wording.
+  optimizeRequest: { identifier: "Struct (Encoded side)", fields: [prompt, encode, autoDetect, metadata, models] },
   promptsEncode: {
-    identifier: "PromptEncodePayload",
+    identifier: "Struct (Encoded side)",
     fields: [prompt, encode, autoDetect, metadata, models, { name: "schemas", check: jsonObject }]
   },
   optimizeResponse: { identifier: "OptimizeResponsePayload", fields: [{ name: "ktof", check: ktof, required: true }, decode] },
@@ -188,6 +192,12 @@ const models_: { readonly [Op in BodyOperation]: { readonly identifier: string; 
     identifier: "PromptDecodePayload",
     fields: [{ name: "ktof", check: ktof, required: true }, decode, { name: "replay_meta", check: jsonObject }, metadata]
   }
+}
+
+const pick = (value: Record<string, unknown>, keep: ReadonlyArray<string>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const key of keep) if (has(value, key)) out[key] = value[key]
+  return out
 }
 
 const requiredFields = new Set(["data", "prompt", "ktof"])
@@ -232,7 +242,7 @@ export const validateRequest = <Op extends BodyOperation>(
   const fields = input as Record<string, unknown>
   const request: Record<string, unknown> = {}
   for (const field of model.fields) {
-    if (has(fields, field.name)) request[field.name] = fields[field.name]
+    if (has(fields, field.name)) request[field.name] = field.keep ? pick(fields[field.name] as Record<string, unknown>, field.keep) : fields[field.name]
     else if (field.default !== undefined) request[field.name] = field.default
   }
   return succeed(request as unknown as RequestOf<Op>)
