@@ -10,7 +10,7 @@
  */
 
 // This file is the face. The definitions live under src/contract/, the contract below both the
-// client core and the engine (src/local/), which may both import it: json.ts (JSON values),
+// client core and the engine's adapters (src/local/), which may both import it: json.ts (JSON values),
 // requests.ts, responses.ts, endpoints.ts (the table and its types), fields.ts (shared field
 // helpers) and normalize.ts (the spellings forgiven before validation; internal).
 
