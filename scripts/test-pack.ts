@@ -9,6 +9,9 @@
  *    type-checks against the installed types, with this project's TypeScript;
  * 5. the `kaizen` bin runs: `npx kaizen compress prompt.json --local` prints the KTOF.
  *
+ * The engine package (`@kaizen-effect/engine`, a dependency not yet on the registry) is packed
+ * too and installed from its tarball alongside.
+ *
  * Run: npm run test:pack (CI runs it after npm test). KEEP=1 keeps the folder for a look.
  */
 import { execFileSync } from "node:child_process"
@@ -117,13 +120,17 @@ const main = () => {
       if (!files.some((f) => f.path === needed)) throw new Error(`the tarball has no ${needed}`)
     }
     step(`${filename}: ${files.length} files`)
+    const engine = JSON.parse(run(npm, ["pack", "--json", "--pack-destination", dir, "-w", "@kaizen-effect/engine"], root)) as Array<{
+      readonly filename: string
+    }>
+    const engineFile = engine[0]!.filename
 
     const project = join(dir, "consumer")
     mkdirSync(project)
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, version: "0.0.0" }))
     const peers = ["effect", "@effect/platform"].map((name) => `${name}@${manifest.peerDependencies[name]}`)
-    step(`npm i ${filename} ${peers.join(" ")}`)
-    run(npm, ["install", join(dir, filename), ...peers, "--no-audit", "--no-fund", "--prefer-offline"], project)
+    step(`npm i ${engineFile} ${filename} ${peers.join(" ")}`)
+    run(npm, ["install", join(dir, engineFile), join(dir, filename), ...peers, "--no-audit", "--no-fund", "--prefer-offline"], project)
 
     step("import")
     const imported = run(process.execPath, [
