@@ -8,6 +8,7 @@ import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type { RedisOptions } from "ioredis"
+import { shownUrl } from "../internal/errors.js"
 
 export const DEFAULT_CAPACITY = 1000
 
@@ -55,15 +56,4 @@ export const redisOptions = (options: RedisOptions): RedisOptions => ({ maxRetri
  * The store's namespace: the cache version and the Kaizen base URL (without credentials, which
  * must not end up in a store's keys), so deployments and formats never share entries.
  */
-export const namespace = (version: string, baseUrl: string): string => {
-  let shown = baseUrl
-  try {
-    const url = new URL(baseUrl)
-    url.username = ""
-    url.password = ""
-    shown = url.href.replace(/\/+$/, "")
-  } catch {
-    // Not a URL (e.g. "local"): the name as given.
-  }
-  return `kaizen-effect:cache:${version}:${shown}`
-}
+export const namespace = (version: string, baseUrl: string): string => `kaizen-effect:cache:${version}:${shownUrl(baseUrl)}`

@@ -40,7 +40,7 @@ export const timeoutError = (info: CallInfo, shownBaseUrl: string, what: string,
     requestId: info.requestId
   })
 
-/** The base URL as it may appear in messages: without `user:password@`. */
+/** The base URL as it may appear in messages and a cache's keys: without `user:password@`. */
 export const shownUrl = (baseUrl: string): string => {
   try {
     const url = new URL(baseUrl)
