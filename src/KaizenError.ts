@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import * as Predicate from "effect/Predicate"
-import type { KaizenAPIError, KaizenRequestError } from "./contract/errors.js"
+import { findCode, type KaizenAPIError, type KaizenRequestError } from "./contract/errors.js"
 
 export type { RequestErrorReason } from "./contract/errors.js"
 
@@ -65,14 +65,8 @@ const certificateCodes = new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID"
 ])
 
-const isCertificateFailure = (cause: unknown): boolean => {
-  for (let c = cause, depth = 0; typeof c === "object" && c !== null && depth < 5; depth++) {
-    const code = (c as { code?: unknown }).code
-    if (typeof code === "string" && certificateCodes.has(code)) return true
-    c = (c as { cause?: unknown }).cause
-  }
-  return false
-}
+const isCertificateFailure = (cause: unknown): boolean =>
+  findCode(cause, (code) => certificateCodes.has(code)) !== undefined
 
 /**
  * Whether trying the same request again may succeed: transport failures, timeouts, 408, 409,

@@ -86,3 +86,15 @@ export class KaizenAPIError extends Data.TaggedError("KaizenAPIError")<{
   readonly cause?: unknown
 }> {}
 
+/**
+ * The first `code` on `cause` or its own `cause`s (five deep) that `match` accepts: Node, undici
+ * and fetch put the reason's code on an error or on the one it wraps.
+ */
+export const findCode = (cause: unknown, match: (code: string) => boolean): string | undefined => {
+  for (let c = cause, depth = 0; typeof c === "object" && c !== null && depth < 5; depth++) {
+    const code = (c as { code?: unknown }).code
+    if (typeof code === "string" && match(code)) return code
+    c = (c as { cause?: unknown }).cause
+  }
+  return undefined
+}

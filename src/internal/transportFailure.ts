@@ -8,7 +8,7 @@
  *
  * @internal
  */
-import { KaizenRequestError, type RequestErrorReason } from "../contract/errors.js"
+import { findCode, KaizenRequestError, type RequestErrorReason } from "../contract/errors.js"
 import type { CallInfo } from "./response.js"
 import { describeCause } from "./response.js"
 
@@ -40,12 +40,8 @@ const byCode: Readonly<Record<string, Deterministic>> = {
 
 /** The deterministic failure in `cause`'s chain, if it is one. */
 export const deterministic = (cause: unknown): Deterministic | undefined => {
-  for (let c = cause, depth = 0; typeof c === "object" && c !== null && depth < 5; depth++) {
-    const code = (c as { code?: unknown }).code
-    if (typeof code === "string" && code in byCode) return byCode[code]
-    c = (c as { cause?: unknown }).cause
-  }
-  return undefined
+  const code = findCode(cause, (code) => code in byCode)
+  return code === undefined ? undefined : byCode[code]
 }
 
 /**
