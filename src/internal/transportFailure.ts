@@ -45,15 +45,15 @@ export const deterministic = (cause: unknown): Deterministic | undefined => {
 }
 
 /**
- * A request that got no answer, as the typed error: deterministic failures with their reason
- * and advice, anything else `Transport` (retried by the default policy). `cause` is the
- * transport's own error, never a request object (which would hold the key).
+ * A request that failed on its way, as the typed error: deterministic failures with their reason
+ * and advice, anything else `fallback` (`Transport` is retried by the default policy). `cause` is
+ * the transport's own error, never a request object (which would hold the key).
  */
-export const transportError = (info: CallInfo, url: string, cause: unknown, invalidUrl = false): KaizenRequestError => {
+const failed = (info: CallInfo, what: string, cause: unknown, fallback: RequestErrorReason): KaizenRequestError => {
   const known = deterministic(cause)
   return new KaizenRequestError({
-    reason: known?.reason ?? (invalidUrl ? "InvalidUrl" : "Transport"),
-    message: `Kaizen request ${info.method} ${url} failed: ${describeCause(cause)}${known ? `; ${known.advice}` : ""}`,
+    reason: known?.reason ?? fallback,
+    message: `Kaizen request ${info.method} ${what}: ${describeCause(cause)}${known ? `; ${known.advice}` : ""}`,
     operation: info.operation,
     method: info.method,
     path: info.path,
@@ -62,18 +62,10 @@ export const transportError = (info: CallInfo, url: string, cause: unknown, inva
   })
 }
 
+/** A request to `url` that got no answer. */
+export const transportError = (info: CallInfo, url: string, cause: unknown, invalidUrl = false): KaizenRequestError =>
+  failed(info, `${url} failed`, cause, invalidUrl ? "InvalidUrl" : "Transport")
+
 /** An answer whose body failed after its headers arrived. */
-export const bodyReadError = (info: CallInfo, status: number, cause: unknown): KaizenRequestError => {
-  const known = deterministic(cause)
-  return new KaizenRequestError({
-    reason: known?.reason ?? "Transport",
-    message: `Kaizen request ${info.method} ${info.path} failed while reading the response body (status ${status}): ${
-      describeCause(cause)
-    }${known ? `; ${known.advice}` : ""}`,
-    operation: info.operation,
-    method: info.method,
-    path: info.path,
-    requestId: info.requestId,
-    cause
-  })
-}
+export const bodyReadError = (info: CallInfo, status: number, cause: unknown): KaizenRequestError =>
+  failed(info, `${info.path} failed while reading the response body (status ${status})`, cause, "Transport")
