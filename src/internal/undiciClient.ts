@@ -22,6 +22,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type { Dispatcher } from "undici"
+import { wholeBody } from "../contract/body.js"
 import { BufferedResponse } from "./bufferedResponse.js"
 import { dispatch, type Limits, TransportTimeout } from "./undiciDispatch.js"
 
@@ -48,22 +49,14 @@ type Body = string | Uint8Array | null
 const requestBody = (
   request: HttpClientRequest.HttpClientRequest
 ): Either.Either<Body, HttpClientError.RequestError> => {
-  const body = request.body
-  switch (body._tag) {
-    case "Empty":
-      return Either.right(null)
-    case "Uint8Array":
-      return Either.right(body.body)
-    case "Raw":
-      if (typeof body.body === "string" || body.body instanceof Uint8Array) return Either.right(body.body)
-      break
-  }
+  const body = wholeBody(request.body)
+  if (body !== undefined) return Either.right(body)
   return Either.left(
     new HttpClientError.RequestError({
       request,
       reason: "Encode",
       cause: new Error(
-        `kaizen-effect's Node transport sends whole bodies only (a string or Uint8Array); got a ${body._tag} body. ` +
+        `kaizen-effect's Node transport sends whole bodies only (a string or Uint8Array); got a ${request.body._tag} body. ` +
           "Read the stream into memory first, or provide another HttpClient layer."
       )
     })

@@ -23,6 +23,7 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { wholeBody } from "../contract/body.js"
 import { collect } from "./body.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./defaults.js"
 import type * as Handlers from "./handlers.js"
@@ -56,23 +57,21 @@ const bodyOf = (
   maxBodyBytes: number
 ): Effect.Effect<Uint8Array | string, HttpClientError.RequestError> => {
   const body = request.body
-  switch (body._tag) {
-    case "Empty":
-      return Effect.succeed("")
-    case "Uint8Array":
-      return Effect.succeed(body.body)
-    case "Raw":
-      if (typeof body.body === "string" || body.body instanceof Uint8Array) return Effect.succeed(body.body)
-      if (body.body instanceof ArrayBuffer) return Effect.succeed(new Uint8Array(body.body))
-      return Effect.fail(refuse(request, "the embedded Kaizen engine reads text or byte bodies only"))
-    case "FormData":
-      return Effect.fail(refuse(request, "the embedded Kaizen engine reads JSON bodies, not form data"))
-    case "Stream":
-      return Effect.mapError(
-        collect(body.stream, maxBodyBytes),
-        (cause) => new HttpClientError.RequestError({ request, reason: "Transport", description: "reading the body failed", cause })
-      )
+  const whole = wholeBody(body)
+  if (whole !== undefined) return Effect.succeed(whole ?? "")
+  if (body._tag === "Raw" && body.body instanceof ArrayBuffer) return Effect.succeed(new Uint8Array(body.body))
+  if (body._tag === "Stream") {
+    return Effect.mapError(
+      collect(body.stream, maxBodyBytes),
+      (cause) => new HttpClientError.RequestError({ request, reason: "Transport", description: "reading the body failed", cause })
+    )
   }
+  return Effect.fail(refuse(
+    request,
+    body._tag === "FormData"
+      ? "the embedded Kaizen engine reads JSON bodies, not form data"
+      : "the embedded Kaizen engine reads text or byte bodies only"
+  ))
 }
 
 let engine: Promise<typeof Handlers> | undefined
