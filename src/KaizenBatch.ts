@@ -36,9 +36,10 @@ export interface Progress extends progress.Progress {}
 /**
  * Options of a batch.
  *
- * - `concurrency`: the most calls in flight, default the client's `maxConnections` (its
- *   connection pool, 64 unless configured). A value that is not a whole number >= 1 is a bug in
- *   the calling code: the stream dies with an `IllegalArgumentException` before anything is sent.
+ * - `concurrency`: the most calls in flight. Default: the client's `maxConcurrency` when set,
+ *   else its connection pool (the Node layer's `maxConnections`), else 64. A value that is not a
+ *   whole number >= 1 is a bug in the calling code: the stream dies with an
+ *   `IllegalArgumentException` before anything is sent.
  * - `failFast`: end the stream with the first item's typed error (the calls in flight are
  *   interrupted) instead of giving each item an `Either`.
  * - `onProgress`: called with the counts after every item completes.

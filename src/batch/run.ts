@@ -71,13 +71,13 @@ const invalidConcurrency = (concurrency: number) =>
     )
   )
 
+/** The concurrency of a client with no connection pool of its own (the Node layer's default pool). */
+const DEFAULT_CONCURRENCY = 64
+
 /**
  * Runs every request through `operation`. Ordered: results in input order. Unordered: in
  * completion order, each as `[result, index]`. Each result is an `Either` unless `failFast`.
  */
-/** The concurrency of a client with no connection pool of its own (the Node layer's default pool). */
-const DEFAULT_CONCURRENCY = 64
-
 export const run = (
   requests: Stream.Stream<unknown, unknown, unknown> | Iterable<unknown>,
   operation: KaizenSchema.BodyOperation,
