@@ -50,7 +50,7 @@ describe("no credential crosses an origin", () => {
         expect(server.requests).toHaveLength(1)
         expect(elsewhere.requests).toHaveLength(0)
         // fetch on Node keeps its socket in the global dispatcher's pool, which no layer owns
-        // (DESIGN.md); the transports kaizen-effect pools close theirs with the layer.
+        // or closes; the transports kaizen-effect pools close theirs with the layer.
         if (name !== "fetch") yield* server.awaitNoOpenSockets()
       }))
   }
