@@ -1,17 +1,7 @@
 /**
- * A lean `HttpClient` over undici's `dispatcher.dispatch`, for the Node layer.
- *
- * `@effect/platform-node`'s undici client reaches ~0.3x of raw undici on loopback: per request
- * it creates a span, copies headers for it, an AbortController, a Readable body stream with a
- * cached `text` Effect, and registers the response with a FinalizationRegistry. Kaizen requests
- * and responses are small JSON documents read whole, so this client does only that: it
- * dispatches the request, collects the body chunks into one buffer (up to a maximum size), and
- * answers with a response whose headers are converted only if read. Interruption aborts the
- * request through undici's controller, which frees its socket.
- *
- * Streaming request bodies are refused with a clear error rather than buffered silently.
- *
- * @internal
+ * The Node transport's `HttpClient`, for clients with `transformClient` middleware: one dispatch per
+ * request (undiciDispatch.ts), the body read whole. Why not the platform's undici client:
+ * BENCHMARKS.md, "Why the machinery exists". Streaming request bodies are refused, not buffered silently.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -26,19 +16,13 @@ import { wholeBody } from "../contract/body.js"
 import { BufferedResponse } from "./bufferedResponse.js"
 import { dispatch, type Limits, TransportTimeout } from "./undiciDispatch.js"
 
-/**
- * Whether a failure of this transport is its own timeout: the Node layer, which builds both
- * the transport and the client, tells the client so (internal/httpExchange.ts).
- */
+/** The Node layer, which builds this transport and the client, tells the client its timeouts so. */
 export const isTimeout = (error: HttpClientError.HttpClientError): boolean => error.cause instanceof TransportTimeout
 
 export interface Options {
   /** Responses larger than this fail instead of filling memory (default 100 MiB). */
   readonly maxResponseBytes?: number | undefined
-  /**
-   * Abort any request with no complete response (headers and body) within this many ms,
-   * failing with a cause that {@link isTimeout} recognises. Default: no timeout here.
-   */
+  /** Default: none. A request it aborts fails with a cause {@link isTimeout} recognises. */
   readonly timeoutMillis?: number | undefined
 }
 
@@ -111,11 +95,6 @@ const send = (
   }, limits)
 }
 
-/**
- * An `HttpClient` that sends every request through `dispatcher`.
- *
- * @internal
- */
 export const make = (dispatcher: Dispatcher, options: Options = {}): HttpClient.HttpClient => {
   const limits: Limits = {
     maxBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,

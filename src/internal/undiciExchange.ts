@@ -1,19 +1,8 @@
 /**
- * The Node layer's exchange (internal/exchange.ts): each attempt is one request on undici's
- * `dispatcher.dispatch` (internal/undiciDispatch.ts), and the answer is the status, headers
- * (converted only when an error reads them) and the body's text.
- *
- * The Node layer builds the dispatcher and the client together, so no `HttpClient` stands
- * between them: a request costs one header object and one dispatch, not a platform request
- * and response and the Effect steps that map one into the other (9.1 -> 8.4 µs of client CPU
- * per call on an in-memory dispatcher, 64 looping fibers). What the transport does for the
- * client is the same as through `KaizenNode.makeHttpClient` and the HTTP exchange, and is
- * stated by the exchange: it ends every attempt at the client's timeout itself, never follows a
- * redirect (a 3xx is an answer, read as an error by internal/response.ts), and makes no spans
- * of its own; trace headers come from the operation span when `tracePropagation` is on. A client with `transformClient`
- * middleware needs an `HttpClient` to transform: the Node layer gives it the HTTP exchange.
- *
- * @internal
+ * The Node layer's exchange: each attempt is one request on undici's dispatcher, with no `HttpClient`
+ * between (why: BENCHMARKS.md, "Why the machinery exists"; equivalence: test/node/trust.test.ts). As the
+ * Node `HttpClient` does under the HTTP exchange, it ends each attempt at the timeout itself, follows
+ * no redirect and makes no spans.
  */
 import * as Headers from "@effect/platform/Headers"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
@@ -35,7 +24,7 @@ import { dispatch, type Limits, type Outcomes, type RawHeaders, TransportTimeout
 
 const decoder = new TextDecoder()
 
-/** What one call's attempts come to: an answer, or the typed error for no answer. One object per call. */
+/** One object per call for what its attempts come to. */
 class CallOutcomes implements Outcomes<Answer, KaizenRequestError> {
   constructor(
     private readonly info: CallInfo,
@@ -57,13 +46,11 @@ class CallOutcomes implements Outcomes<Answer, KaizenRequestError> {
 }
 
 export interface Options {
-  /** Responses larger than this fail (an `InvalidResponse`, not retried). */
+  /** Larger responses fail with `InvalidResponse`, not retried. */
   readonly maxResponseBytes: number
-  /** The connection pool size, when the layer built the pool. */
   readonly poolSize?: number | undefined
 }
 
-/** The exchange over `dispatcher`, with the configuration's base URL, key, headers and timeout. */
 export const make = (dispatcher: Dispatcher, config: KaizenConfig.Resolved, options: Options): Exchange => {
   const staticHeaders = staticHeadersOf(config)
   const shownBaseUrl = shownUrl(config.baseUrl)
