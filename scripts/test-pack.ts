@@ -49,6 +49,7 @@ const ktof = "users[2]{id,name}:\n  1,Ada\n  2,Grace"
 // Type-checks only if the error channel is exactly the union, and both cases are handled.
 const consumer = `import { type ConfigError, Effect } from "effect"
 import { KaizenClient, type KaizenAPIError, type KaizenRequestError } from "kaizen-effect"
+import * as KaizenNode from "kaizen-effect/node"
 
 const compress = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } }))
 
@@ -69,7 +70,7 @@ export const unknownTag = compress.pipe(
 )
 
 export const offline: Effect.Effect<string, ConfigError.ConfigError> = handled.pipe(
-  Effect.provide(KaizenClient.layerNodeWith({ baseUrl: "local" }))
+  Effect.provide(KaizenNode.layer({ baseUrl: "local" }))
 )
 
 // The short form: the root's KaizenClient is the tag itself, with the layers on it.
@@ -79,7 +80,7 @@ const quickStart = Effect.gen(function*() {
   return (yield* kaizen.promptsDecode({ ktof: encoded.result })).result
 })
 export const quick: Effect.Effect<unknown, KaizenRequestError | KaizenAPIError, KaizenClient> = quickStart
-export const provided = quickStart.pipe(Effect.provide(KaizenClient.layerNode))
+export const provided = quickStart.pipe(Effect.provide(KaizenNode.layerConfig()))
 `
 
 const tsconfig = {
@@ -135,7 +136,7 @@ const main = () => {
          const kaizen = yield* KaizenClient
          return yield* kaizen.compress({ data: ${JSON.stringify(data)} })
        })
-       const response = await Effect.runPromise(program.pipe(Effect.provide(KaizenClient.layerNodeWith({ baseUrl: "local" }))))
+       const response = await Effect.runPromise(program.pipe(Effect.provide(KaizenNode.layer({ baseUrl: "local" }))))
        process.stdout.write(response.result)`
     ], project)
     expectEqual("KTOF through import", imported, ktof)

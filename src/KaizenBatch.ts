@@ -19,6 +19,7 @@ import type { KaizenError } from "./KaizenError.js"
 import type * as KaizenSchema from "./KaizenSchema.js"
 import type * as progress from "./batch/progress.js"
 import * as internal from "./batch/run.js"
+import { Endpoints } from "./contract/endpoints.js"
 
 /**
  * The counts of one run, reported after every item that completes: `started` (items begun),
@@ -89,7 +90,7 @@ export interface AnyOptions extends Options {
  * const options: KaizenBatch.OptionsFor<"decompress"> = { schema: Schema.Struct({ id: Schema.Number }) }
  */
 export type OptionsFor<Op extends KaizenSchema.BodyOperation> =
-  (typeof KaizenSchema.Endpoints)[Op]["response"] extends "decode" ? Options & { readonly schema?: Schema.Schema<any, any, never> | undefined }
+  (typeof Endpoints)[Op]["response"] extends "decode" ? Options & { readonly schema?: Schema.Schema<any, any, never> | undefined }
   : Options & { readonly schema?: never }
 
 /**
@@ -103,7 +104,7 @@ export type OptionsFor<Op extends KaizenSchema.BodyOperation> =
  * const ktof = (response: KaizenBatch.Response<"compress">) => response.result
  */
 export type Response<Op extends KaizenSchema.BodyOperation, A = KaizenSchema.JsonValue> =
-  & ((typeof KaizenSchema.Endpoints)[Op]["response"] extends "decode" ? KaizenSchema.DecodeResponse<A>
+  & ((typeof Endpoints)[Op]["response"] extends "decode" ? KaizenSchema.DecodeResponse<A>
     : KaizenSchema.EncodeResponse)
   & ResponseInfo
 

@@ -113,8 +113,9 @@ const cachingClient = <R>(
  * @example
  * import { Effect, Layer } from "effect"
  * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * import * as KaizenCache from "kaizen-effect/cache"
- * const live = KaizenCache.layer({ capacity: 5000 }).pipe(Layer.provide(KaizenClient.layerNode))
+ * const live = KaizenCache.layer({ capacity: 5000 }).pipe(Layer.provide(KaizenNode.layerConfig()))
  * const program = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } }))
  * program.pipe(Effect.provide(live))
  */
@@ -168,9 +169,9 @@ export const layerKeyValueStore = (
  * @category layers
  * @example
  * import { Layer } from "effect"
- * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * import * as KaizenCache from "kaizen-effect/cache"
- * const live = KaizenCache.layerFileSystem(".kaizen-cache").pipe(Layer.provide(KaizenClient.layerNode))
+ * const live = KaizenCache.layerFileSystem(".kaizen-cache").pipe(Layer.provide(KaizenNode.layerConfig()))
  */
 export const layerFileSystem = (
   directory: string,
@@ -194,10 +195,10 @@ export const layerFileSystem = (
  * @category layers
  * @example
  * import { Layer } from "effect"
- * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * import * as KaizenCache from "kaizen-effect/cache"
  * const live = KaizenCache.layerRedis({ redis: { host: "127.0.0.1", port: 6379 } }).pipe(
- *   Layer.provide(KaizenClient.layerNode)
+ *   Layer.provide(KaizenNode.layerConfig())
  * )
  */
 export const layerRedis = (options: RedisOptions): Layer.Layer<KaizenClient, ConfigError.ConfigError, KaizenClient> =>
@@ -271,11 +272,11 @@ export const makeFleetLimiter = (
  * @since 0.1.0
  * @category layers
  * @example
- * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * import * as KaizenCache from "kaizen-effect/cache"
  * const live = KaizenCache.layerFleetLimit(
  *   { redis: { host: "127.0.0.1", port: 6379 }, key: "kaizen:acme", maxRequestsPerSecond: 50 },
- *   (rateLimiter) => KaizenClient.layerNodeWith({ baseUrl: "http://127.0.0.1:8787", rateLimiter })
+ *   (rateLimiter) => KaizenNode.layer({ baseUrl: "http://127.0.0.1:8787", rateLimiter })
  * )
  */
 export const layerFleetLimit = <E, R>(

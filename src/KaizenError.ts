@@ -38,16 +38,8 @@ export type KaizenError = KaizenRequestError | KaizenAPIError
 export const isKaizenError = (u: unknown): u is KaizenError =>
   Predicate.isTagged(u, "KaizenRequestError") || Predicate.isTagged(u, "KaizenAPIError")
 
-/**
- * Statuses worth another attempt: request timeout, conflict, rate limit and server trouble.
- *
- * @since 0.1.0
- * @category predicates
- * @example
- * import { KaizenError } from "kaizen-effect"
- * KaizenError.transientStatuses.has(429) // true
- */
-export const transientStatuses: ReadonlySet<number> = new Set([408, 409, 429, 500, 502, 503, 504])
+// Statuses worth another attempt: request timeout, conflict, rate limit and server trouble.
+const transientStatuses = new Set([408, 409, 429, 500, 502, 503, 504])
 
 // TLS verification failures: the same certificate will fail the same way on every attempt.
 const certificateCodes = new Set([

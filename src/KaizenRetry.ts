@@ -120,7 +120,8 @@ export const policy = (options: PolicyOptions = {}): Schedule.Schedule<number, K
  * @since 0.1.0
  * @category policies
  * @example
- * import { KaizenClient, KaizenRetry } from "kaizen-effect"
- * const layer = KaizenClient.layerNodeWith({ retry: KaizenRetry.none })
+ * import { KaizenRetry } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
+ * const layer = KaizenNode.layer({ retry: KaizenRetry.none })
  */
 export const none: Schedule.Schedule<number, KaizenError> = policy({ maxRetries: 0 })

@@ -1,7 +1,6 @@
 /**
- * The per-attempt timeout for transports that do not enforce one. On the live clock one child fiber
- * and a platform timer replace `Effect.timeoutFail`'s race (why: BENCHMARKS.md, "Why the machinery exists";
- * equivalence: test/timeout.test.ts); under any other clock, a `TestClock`, `Effect.timeoutFail` runs.
+ * The per-attempt timeout: on the live clock one child fiber and a timer instead of `Effect.timeoutFail`'s
+ * race (BENCHMARKS.md, "Why the machinery exists"; test/timeout.test.ts); under a `TestClock`, `Effect.timeoutFail`.
  */
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
@@ -27,7 +26,6 @@ export const timeoutFail = <A, E, R, E2>(
     }
     return Effect.flatMap(Effect.fork(self), (fiber) => {
       let timer: ReturnType<typeof setTimeout> | undefined
-      // As in undiciDispatch.ts: an interruptible wait instead of a canceler (an `onInterrupt`).
       return Effect.uninterruptibleMask((restore) =>
         Effect.catchAllCause(
           restore(Effect.async<A, E | E2>((resume) => {

@@ -1,7 +1,6 @@
 /**
- * The Node transport's `HttpClient`, for clients with `transformClient` middleware: one dispatch per
- * request (undiciDispatch.ts), the body read whole. Why not the platform's undici client:
- * BENCHMARKS.md, "Why the machinery exists". Streaming request bodies are refused, not buffered silently.
+ * The Node transport as an `HttpClient`, for `transformClient` middleware: one dispatch per request, the
+ * body read whole (BENCHMARKS.md, "Why the machinery exists"). Streamed request bodies are refused, not buffered.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -20,7 +19,6 @@ import { dispatch, type Limits, TransportTimeout } from "./undiciDispatch.js"
 export const isTimeout = (error: HttpClientError.HttpClientError): boolean => error.cause instanceof TransportTimeout
 
 export interface Options {
-  /** Responses larger than this fail instead of filling memory (default 100 MiB). */
   readonly maxResponseBytes?: number | undefined
   /** Default: none. A request it aborts fails with a cause {@link isTimeout} recognises. */
   readonly timeoutMillis?: number | undefined

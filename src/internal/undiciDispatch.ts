@@ -1,12 +1,10 @@
 /**
- * One request on undici's `dispatcher.dispatch` as an Effect: the body read whole up to a limit, one
- * timer for headers and body, interruption aborting the request (which frees its socket). Why not the
- * platform's client: BENCHMARKS.md, "Why the machinery exists".
+ * One request on undici's dispatcher as an Effect: the body read whole up to a limit, one timer, interruption
+ * aborting the request (which frees its socket). Why: BENCHMARKS.md, "Why the machinery exists".
  */
 import * as Effect from "effect/Effect"
 import type { Dispatcher } from "undici"
 
-/** The cause of a request this transport aborted at its deadline. */
 export class TransportTimeout extends Error {
   constructor(readonly millis: number) {
     super(`no complete response within ${millis} ms`)
@@ -26,7 +24,6 @@ export interface Outcomes<A, E> {
 
 export interface Limits {
   readonly maxBytes: number
-  /** No timer when undefined. */
   readonly timeoutMillis: number | undefined
 }
 
@@ -35,12 +32,11 @@ const NO_HEADERS: RawHeaders = Object.freeze({}) as RawHeaders
 const NO_CHUNKS: Array<Buffer> = Object.freeze([]) as unknown as Array<Buffer>
 
 /**
- * One request in flight: undici's handler, with its methods on the prototype (one object per request,
- * no closures). undici keeps a handler referenced after the request ends, so a decided outcome lets go
- * of everything it held (BENCHMARKS.md, "Why the machinery exists").
+ * undici's handler for one request: methods on the prototype, and all it held let go once decided (undici
+ * keeps a handler referenced after the request ends).
  */
 class InFlight<A, E> implements Dispatcher.DispatchHandler {
-  /** Undefined once the outcome is decided (answer, failure, timeout, abandonment): later callbacks are ignored. */
+  /** Undefined once the outcome is decided: later callbacks are ignored. */
   private resume: ((outcome: Effect.Effect<A, E>) => void) | undefined = undefined
   private controller: Dispatcher.DispatchController | undefined = undefined
   private timer: ReturnType<typeof setTimeout> | undefined = undefined
@@ -65,7 +61,6 @@ class InFlight<A, E> implements Dispatcher.DispatchHandler {
     dispatcher.dispatch(options, this)
   }
 
-  /** The caller stopped waiting: aborting the request frees its socket. */
   abandon(): void {
     if (this.resume === undefined) return
     const controller = this.controller
@@ -135,9 +130,8 @@ class InFlight<A, E> implements Dispatcher.DispatchHandler {
 }
 
 /**
- * Sends one request per run of the effect. Not `Effect.async` with a canceler, whose `onInterrupt` and
- * canceler cost (BENCHMARKS.md, "Why the machinery exists"): the wait is interruptible inside
- * `uninterruptibleMask`, and a failure that leaves the request unsettled (an interruption) abandons it.
+ * One request per run. Not `Effect.async` with a canceler (its cost: BENCHMARKS.md, "Why the machinery exists"): an
+ * interruptible wait inside `uninterruptibleMask`, whose failure handler abandons an unsettled request.
  */
 export const dispatch = <A, E>(
   dispatcher: Dispatcher,

@@ -1,8 +1,6 @@
 /**
- * The Node layer's exchange: each attempt is one request on undici's dispatcher, with no `HttpClient`
- * between (why: BENCHMARKS.md, "Why the machinery exists"; equivalence: test/node/trust.test.ts). As the
- * Node `HttpClient` does under the HTTP exchange, it ends each attempt at the timeout itself, follows
- * no redirect and makes no spans.
+ * The Node layer's exchange, with no `HttpClient` between it and undici (BENCHMARKS.md, "Why the machinery exists";
+ * test/node/trust.test.ts): it ends each attempt at the timeout itself, follows no redirect, makes no spans.
  */
 import * as Headers from "@effect/platform/Headers"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
@@ -21,6 +19,7 @@ import { requestText } from "./request.js"
 import { bodyReadError, transportError } from "./transportFailure.js"
 import type { CallInfo } from "./response.js"
 import { dispatch, type Limits, type Outcomes, type RawHeaders, TransportTimeout } from "./undiciDispatch.js"
+import { Endpoints } from "../contract/endpoints.js"
 
 const decoder = new TextDecoder()
 
@@ -56,9 +55,8 @@ export const make = (dispatcher: Dispatcher, config: KaizenConfig.Resolved, opti
   const shownBaseUrl = shownUrl(config.baseUrl)
   const limits: Limits = { maxBytes: options.maxResponseBytes, timeoutMillis: Duration.toMillis(config.timeout) }
 
-  // Per operation, once per client: where it goes, and its headers before the call's own.
   const targets = Object.fromEntries(
-    Object.entries(KaizenSchema.Endpoints).map(([operation, endpoint]) => {
+    Object.entries(Endpoints).map(([operation, endpoint]) => {
       const url = new URL(config.baseUrl + endpoint.path)
       // The request ID's place is kept in the template, so each call's copy has the same shape.
       const headers: Record<string, string> = endpoint.method === "GET"

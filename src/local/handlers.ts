@@ -18,6 +18,7 @@ import * as Operations from "./operations.js"
 import type { Envelope } from "./operations.js"
 import type { RequestOf } from "./validate.js"
 import { decodeRequest, readJson } from "./validate.js"
+import { Endpoints } from "../contract/endpoints.js"
 
 /** A request as the engine sees it. */
 export interface EngineRequest {
@@ -98,8 +99,8 @@ interface Entry {
 }
 
 const routes: ReadonlyMap<string, Entry> = new Map(
-  (Object.keys(KaizenSchema.Endpoints) as Array<KaizenSchema.Operation>).map((operation) => {
-    const endpoint = KaizenSchema.Endpoints[operation]
+  (Object.keys(Endpoints) as Array<KaizenSchema.Operation>).map((operation) => {
+    const endpoint = Endpoints[operation]
     const entry: Entry = operation === "health"
       ? { method: endpoint.method, route: undefined }
       : { method: endpoint.method, route: bodyRoute(operation) }
@@ -162,7 +163,7 @@ export type ValueResponse =
 
 /**
  * An operation called with its request as a value: `request` is the operation's contract
- * model (`KaizenSchema.Endpoints[operation].request`'s Type, as a decode of it gives) and
+ * model (`Endpoints[operation].request`'s Type, as a decode of it gives) and
  * `measure` what its JSON text measures (json/measure.ts), which also proves it exactly JSON.
  */
 export type OperationHandler = <Op extends KaizenSchema.BodyOperation>(

@@ -11,7 +11,7 @@
  *
  * Every request is read as a server reads it, and every answer is HTTP text: the client on
  * this transport behaves exactly as over the network (its own timeout, retries and body
- * reading all apply). `KaizenLocal.layerClient` is the direct route without the text.
+ * reading all apply). `KaizenLocal.layer` is the direct route without the text.
  *
  * The engine itself (codec, statistics, tokenizer table) is imported on the first request, not
  * with this module: an application that merely imports the package never loads it.

@@ -2,7 +2,7 @@
  * Reads a request body the way the FastAPI service does: bytes to JSON to the request model,
  * each failure answered as the service answers it.
  *
- * The model is the contract's own Schema (`KaizenSchema.Endpoints`), never a copy, and the
+ * The model is the contract's own Schema (`Endpoints`), never a copy, and the
  * 422 list is derived from its `ParseError`, so the engine refuses exactly what the contract
  * says. Unknown fields are ignored, as Pydantic ignores them by default; `null` in an optional
  * field is dropped first (`dropNullOptions`), as the service's `Optional` fields
@@ -21,6 +21,7 @@ import { InvalidRequest, invalidField, PayloadTooLarge } from "./errors.js"
 import type { Problem } from "./guard.js"
 import { findProblem, MAX_DEPTH } from "./guard.js"
 import { utf8Length } from "../json/text.js"
+import { Endpoints } from "../contract/endpoints.js"
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
@@ -134,7 +135,7 @@ export type RequestOf<Op extends KaizenSchema.BodyOperation> = KaizenSchema.Requ
 
 const validatorOf = <Op extends KaizenSchema.BodyOperation>(operation: Op) =>
   contractDecoder(
-    KaizenSchema.Endpoints[operation].request as Schema.Schema<RequestOf<Op>, unknown>,
+    Endpoints[operation].request as Schema.Schema<RequestOf<Op>, unknown>,
     { errors: "all", onExcessProperty: "ignore" }
   )
 

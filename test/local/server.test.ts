@@ -6,7 +6,7 @@ import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Context, Duration, Effect, Either, Layer } from "effect"
 import { KaizenClient } from "../../src/KaizenClient.js"
 import * as KaizenLocal from "../../src/KaizenLocal.js"
-import * as KaizenNode from "../../src/KaizenNode.js"
+import * as NodeTransport from "../../src/internal/nodeTransport.js"
 
 /** Runs `use` with a client connected to a fresh server; both are closed afterwards. */
 const withServer = <A, E>(
@@ -18,7 +18,7 @@ const withServer = <A, E>(
       const address = yield* KaizenLocal.serve({ port: 0, ...options })
       // Built in this scope, so the connection pool lives until `use` is done.
       const context = yield* Layer.build(
-        KaizenClient.layer({ baseUrl: address.url, retry: false }).pipe(Layer.provide(KaizenNode.layerHttpClient()))
+        KaizenClient.layer({ baseUrl: address.url, retry: false }).pipe(Layer.provide(NodeTransport.layerHttpClient()))
       )
       const kaizen = Context.get(context, KaizenClient)
       return yield* use(kaizen, address)

@@ -4,12 +4,13 @@
 import { Effect, Layer } from "effect"
 import { KaizenClient } from "../../../dist/index.js"
 import * as KaizenCache from "../../../dist/KaizenCache.js"
+import * as KaizenNode from "../../../dist/KaizenNode.js"
 
 const [baseUrl, redisPort, key, perSecond, count] = process.argv.slice(2)
 
 const live = KaizenCache.layerFleetLimit(
   { redis: { host: "127.0.0.1", port: Number(redisPort) }, key, maxRequestsPerSecond: Number(perSecond) },
-  (rateLimiter) => KaizenClient.layerNodeWith({ baseUrl, rateLimiter, retry: false })
+  (rateLimiter) => KaizenNode.layer({ baseUrl, rateLimiter, retry: false })
 )
 
 const go = new Promise((resolve) => {
