@@ -59,6 +59,16 @@ export const positiveInt = (what: string) => (n: number): Either.Either<number, 
 export const positiveNumber = (what: string) => (n: number): Either.Either<number, string> =>
   Number.isFinite(n) && n > 0 ? Either.right(n) : Either.left(`${what} must be a positive number, got ${n}`)
 
+/** A duration of zero or more (a time to live, a store's timeout). */
+export const nonNegativeDuration = (what: string) => (input: Duration.DurationInput): Either.Either<Duration.Duration, string> =>
+  Option.match(Duration.decodeUnknown(input), {
+    onNone: () => Either.left(`${what} must be a duration such as "1 hour", got ${String(input)}`),
+    onSome: (d) =>
+      Duration.greaterThanOrEqualTo(d, Duration.zero)
+        ? Either.right(d)
+        : Either.left(`${what} must be a duration such as "1 hour", got ${String(input)}`)
+  })
+
 export const decodeDuration = (input: Duration.DurationInput): Either.Either<Duration.Duration, string> =>
   Option.match(Duration.decodeUnknown(input), {
     onNone: () => Either.left(`"${String(input)}" is not a duration`),
