@@ -28,7 +28,6 @@ import type * as KaizenSchema from "./KaizenSchema.js"
 import * as defaults from "./local/defaults.js"
 import type * as handlers from "./local/handlers.js"
 import * as httpClient from "./local/httpClient.js"
-import type * as server from "./local/server.js"
 import type * as serveOptions from "./local/serveOptions.js"
 
 // The models below are interfaces over the engine's own types, not aliases of them, so that the
@@ -220,6 +219,7 @@ export const serve = (
   options: ServeOptions = {}
 ): Effect.Effect<Address, HttpServerError.ServeError, Scope.Scope> =>
   Effect.flatMap(
-    Effect.promise((): Promise<typeof server> => import("./local/server.js")),
+    // Not named by a type import: the declarations users see must not reach node:http.
+    Effect.promise(() => import("./local/server.js")),
     (module) => module.serve(options)
   )

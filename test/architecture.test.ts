@@ -35,13 +35,15 @@ interface Arrow {
   readonly specifier: string
   /** Loaded when the importing module loads (not erased, not on demand). */
   readonly eager: boolean
+  /** `import()`: loaded on demand, and named by no declaration. */
+  readonly dynamic: boolean
 }
 
 const arrowsOf = (file: string): Array<Arrow> => {
   const code = withoutComments(readFileSync(file, "utf8"))
   return [
-    ...[...code.matchAll(staticImport)].map((m) => ({ specifier: m[2]!, eager: m[1] === undefined })),
-    ...[...code.matchAll(dynamicImport)].map((m) => ({ specifier: m[1]!, eager: false }))
+    ...[...code.matchAll(staticImport)].map((m) => ({ specifier: m[2]!, eager: m[1] === undefined, dynamic: false })),
+    ...[...code.matchAll(dynamicImport)].map((m) => ({ specifier: m[1]!, eager: false, dynamic: true }))
   ]
 }
 
@@ -65,7 +67,8 @@ const violations = (rule: (from: string, to: string) => boolean) =>
   arrows.filter(([from, to]) => isFile(to) && rule(from, to)).map(([from, to]) => `${from} -> ${to}`)
 
 /** Every module reachable from `entry` by eager imports: files, and package specifiers. */
-const reachable = (entry: string): Set<string> => {
+/** What loading `entry` loads; with `types`, what its declarations may name (type imports too). */
+const reachable = (entry: string, types = false): Set<string> => {
   const seen = new Set<string>()
   const stack = [entry]
   while (stack.length > 0) {
@@ -73,7 +76,7 @@ const reachable = (entry: string): Set<string> => {
     if (seen.has(file)) continue
     seen.add(file)
     for (const [from, to, arrow] of arrows) {
-      if (from !== file || !arrow.eager) continue
+      if (from !== file || !(arrow.eager || (types && !arrow.dynamic))) continue
       if (isFile(to)) stack.push(to)
       else seen.add(to)
     }
@@ -120,6 +123,14 @@ describe("dependency rules", () => {
       const code = withoutComments(readFileSync(join(src, file), "utf8"))
       expect({ file, node: /\b(Buffer|process)\./.test(code) }).toEqual({ file, node: false })
     }
+  })
+
+  it("the package root's types reach no Node module, undici or @effect/platform-node (a browser project type-checks it)", () => {
+    const named = [...reachable("index.ts", true)].filter((m) =>
+      m.startsWith("node:") || m === "undici" || m.startsWith("@effect/platform-node") || m === "KaizenNode.ts" ||
+      m === "local/server.ts"
+    )
+    expect(named).toEqual([])
   })
 
   it("the engine loads the codec once it is used, and KaizenLocal loads it only on demand", () => {
