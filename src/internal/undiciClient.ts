@@ -14,6 +14,7 @@ import type { Dispatcher } from "undici"
 import { wholeBody } from "../contract/body.js"
 import { BufferedResponse } from "./bufferedResponse.js"
 import { dispatch, type Limits, TransportTimeout } from "./undiciDispatch.js"
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./defaults.js"
 
 /** The Node layer, which builds this transport and the client, tells the client its timeouts so. */
 export const isTimeout = (error: HttpClientError.HttpClientError): boolean => error.cause instanceof TransportTimeout
@@ -24,7 +25,6 @@ export interface Options {
   readonly timeoutMillis?: number | undefined
 }
 
-export const DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
 
 type Body = string | Uint8Array | null
 

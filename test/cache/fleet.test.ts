@@ -206,6 +206,6 @@ RedisServer.describeRedis("KaizenCache fleet limit (a real redis-server)", () =>
   it.effect("a bad limit is a ConfigError naming the option", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(KaizenCache.makeFleetLimiter({ redis: {}, key: "k", maxRequestsPerSecond: 0 }))
-      expect(String(error)).toContain("maxRequestsPerSecond must be a number > 0")
+      expect(String(error)).toContain("maxRequestsPerSecond must be a positive number")
     }).pipe(Effect.scoped))
 })

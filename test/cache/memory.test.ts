@@ -237,6 +237,6 @@ describe("KaizenCache.layer (memory)", () => {
         Layer.provide(KaizenClient.layer()),
         Layer.provide(mockHttp(() => json({})).layer)
       )))
-      expect(String(error)).toContain("capacity must be a whole number > 0")
+      expect(String(error)).toContain("capacity must be a whole number >= 1")
     }).pipe(Effect.scoped))
 })
