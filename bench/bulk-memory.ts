@@ -6,7 +6,7 @@
  * the size of every input and result it keeps.
  *
  *   npm run bench:bulk                 # an in-memory HttpClient answering at once (the client's whole path)
- *   npm run bench:bulk -- --engine     # the embedded engine under the client (KaizenLocal.layer)
+ *   npm run bench:bulk -- --engine     # the embedded engine under the client (KaizenLocal.layerHttpClient())
  *   npm run bench:bulk -- --count 200000
  */
 import { HttpClient, HttpClientResponse } from "@effect/platform"
@@ -47,7 +47,7 @@ const memoryHttp = Layer.succeed(
 )
 
 const client = KaizenClient.layer({ baseUrl: "http://kaizen.bench" }).pipe(
-  Layer.provide(engine ? KaizenLocal.layer : memoryHttp)
+  Layer.provide(engine ? KaizenLocal.layerHttpClient() : memoryHttp)
 )
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1).padStart(7)
@@ -76,7 +76,7 @@ const sample = (completed: number) =>
 const program = Effect.gen(function*() {
   console.log(
     `KaizenBatch.stream over ${count.toLocaleString("en")} lazily generated compress requests, ` +
-      `${engine ? "embedded engine (KaizenLocal.layer)" : "in-memory HttpClient"}, default concurrency (the pool, 64)`
+      `${engine ? "embedded engine (KaizenLocal.layerHttpClient())" : "in-memory HttpClient"}, default concurrency (the pool, 64)`
   )
   console.log(`${"results".padStart(9)} ${"heap after GC".padStart(15)} ${"RSS".padStart(10)} ${"elapsed".padStart(9)}`)
   yield* sample(0)

@@ -22,6 +22,7 @@ import { performance } from "node:perf_hooks"
 import { KaizenClient } from "kaizen-effect"
 import * as KaizenCache from "kaizen-effect/cache"
 import { percentile, writeSection } from "./report.js"
+import * as KaizenNode from "kaizen-effect/node"
 
 const payload = { data: { users: [{ id: 1, name: "Ada", role: "admin" }, { id: 2, name: "Linus", role: "dev" }] } }
 
@@ -91,7 +92,7 @@ const redis = await startUntil("redis-server", [
 const served = await startUntil(process.execPath, ["dist/cli/main.js", "serve", "--port", "0"], /listening on (http:\/\/\S+)/)
 
 try {
-  const local = KaizenClient.layerNodeWith({ baseUrl: "local" })
+  const local = KaizenNode.layer({ baseUrl: "local" })
   const results = [
     await measure("hit, in memory", KaizenCache.layer().pipe(Layer.provide(local)), 100_000),
     await measure(
@@ -102,7 +103,7 @@ try {
       10_000
     ),
     await measure("miss, embedded engine", local, 10_000),
-    await measure("miss, loopback HTTP to kaizen serve", KaizenClient.layerNodeWith({ baseUrl: served.match[1]! }), 5_000)
+    await measure("miss, loopback HTTP to kaizen serve", KaizenNode.layer({ baseUrl: served.match[1]! }), 5_000)
   ]
   const rows = results.map((r) =>
     `| ${r.name} | ${r.cpuMicros.toFixed(1)} | ${r.p50Micros.toFixed(1)} | ${r.p99Micros.toFixed(1)} |`

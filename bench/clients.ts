@@ -1,7 +1,7 @@
 /**
  * The clients `npm run bench` compares in its looping harness: raw undici (the baseline),
  * node:http keep-alive, fetch, @effect/platform on NodeHttpClient.layerUndici, and kaizen-effect's
- * `compress` through `KaizenClient.layerNode`. Raw clients run as promise loops, Effect clients as
+ * `compress` through `KaizenNode.layerConfig()`. Raw clients run as promise loops, Effect clients as
  * looping worker fibers (workers.ts), each timing every call.
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
@@ -11,6 +11,7 @@ import http from "node:http"
 import { Agent, request as undiciRequest } from "undici"
 import { KaizenClient } from "kaizen-effect"
 import { runWorkers } from "./workers.js"
+import * as KaizenNode from "kaizen-effect/node"
 
 /** What every call sends: a small compress request. */
 export const payload = { data: { users: [{ id: 1, name: "Ada" }, { id: 2, name: "Linus" }] } }
@@ -124,7 +125,7 @@ export const clients = (origin: string): ReadonlyArray<Client> => {
       open: async () => {
         // As users get it: layerNode from the environment, retries on (KAIZEN_MAX_RETRIES=2).
         process.env.KAIZEN_BASE_URL = origin
-        const runtime = ManagedRuntime.make(KaizenClient.layerNode)
+        const runtime = ManagedRuntime.make(KaizenNode.layerConfig())
         const call = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress(payload))
         return { run: effectRunner(runtime, call), close: () => runtime.dispose() }
       }

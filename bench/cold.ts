@@ -19,6 +19,7 @@ const script = (body: string) => `
 const t0 = performance.now()
 const { Effect } = await import("effect")
 const { KaizenClient } = await import("kaizen-effect")
+const KaizenNode = await import("kaizen-effect/node")
 const imported = performance.now() - t0
 ${body}
 `
@@ -26,11 +27,11 @@ const scripts = {
   importOnly: script(`console.log(imported)`),
   firstCall: script(`
 const k = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress({ data: { users: [{ id: 1, name: "Ada" }] } }))
-await Effect.runPromise(k.pipe(Effect.provide(KaizenClient.layerNode)))
+await Effect.runPromise(k.pipe(Effect.provide(KaizenNode.layerConfig())))
 console.log(performance.now() - t0)`),
   firstCallTokens: script(`
 const k = Effect.flatMap(KaizenClient, (kaizen) => kaizen.optimize({ data: { users: [{ id: 1, name: "Ada" }] }, token_models: ["gpt-4o"] }))
-await Effect.runPromise(k.pipe(Effect.provide(KaizenClient.layerNode)))
+await Effect.runPromise(k.pipe(Effect.provide(KaizenNode.layerConfig())))
 console.log(performance.now() - t0)`)
 }
 

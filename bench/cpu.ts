@@ -4,7 +4,7 @@
  * - on an in-memory transport (`HttpClient.make` answering at once): kaizen-effect's `compress`
  *   against the bare @effect/platform path (execute + json) on the same transport;
  * - on an in-memory undici `Dispatcher` (answering at once, no sockets): the platform's undici
- *   client against kaizen-effect on its own Node transport, the one `layerNode` uses;
+ *   client against kaizen-effect on its own Node transport, the one `KaizenNode.layer` uses;
  * - raw undici's client CPU per call on loopback at saturation, as the floor.
  *
  * Effect clients run as 64 worker fibers looping over the calls, as the raw client runs 64

@@ -17,6 +17,7 @@ import { KaizenClient } from "kaizen-effect"
 import { type Client, clients as clientsAt, effectRunner, payload } from "./clients.js"
 import { formatRatio, formatSpread, median, percentile, type Ratio, ratioOf, startRssSampler, writeSection } from "./report.js"
 import { type Shape, type ShapeFigures, shapes } from "./shapes.js"
+import * as KaizenNode from "kaizen-effect/node"
 
 const quick = process.env.BENCH_QUICK === "1"
 const rounds = quick ? 3 : 5
@@ -129,7 +130,7 @@ for (let round = 1; round <= rounds; round++) {
 const soak = async () => {
   process.env.KAIZEN_BASE_URL = origin
   await send("reset")
-  const runtime = ManagedRuntime.make(KaizenClient.layerNode)
+  const runtime = ManagedRuntime.make(KaizenNode.layerConfig())
   const call = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress(payload))
   const batch = (n: number) => effectRunner(runtime, call)(n, 64, new Float64Array(n))
   const gc = (globalThis as { gc?: () => void }).gc
@@ -211,7 +212,7 @@ const table = [
   "",
   `Each run forks a new process that makes ${shapeLevel.warmup} calls to warm up, then ${shapeLevel.requests} measured calls`,
   "over an array of distinct inputs: `Effect.forEach(inputs, (data) => kaizen.compress({ data }), { concurrency: 64 })`,",
-  "`KaizenBatch.stream(Stream.fromIterable(inputs), \"compress\", { concurrency: 64 })`, both on `KaizenClient.layerNode`,",
+  "`KaizenBatch.stream(Stream.fromIterable(inputs), \"compress\", { concurrency: 64 })`, both on `KaizenNode.layerConfig()`,",
   "and as the baseline raw `undici.request` over the same array (64 promise loops, `JSON.stringify` and `body.json()`",
   "per call). CPU and peak RSS are the runner process's.",
   "",
@@ -219,7 +220,7 @@ const table = [
   "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
   ...shapeRows,
   "",
-  `Soak: ${soakResult.calls} \`compress\` calls at concurrency 64 through \`KaizenClient.layerNode\`: RSS grew by ${
+  `Soak: ${soakResult.calls} \`compress\` calls at concurrency 64 through \`KaizenNode.layerConfig()\`: RSS grew by ${
     soakResult.growthMb.toFixed(1)
   } MB (${
     soakResult.gc ? "after a forced GC" : "GC not exposed"

@@ -9,12 +9,13 @@
  * Shapes: `undici` (raw `undici.request`, `JSON.stringify` of each input and `body.json()`, as
  * the baseline), `forEach` (`Effect.forEach(inputs, (data) => kaizen.compress({ data }),
  * { concurrency })`) and `stream` (`KaizenBatch.stream(Stream.fromIterable(inputs), "compress",
- * { concurrency })`), both through `KaizenClient.layerNode` as users get it.
+ * { concurrency })`), both through `KaizenNode.layerConfig()` as users get it.
  */
 import { Effect, Either, ManagedRuntime, Stream } from "effect"
 import { Agent, request as undiciRequest } from "undici"
 import { KaizenBatch, KaizenClient } from "kaizen-effect"
 import { startRssSampler } from "./report.js"
+import * as KaizenNode from "kaizen-effect/node"
 
 /** What a measurement sends back to the parent. */
 export interface ShapeFigures {
@@ -59,7 +60,7 @@ const main = async (shape: Shape, origin: string, requests: number, concurrency:
     close = () => dispatcher.close()
   } else {
     process.env.KAIZEN_BASE_URL = origin
-    const runtime = ManagedRuntime.make(KaizenClient.layerNode)
+    const runtime = ManagedRuntime.make(KaizenNode.layerConfig())
     runOver = shape === "forEach"
       ? (inputs) =>
         runtime.runPromise(Effect.flatMap(KaizenClient, (kaizen) =>

@@ -15,6 +15,7 @@ import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { Config, ConfigError, Effect, Layer, Metric, Option } from "effect"
 import { KaizenClient, KaizenLocal } from "kaizen-effect"
 import * as KaizenAi from "kaizen-effect/ai"
+import * as KaizenNode from "kaizen-effect/node"
 
 export { anthropicStream, openAiResponse } from "./providers.js"
 
@@ -24,8 +25,8 @@ const kaizenBaseUrl = Config.string("KAIZEN_BASE_URL").pipe(Config.withDefault("
 export const KaizenLive: Layer.Layer<KaizenClient, ConfigError.ConfigError> = Layer.unwrapEffect(
   Effect.map(kaizenBaseUrl, (url) =>
     url === "local"
-      ? KaizenClient.layer({ baseUrl: "http://kaizen.local" }).pipe(Layer.provide(KaizenLocal.layer))
-      : KaizenClient.layerNode)
+      ? KaizenClient.layer({ baseUrl: "http://kaizen.local" }).pipe(Layer.provide(KaizenLocal.layerHttpClient()))
+      : KaizenNode.layerConfig())
 )
 
 const decodeBody = (body: unknown): unknown => {

@@ -9,8 +9,9 @@
  *   KAIZEN_API_KEY=... npm start
  *   npx tsx examples/main.ts path/to/prompt.json
  */
-import { Console, Data, Effect, Layer } from "effect"
+import { Config, Console, Data, Effect } from "effect"
 import { KaizenClient, KaizenConfig } from "kaizen-effect"
+import * as KaizenNode from "kaizen-effect/node"
 import { readFileSync } from "node:fs"
 import { relative } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -47,12 +48,12 @@ const readPrompt = (path: string): Effect.Effect<unknown, InputError> =>
 
 // The environment's configuration, except that with neither a key nor a base URL the job
 // runs on the embedded engine instead of failing with 401: it must work on a fresh machine.
-const options = Effect.map(KaizenConfig.fromEnv, (env) =>
+const options = Config.map(KaizenNode.fromEnv, (env) =>
   env.apiKey === undefined && process.env.KAIZEN_BASE_URL === undefined
     ? { ...env, baseUrl: KaizenConfig.LOCAL_BASE_URL }
     : env)
 
-const Kaizen = Layer.unwrapEffect(Effect.map(options, (o) => KaizenClient.layerNodeWith(o)))
+const Kaizen = KaizenNode.layerConfig(options)
 
 const bytes = (text: string) => Buffer.byteLength(text, "utf8")
 const number = (n: number) => n.toLocaleString("en-US")

@@ -7,7 +7,11 @@
  * 3. `require` works (Node >= 20.19 loads the ES module);
  * 4. a strict TypeScript consumer that handles the exact error union with `Effect.catchTags`
  *    type-checks against the installed types, with this project's TypeScript;
- * 5. the `kaizen` bin runs: `npx kaizen compress prompt.json --local` prints the KTOF.
+ * 5. a program that imports only the package root type-checks as a browser or worker project
+ *    would: `lib: ["ES2022", "DOM"]`, no Node types, `skipLibCheck: false` (the root's
+ *    declarations reach no Node or undici type);
+ * 6. `kaizen-effect/cache` type-checks without `ioredis` installed (an optional peer);
+ * 7. the `kaizen` bin runs: `npx kaizen compress prompt.json --local` prints the KTOF.
  *
  * The engine package (`@kaizen-effect/engine`, a dependency not yet on the registry) is packed
  * too and installed from its tarball alongside.
@@ -15,7 +19,7 @@
  * Run: npm run test:pack (CI runs it after npm test). KEEP=1 keeps the folder for a look.
  */
 import { execFileSync } from "node:child_process"
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
@@ -52,6 +56,7 @@ const ktof = "users[2]{id,name}:\n  1,Ada\n  2,Grace"
 // Type-checks only if the error channel is exactly the union, and both cases are handled.
 const consumer = `import { type ConfigError, Effect } from "effect"
 import { KaizenClient, type KaizenAPIError, type KaizenRequestError } from "kaizen-effect"
+import * as KaizenNode from "kaizen-effect/node"
 
 const compress = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } }))
 
@@ -72,7 +77,7 @@ export const unknownTag = compress.pipe(
 )
 
 export const offline: Effect.Effect<string, ConfigError.ConfigError> = handled.pipe(
-  Effect.provide(KaizenClient.layerNodeWith({ baseUrl: "local" }))
+  Effect.provide(KaizenNode.layer({ baseUrl: "local" }))
 )
 
 // The short form: the root's KaizenClient is the tag itself, with the layers on it.
@@ -82,7 +87,51 @@ const quickStart = Effect.gen(function*() {
   return (yield* kaizen.promptsDecode({ ktof: encoded.result })).result
 })
 export const quick: Effect.Effect<unknown, KaizenRequestError | KaizenAPIError, KaizenClient> = quickStart
-export const provided = quickStart.pipe(Effect.provide(KaizenClient.layerNode))
+export const provided = quickStart.pipe(Effect.provide(KaizenNode.layerConfig()))
+`
+
+// A browser or worker program: the root only, over fetch, with DOM types and no Node types.
+const browser = `import { FetchHttpClient } from "@effect/platform"
+import { Effect, Layer, Stream } from "effect"
+import { KaizenBatch, KaizenClient, KaizenConfig, KaizenError, KaizenLocal, KaizenRetry, KaizenSchema } from "kaizen-effect"
+
+const live = KaizenClient.layer({ baseUrl: "https://kaizen.example/", retry: KaizenRetry.policy({ maxRetries: 3 }) }).pipe(
+  Layer.provide(FetchHttpClient.layer)
+)
+export const encoded: Effect.Effect<string, KaizenError.KaizenError | import("effect").ConfigError.ConfigError> = Effect.flatMap(
+  KaizenClient,
+  (kaizen) => Effect.map(kaizen.compress({ data: { a: 1 } }), (response) => response.result)
+).pipe(Effect.provide(live))
+export const offline = KaizenLocal.layer({ retry: false })
+export const overHttpText = KaizenClient.layerConfig().pipe(Layer.provide(KaizenLocal.layerHttpClient()))
+export const batch = KaizenBatch.stream([{ data: 1 }], "compress").pipe(Stream.runCollect)
+export const base: string = KaizenConfig.LOCAL_BASE_URL
+export const request = KaizenSchema.EncodeRequest
+`
+
+const browserTsconfig = {
+  compilerOptions: {
+    target: "ES2022",
+    lib: ["ES2022", "DOM"],
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noEmit: true,
+    skipLibCheck: false,
+    // No Node types at all: a declaration that needs them fails this check.
+    types: []
+  },
+  files: ["browser.ts"]
+}
+
+// The cache's module, with @effect/experimental installed and ioredis not.
+const cacheConsumer = `import { Layer } from "effect"
+import * as KaizenCache from "kaizen-effect/cache"
+import * as KaizenNode from "kaizen-effect/node"
+const redis: KaizenCache.RedisConnection = { host: "127.0.0.1", port: 6379 }
+export const cached = KaizenCache.layerRedis({ redis, timeToLive: "1 day" }).pipe(Layer.provide(KaizenNode.layerConfig()))
+export const inMemory = KaizenCache.layer({ capacity: 100 })
 `
 
 const tsconfig = {
@@ -128,7 +177,7 @@ const main = () => {
     const project = join(dir, "consumer")
     mkdirSync(project)
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, version: "0.0.0" }))
-    const peers = ["effect", "@effect/platform"].map((name) => `${name}@${manifest.peerDependencies[name]}`)
+    const peers = ["effect", "@effect/platform", "@effect/experimental"].map((name) => `${name}@${manifest.peerDependencies[name]}`)
     step(`npm i ${engineFile} ${filename} ${peers.join(" ")}`)
     run(npm, ["install", join(dir, engineFile), join(dir, filename), ...peers, "--no-audit", "--no-fund", "--prefer-offline"], project)
 
@@ -138,11 +187,12 @@ const main = () => {
       "-e",
       `import { Effect } from "effect"
        import { KaizenClient } from "kaizen-effect"
+       import * as KaizenNode from "kaizen-effect/node"
        const program = Effect.gen(function*() {
          const kaizen = yield* KaizenClient
          return yield* kaizen.compress({ data: ${JSON.stringify(data)} })
        })
-       const response = await Effect.runPromise(program.pipe(Effect.provide(KaizenClient.layerNodeWith({ baseUrl: "local" }))))
+       const response = await Effect.runPromise(program.pipe(Effect.provide(KaizenNode.layer({ baseUrl: "local" }))))
        process.stdout.write(response.result)`
     ], project)
     expectEqual("KTOF through import", imported, ktof)
@@ -152,7 +202,7 @@ const main = () => {
       "-e",
       `const kaizen = require("kaizen-effect")
        const node = require("kaizen-effect/node")
-       process.stdout.write([typeof kaizen.KaizenClient, typeof kaizen.KaizenLocal.serve, kaizen.KaizenConfig.LOCAL_BASE_URL, typeof node.layerHttpClient].join(" "))`
+       process.stdout.write([typeof kaizen.KaizenClient, typeof kaizen.KaizenLocal.serve, kaizen.KaizenConfig.LOCAL_BASE_URL, typeof node.layerConfig].join(" "))`
     ], project)
     expectEqual("exports through require", required, "function function local function")
 
@@ -161,6 +211,17 @@ const main = () => {
     writeFileSync(join(project, "tsconfig.json"), JSON.stringify(tsconfig, null, 2))
     const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")
     run(process.execPath, [tsc, "-p", "tsconfig.json"], project)
+
+    step("tsc on a browser program (root only, DOM lib, no Node types, skipLibCheck false)")
+    writeFileSync(join(project, "browser.ts"), browser)
+    writeFileSync(join(project, "tsconfig.browser.json"), JSON.stringify(browserTsconfig, null, 2))
+    run(process.execPath, [tsc, "-p", "tsconfig.browser.json"], project)
+
+    step("tsc on kaizen-effect/cache without ioredis installed")
+    if (existsSync(join(project, "node_modules", "ioredis"))) throw new Error("ioredis is installed: the check would prove nothing")
+    writeFileSync(join(project, "cache.ts"), cacheConsumer)
+    writeFileSync(join(project, "tsconfig.cache.json"), JSON.stringify({ ...tsconfig, files: ["cache.ts"] }, null, 2))
+    run(process.execPath, [tsc, "-p", "tsconfig.cache.json"], project)
 
     step("npx kaizen compress prompt.json --local")
     writeFileSync(join(project, "prompt.json"), JSON.stringify(data, null, 2))

@@ -166,13 +166,13 @@ export const make = (
  * import { OpenAiClient, OpenAiLanguageModel } from "@effect/ai-openai"
  * import { NodeHttpClient } from "@effect/platform-node"
  * import { Config, Layer } from "effect"
- * import { KaizenClient } from "kaizen-effect"
  * import * as KaizenAi from "kaizen-effect/ai"
+ * import * as KaizenNode from "kaizen-effect/node"
  *
  * const Model = KaizenAi.layer({ tokenModels: ["gpt-4o-mini"] }).pipe(
  *   Layer.provide(OpenAiLanguageModel.model("gpt-4o-mini")),
  *   Layer.provide(OpenAiClient.layerConfig({ apiKey: Config.redacted("OPENAI_API_KEY") })),
- *   Layer.provide(KaizenClient.layerNode),
+ *   Layer.provide(KaizenNode.layerConfig()),
  *   Layer.provide(NodeHttpClient.layerUndici)
  * )
  */

@@ -19,6 +19,7 @@ import type { KaizenError } from "./KaizenError.js"
 import type * as KaizenSchema from "./KaizenSchema.js"
 import type * as progress from "./batch/progress.js"
 import * as internal from "./batch/run.js"
+import { Endpoints } from "./contract/endpoints.js"
 
 /**
  * The counts of one run, reported after every item that completes: `started` (items begun),
@@ -36,9 +37,10 @@ export interface Progress extends progress.Progress {}
 /**
  * Options of a batch.
  *
- * - `concurrency`: the most calls in flight, default the client's `maxConnections` (its
- *   connection pool, 64 unless configured). A value that is not a whole number >= 1 is a bug in
- *   the calling code: the stream dies with an `IllegalArgumentException` before anything is sent.
+ * - `concurrency`: the most calls in flight. Default: the client's `maxConcurrency` when set,
+ *   else its connection pool (the Node layer's `maxConnections`), else 64. A value that is not a
+ *   whole number >= 1 is a bug in the calling code: the stream dies with an
+ *   `IllegalArgumentException` before anything is sent.
  * - `failFast`: end the stream with the first item's typed error (the calls in flight are
  *   interrupted) instead of giving each item an `Either`.
  * - `onProgress`: called with the counts after every item completes.
@@ -88,7 +90,7 @@ export interface AnyOptions extends Options {
  * const options: KaizenBatch.OptionsFor<"decompress"> = { schema: Schema.Struct({ id: Schema.Number }) }
  */
 export type OptionsFor<Op extends KaizenSchema.BodyOperation> =
-  (typeof KaizenSchema.Endpoints)[Op]["response"] extends "decode" ? Options & { readonly schema?: Schema.Schema<any, any, never> | undefined }
+  (typeof Endpoints)[Op]["response"] extends "decode" ? Options & { readonly schema?: Schema.Schema<any, any, never> | undefined }
   : Options & { readonly schema?: never }
 
 /**
@@ -102,7 +104,7 @@ export type OptionsFor<Op extends KaizenSchema.BodyOperation> =
  * const ktof = (response: KaizenBatch.Response<"compress">) => response.result
  */
 export type Response<Op extends KaizenSchema.BodyOperation, A = KaizenSchema.JsonValue> =
-  & ((typeof KaizenSchema.Endpoints)[Op]["response"] extends "decode" ? KaizenSchema.DecodeResponse<A>
+  & ((typeof Endpoints)[Op]["response"] extends "decode" ? KaizenSchema.DecodeResponse<A>
     : KaizenSchema.EncodeResponse)
   & ResponseInfo
 

@@ -27,7 +27,6 @@ import * as Layer from "effect/Layer"
 import type * as Metric from "effect/Metric"
 import type * as RateLimiter from "effect/RateLimiter"
 import type * as Scope from "effect/Scope"
-import type { RedisOptions as IoRedisOptions } from "ioredis"
 import * as client from "./cache/client.js"
 import * as fleetLimit from "./cache/fleetLimit.js"
 import * as metrics from "./cache/metrics.js"
@@ -79,7 +78,33 @@ export interface StoreOptions extends Options {
 }
 
 /**
- * A cache in Redis: where to connect (`ioredis` options) and the cache's settings.
+ * Where Redis is: the options of `new Redis(options)` of `ioredis` (host, port, password, db,
+ * tls, ...), any of which may be given. Typed here, not imported from `ioredis`, so that this
+ * module's types check without `ioredis` installed.
+ *
+ * @since 0.1.0
+ * @category models
+ * @example
+ * import type * as KaizenCache from "kaizen-effect/cache"
+ * const redis: KaizenCache.RedisConnection = { host: "127.0.0.1", port: 6379, db: 2 }
+ */
+export interface RedisConnection {
+  readonly host?: string | undefined
+  readonly port?: number | undefined
+  /** A Unix socket instead of host and port. */
+  readonly path?: string | undefined
+  readonly username?: string | undefined
+  readonly password?: string | undefined
+  readonly db?: number | undefined
+  readonly tls?: object | undefined
+  readonly connectTimeout?: number | undefined
+  /** Default 1 here (ioredis's own: 20), so an outage does not hold commands for long. */
+  readonly maxRetriesPerRequest?: number | null | undefined
+  readonly [option: string]: unknown
+}
+
+/**
+ * A cache in Redis: where to connect and the cache's settings.
  *
  * @since 0.1.0
  * @category models
@@ -92,7 +117,7 @@ export interface RedisOptions extends StoreOptions {
    * Passed to `new Redis(...)` of `ioredis`; `maxRetriesPerRequest` defaults to 1 here, so
    * commands queued during an outage are not held for ioredis's twenty reconnection attempts.
    */
-  readonly redis: IoRedisOptions
+  readonly redis: RedisConnection
 }
 
 /** The caching client over the provided one: the face of every cache layer. */
@@ -113,8 +138,9 @@ const cachingClient = <R>(
  * @example
  * import { Effect, Layer } from "effect"
  * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * import * as KaizenCache from "kaizen-effect/cache"
- * const live = KaizenCache.layer({ capacity: 5000 }).pipe(Layer.provide(KaizenClient.layerNode))
+ * const live = KaizenCache.layer({ capacity: 5000 }).pipe(Layer.provide(KaizenNode.layerConfig()))
  * const program = Effect.flatMap(KaizenClient, (kaizen) => kaizen.compress({ data: { a: 1 } }))
  * program.pipe(Effect.provide(live))
  */
@@ -168,9 +194,9 @@ export const layerKeyValueStore = (
  * @category layers
  * @example
  * import { Layer } from "effect"
- * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * import * as KaizenCache from "kaizen-effect/cache"
- * const live = KaizenCache.layerFileSystem(".kaizen-cache").pipe(Layer.provide(KaizenClient.layerNode))
+ * const live = KaizenCache.layerFileSystem(".kaizen-cache").pipe(Layer.provide(KaizenNode.layerConfig()))
  */
 export const layerFileSystem = (
   directory: string,
@@ -194,17 +220,21 @@ export const layerFileSystem = (
  * @category layers
  * @example
  * import { Layer } from "effect"
- * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * import * as KaizenCache from "kaizen-effect/cache"
  * const live = KaizenCache.layerRedis({ redis: { host: "127.0.0.1", port: 6379 } }).pipe(
- *   Layer.provide(KaizenClient.layerNode)
+ *   Layer.provide(KaizenNode.layerConfig())
  * )
  */
 export const layerRedis = (options: RedisOptions): Layer.Layer<KaizenClient, ConfigError.ConfigError, KaizenClient> =>
   Layer.unwrapEffect(
     Effect.map(
       settings.optionalPeer("ioredis", () => import("@effect/experimental/Persistence/Redis")),
-      (redis) => layerPersistence(options).pipe(Layer.provide(redis.layerResult(settings.redisOptions(options.redis))))
+      (redis) =>
+        layerPersistence(options).pipe(
+          // ioredis's own option types disagree under exactOptionalPropertyTypes; the value is theirs.
+          Layer.provide(redis.layerResult(settings.redisOptions(options.redis) as Parameters<typeof redis.layerResult>[0]))
+        )
     )
   )
 
@@ -232,7 +262,7 @@ export const layerRedis = (options: RedisOptions): Layer.Layer<KaizenClient, Con
  */
 export interface FleetLimitOptions {
   /** Passed to `new Redis(...)` of `ioredis` (`maxRetriesPerRequest` defaults to 1 here). */
-  readonly redis: IoRedisOptions
+  readonly redis: RedisConnection
   /** The shared name: every process using this key shares one limit (e.g. one per Kaizen account). */
   readonly key: string
   readonly maxRequestsPerSecond: number
@@ -271,11 +301,11 @@ export const makeFleetLimiter = (
  * @since 0.1.0
  * @category layers
  * @example
- * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * import * as KaizenCache from "kaizen-effect/cache"
  * const live = KaizenCache.layerFleetLimit(
  *   { redis: { host: "127.0.0.1", port: 6379 }, key: "kaizen:acme", maxRequestsPerSecond: 50 },
- *   (rateLimiter) => KaizenClient.layerNodeWith({ baseUrl: "http://127.0.0.1:8787", rateLimiter })
+ *   (rateLimiter) => KaizenNode.layer({ baseUrl: "http://127.0.0.1:8787", rateLimiter })
  * )
  */
 export const layerFleetLimit = <E, R>(

@@ -21,7 +21,6 @@ import { makeService } from "./internal/client.js"
 import * as HttpExchange from "./internal/httpExchange.js"
 import * as KaizenConfig from "./KaizenConfig.js"
 import type { KaizenAPIError, KaizenRequestError } from "./contract/errors.js"
-import type * as KaizenNode from "./KaizenNode.js"
 import type * as KaizenSchema from "./KaizenSchema.js"
 
 /**
@@ -173,10 +172,6 @@ export const make = (
     return yield* makeService(config, HttpExchange.make(httpClient, config))
   })
 
-// The Node transport (undici, node:*) is loaded only when these layers are built, so this
-// module stays importable wherever @effect/platform runs.
-const loadNode = Effect.promise((): Promise<typeof KaizenNode> => import("./KaizenNode.js"))
-
 /**
  * The Kaizen client service. `yield* KaizenClient` in a generator gives its operations.
  *
@@ -185,6 +180,7 @@ const loadNode = Effect.promise((): Promise<typeof KaizenNode> => import("./Kaiz
  * @example
  * import { Effect } from "effect"
  * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  *
  * const program = Effect.gen(function*() {
  *   const kaizen = yield* KaizenClient
@@ -192,7 +188,7 @@ const loadNode = Effect.promise((): Promise<typeof KaizenNode> => import("./Kaiz
  *   const decoded = yield* kaizen.promptsDecode({ ktof: encoded.result })
  *   return decoded.result
  * })
- * program.pipe(Effect.provide(KaizenClient.layerNode))
+ * program.pipe(Effect.provide(KaizenNode.layerConfig()))
  */
 export class KaizenClient extends Context.Tag("kaizen-effect/KaizenClient")<KaizenClient, Service>() {
   /**
@@ -223,51 +219,6 @@ export class KaizenClient extends Context.Tag("kaizen-effect/KaizenClient")<Kaiz
     config: Config.Config<KaizenConfig.Options> = KaizenConfig.fromEnv
   ): Layer.Layer<KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
     Layer.scoped(KaizenClient, Effect.flatMap(config, make))
-
-  /**
-   * The client configured from the environment; requires an `HttpClient`.
-   *
-   * @since 0.1.0
-   * @example
-   * import { Effect, Layer } from "effect"
-   * import { HttpClient, HttpClientResponse } from "@effect/platform"
-   * import { KaizenClient } from "kaizen-effect"
-   * const mock = Layer.succeed(HttpClient.HttpClient, HttpClient.make((request) =>
-   *   Effect.succeed(HttpClientResponse.fromWeb(request, Response.json({ status: "success", result: "a: 1" })))))
-   * const test = KaizenClient.Default.pipe(Layer.provide(mock))
-   */
-  static readonly Default: Layer.Layer<KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient> = KaizenClient
-    .layerConfig()
-
-  /**
-   * The client configured from the environment on the Node transport: undici with a bounded
-   * connection pool (`KAIZEN_MAX_CONNECTIONS`, default 64) owned by the layer's Scope, so
-   * closing the layer closes every socket. With `KAIZEN_BASE_URL=local` it runs on the
-   * embedded engine instead (`KaizenLocal.layerClient`).
-   *
-   * @since 0.1.0
-   * @example
-   * import { Effect } from "effect"
-   * import { KaizenClient } from "kaizen-effect"
-   * const health = Effect.flatMap(KaizenClient, (k) => k.health()).pipe(Effect.provide(KaizenClient.layerNode))
-   */
-  static readonly layerNode: Layer.Layer<KaizenClient, ConfigError.ConfigError> = Layer.unwrapEffect(
-    Effect.map(loadNode, (node) => node.layerConfig())
-  )
-
-  /**
-   * {@link KaizenClient.layerNode} with options given in code on top of the environment: each
-   * option given here wins over its variable, the others come from the environment.
-   *
-   * @since 0.1.0
-   * @example
-   * import { KaizenClient } from "kaizen-effect"
-   * const layer = KaizenClient.layerNodeWith({ baseUrl: "http://127.0.0.1:8787", maxConnections: 16 })
-   */
-  static readonly layerNodeWith = (
-    options: KaizenNode.Options = {}
-  ): Layer.Layer<KaizenClient, ConfigError.ConfigError> =>
-    Layer.unwrapEffect(Effect.map(loadNode, (node) => node.layer(options)))
 
   /**
    * The service from options given in code, over the provided `HttpClient`; see {@link make}.

@@ -15,8 +15,9 @@ import * as Option from "effect/Option"
 import type * as RateLimiter from "effect/RateLimiter"
 import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
-import * as Internal from "./internal/config.js"
-import { checkApiKey, decodeDuration, envFields, fromEither, parseBaseUrl, parseMaxRetries, positiveInt, positiveNumber, toRedacted } from "./internal/config.js"
+import { checkApiKey, decodeDuration, envFields, fromEither, parseBaseUrl, parseRetries, positiveInt, positiveNumber, toRedacted } from "./internal/config.js"
+import * as Defaults from "./internal/defaults.js"
+import { DEFAULT_RETRIES, DEFAULT_TIMEOUT } from "./internal/defaults.js"
 import { checkHeaders } from "./internal/headers.js"
 import type { KaizenError } from "./KaizenError.js"
 
@@ -29,7 +30,7 @@ import type { KaizenError } from "./KaizenError.js"
  * import { KaizenConfig } from "kaizen-effect"
  * KaizenConfig.DEFAULT_BASE_URL // "https://api.getkaizen.io/"
  */
-export const DEFAULT_BASE_URL: string = Internal.DEFAULT_BASE_URL
+export const DEFAULT_BASE_URL: string = Defaults.DEFAULT_BASE_URL
 
 /**
  * The `baseUrl` that selects the embedded Kaizen engine instead of the network.
@@ -40,7 +41,7 @@ export const DEFAULT_BASE_URL: string = Internal.DEFAULT_BASE_URL
  * import { KaizenConfig } from "kaizen-effect"
  * process.env.KAIZEN_BASE_URL = KaizenConfig.LOCAL_BASE_URL
  */
-export const LOCAL_BASE_URL: string = Internal.LOCAL_BASE_URL
+export const LOCAL_BASE_URL: string = Defaults.LOCAL_BASE_URL
 
 /**
  * Options for the client. Every field is optional; omitted ones take the defaults below.
@@ -64,15 +65,15 @@ export interface Options {
   readonly apiKey?: Redacted.Redacted<string> | string | undefined
   /** Per-attempt timeout, default 30 seconds. */
   readonly timeout?: Duration.DurationInput | undefined
-  /** Retries after the first attempt, default 2. */
-  readonly maxRetries?: number | undefined
   /** Extra headers sent on every request (e.g. `X-Request-ID`). */
   readonly headers?: Readonly<Record<string, string>> | undefined
   /**
-   * The retry policy applied to every operation: a `Schedule` over the Kaizen error, or
-   * `false` for none. Default `KaizenRetry.policy({ maxRetries })`.
+   * Retries, one option for every form (default 2, `KAIZEN_MAX_RETRIES`): a number of retries
+   * after the first attempt under `KaizenRetry.policy` (transient failures only, backoff with
+   * jitter, `Retry-After` honoured); a `Schedule` over the Kaizen error of your own; or `false`
+   * (like `0`) for none.
    */
-  readonly retry?: Schedule.Schedule<unknown, KaizenError> | false | undefined
+  readonly retry?: number | Schedule.Schedule<unknown, KaizenError> | false | undefined
   /** An overall deadline for one call across all its attempts and waits (default none). */
   readonly deadline?: Duration.DurationInput | undefined
   /** At most this many requests in flight across all calls of the client (default unlimited). */
@@ -114,9 +115,9 @@ export interface Resolved {
   readonly baseUrl: string
   readonly apiKey: Option.Option<Redacted.Redacted<string>>
   readonly timeout: Duration.Duration
-  readonly maxRetries: number
   readonly headers: Readonly<Record<string, string>>
-  readonly retry: Schedule.Schedule<unknown, KaizenError> | false | undefined
+  /** A whole number of retries under the default policy, your `Schedule`, or `false` for none. */
+  readonly retry: number | Schedule.Schedule<unknown, KaizenError> | false
   readonly deadline: Duration.Duration | undefined
   readonly maxConcurrency: number | undefined
   readonly maxRequestsPerSecond: number | undefined
@@ -140,7 +141,7 @@ export const resolve = (options: Options = {}): Effect.Effect<Resolved, ConfigEr
   Effect.gen(function*() {
     const baseUrl = yield* fromEither("baseUrl", parseBaseUrl(String(options.baseUrl ?? DEFAULT_BASE_URL)))
     const timeout = options.timeout === undefined
-      ? Duration.seconds(30)
+      ? DEFAULT_TIMEOUT
       : yield* fromEither("timeout", decodeDuration(options.timeout))
     const deadline = options.deadline === undefined
       ? undefined
@@ -151,7 +152,9 @@ export const resolve = (options: Options = {}): Effect.Effect<Resolved, ConfigEr
     const maxRequestsPerSecond = options.maxRequestsPerSecond === undefined
       ? undefined
       : yield* fromEither("maxRequestsPerSecond", positiveNumber("max requests per second")(options.maxRequestsPerSecond))
-    const maxRetries = yield* fromEither("maxRetries", parseMaxRetries(options.maxRetries ?? 2))
+    const retry = typeof options.retry === "number" || options.retry === undefined
+      ? yield* fromEither("retry", parseRetries(options.retry ?? DEFAULT_RETRIES))
+      : options.retry
     const headers = yield* fromEither("headers", checkHeaders(options.headers ?? {}))
     const apiKey = toRedacted(options.apiKey)
     if (Option.isSome(apiKey)) yield* fromEither("apiKey", checkApiKey(apiKey.value))
@@ -159,9 +162,8 @@ export const resolve = (options: Options = {}): Effect.Effect<Resolved, ConfigEr
       baseUrl,
       apiKey,
       timeout,
-      maxRetries,
       headers,
-      retry: options.retry,
+      retry,
       deadline,
       maxConcurrency,
       maxRequestsPerSecond,
@@ -179,7 +181,7 @@ export const resolve = (options: Options = {}): Effect.Effect<Resolved, ConfigEr
  * | `KAIZEN_BASE_URL` | `https://api.getkaizen.io/` | API root, or `local` for the embedded engine |
  * | `KAIZEN_API_KEY` | none | the key (read as `Redacted`) |
  * | `KAIZEN_TIMEOUT` | `30` | per-attempt timeout, seconds (decimal) |
- * | `KAIZEN_MAX_RETRIES` | `2` | retries after the first attempt |
+ * | `KAIZEN_MAX_RETRIES` | `2` | `retry`: retries after the first attempt, under the default policy |
  * | `KAIZEN_HEADERS` | none | extra headers: `Name=value,Other=value` or a JSON object |
  * | `KAIZEN_DEADLINE` | none | overall deadline of one call across retries, seconds |
  * | `KAIZEN_MAX_CONCURRENCY` | none | requests in flight at once, across all calls |

@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import * as Predicate from "effect/Predicate"
-import type { KaizenAPIError, KaizenRequestError } from "./contract/errors.js"
+import { findCode, type KaizenAPIError, type KaizenRequestError } from "./contract/errors.js"
 
 export type { RequestErrorReason } from "./contract/errors.js"
 
@@ -38,16 +38,8 @@ export type KaizenError = KaizenRequestError | KaizenAPIError
 export const isKaizenError = (u: unknown): u is KaizenError =>
   Predicate.isTagged(u, "KaizenRequestError") || Predicate.isTagged(u, "KaizenAPIError")
 
-/**
- * Statuses worth another attempt: request timeout, conflict, rate limit and server trouble.
- *
- * @since 0.1.0
- * @category predicates
- * @example
- * import { KaizenError } from "kaizen-effect"
- * KaizenError.transientStatuses.has(429) // true
- */
-export const transientStatuses: ReadonlySet<number> = new Set([408, 409, 429, 500, 502, 503, 504])
+// Statuses worth another attempt: request timeout, conflict, rate limit and server trouble.
+const transientStatuses = new Set([408, 409, 429, 500, 502, 503, 504])
 
 // TLS verification failures: the same certificate will fail the same way on every attempt.
 const certificateCodes = new Set([
@@ -65,14 +57,8 @@ const certificateCodes = new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID"
 ])
 
-const isCertificateFailure = (cause: unknown): boolean => {
-  for (let c = cause, depth = 0; typeof c === "object" && c !== null && depth < 5; depth++) {
-    const code = (c as { code?: unknown }).code
-    if (typeof code === "string" && certificateCodes.has(code)) return true
-    c = (c as { cause?: unknown }).cause
-  }
-  return false
-}
+const isCertificateFailure = (cause: unknown): boolean =>
+  findCode(cause, (code) => certificateCodes.has(code)) !== undefined
 
 /**
  * Whether trying the same request again may succeed: transport failures, timeouts, 408, 409,

@@ -2,9 +2,9 @@
  * The embedded Kaizen engine: every route of the Kaizen API answered in-process, offline, by
  * the same KTOF codec, statistics, token counts and JSON auto-detection the service applies.
  *
- * It reaches users three ways: as a `KaizenClient` layer that calls the engine's operations
- * with the request as a value (`layerClient`, what `KAIZEN_BASE_URL=local` selects); as an
- * `HttpClient` layer that answers real HTTP text under an unchanged `KaizenClient` (`layer`,
+ * It reaches users three ways: as the `KaizenClient` that calls the engine's operations with
+ * the request as a value (`make`, `layer`; what `KAIZEN_BASE_URL=local` selects); as an
+ * `HttpClient` that answers real HTTP text under an unchanged `KaizenClient` (`layerHttpClient`,
  * for tests of the HTTP path); and as an HTTP server (`serve`) that stands in for the service
  * for any client, in any language. The engine loads when first used, so importing this module
  * (or the package) costs nothing.
@@ -29,7 +29,7 @@ import * as defaults from "@kaizen-effect/engine/defaults"
 import { measureBody } from "@kaizen-effect/engine/json"
 import { fromEngine } from "./local/answer.js"
 import * as httpClient from "./local/httpClient.js"
-import type * as server from "./local/server.js"
+import type * as serveOptions from "./local/serveOptions.js"
 
 // The models below are interfaces over the engine's own types, not aliases of them, so that the
 // API reference lists their fields (an alias would point at a type it does not document).
@@ -49,7 +49,7 @@ export interface Options {
 }
 
 /**
- * Settings of {@link layerClient}: the client's options (retries, limits, headers, ...) and
+ * Settings of {@link make} and {@link layer}: the client's options (retries, limits, headers, ...) and
  * the engine's (`maxBodyBytes`).
  *
  * @since 0.1.0
@@ -70,7 +70,7 @@ export interface ClientOptions extends KaizenConfig.Options, Options {}
  * import type { KaizenLocal } from "kaizen-effect"
  * const options: KaizenLocal.ServeOptions = { port: 0, host: "127.0.0.1" }
  */
-export interface ServeOptions extends server.ServeOptions {}
+export interface ServeOptions extends serveOptions.ServeOptions {}
 
 /**
  * Where a running server listens: `hostname`, `port`, and `url`, the base URL for a client.
@@ -81,7 +81,7 @@ export interface ServeOptions extends server.ServeOptions {}
  * import type { KaizenLocal } from "kaizen-effect"
  * const show = (address: KaizenLocal.Address) => `Kaizen engine on ${address.url}`
  */
-export interface Address extends server.Address {}
+export interface Address extends serveOptions.Address {}
 
 /**
  * The largest body the engine accepts by default: 10 MiB.
@@ -95,52 +95,11 @@ export interface Address extends server.Address {}
 export const DEFAULT_MAX_BODY_BYTES: number = defaults.DEFAULT_MAX_BODY_BYTES
 
 /**
- * The port {@link serve} listens on unless told otherwise.
- *
- * @since 0.1.0
- * @category constants
- * @example
- * import { KaizenLocal } from "kaizen-effect"
- * const url = `http://127.0.0.1:${KaizenLocal.DEFAULT_PORT}`
- */
-export const DEFAULT_PORT: number = defaults.DEFAULT_PORT
-
-/**
- * An `HttpClient` answered by the engine, in-process, with real HTTP text: the client on it
- * behaves exactly as over the network. It routes on the URL's path and ignores the origin, so
- * any base URL works (and `local`).
- *
- * @since 0.1.0
- * @category constructors
- * @example
- * import { HttpClient } from "@effect/platform"
- * import { Effect } from "effect"
- * import { KaizenLocal } from "kaizen-effect"
- * const health = HttpClient.get("http://anywhere/").pipe(
- *   Effect.flatMap((response) => response.json),
- *   Effect.provideService(HttpClient.HttpClient, KaizenLocal.make())
- * )
- */
-export const make = (options: Options = {}): HttpClient.HttpClient => httpClient.make(options)
-
-/**
- * The engine as the `HttpClient` layer, with {@link Options} given.
- *
- * @since 0.1.0
- * @category layers
- * @example
- * import { Layer } from "effect"
- * import { KaizenClient, KaizenLocal } from "kaizen-effect"
- * const offline = KaizenClient.Default.pipe(Layer.provide(KaizenLocal.layerWith({ maxBodyBytes: 1_000_000 })))
- */
-export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.sync(HttpClient.HttpClient, () => httpClient.make(options))
-
-/**
- * The engine as the `HttpClient` layer: put it under any Kaizen client and every call is
- * answered offline with the HTTP text the service would send, so every client behaviour
- * (body reading, timeouts, retries, middleware) runs as over the network. For the direct
- * route without HTTP text, see {@link layerClient}.
+ * The engine as the `HttpClient` layer: under any Kaizen client (`KaizenClient.layer`), every
+ * call is answered in-process with the HTTP text the service would send, so every client
+ * behaviour (body reading, timeouts, retries, middleware) runs as over the network. It routes
+ * on the URL's path and ignores the origin, so any base URL works. For the direct route
+ * without HTTP text, see {@link layer}.
  *
  * @since 0.1.0
  * @category layers
@@ -153,9 +112,10 @@ export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient> 
  *   const encoded = yield* kaizen.compress({ data: { users: [{ id: 1, name: "Ada" }] } })
  *   return encoded.result // "users[1]{id,name}:\n  1,Ada"
  * })
- * program.pipe(Effect.provide(KaizenClient.Default.pipe(Layer.provide(KaizenLocal.layer))))
+ * program.pipe(Effect.provide(KaizenClient.layerConfig().pipe(Layer.provide(KaizenLocal.layerHttpClient()))))
  */
-export const layer: Layer.Layer<HttpClient.HttpClient> = layerWith({})
+export const layerHttpClient = (options: Options = {}): Layer.Layer<HttpClient.HttpClient> =>
+  Layer.sync(HttpClient.HttpClient, () => httpClient.make(options))
 
 const toAnswer = (response: Engine.ValueResponse): Answer =>
   "envelope" in response
@@ -198,12 +158,29 @@ const engineExchange = (engine: typeof Engine, options: Options): Exchange => {
 }
 
 /**
- * The Kaizen client on the embedded engine, called directly: no HTTP, no JSON written for a
- * request that is plainly JSON. Every call is checked as on any other transport (the same
+ * The Kaizen client service on the embedded engine, called directly: no HTTP, no JSON written
+ * for a request that is plainly JSON. Every call is checked as on any other transport (the same
  * request Schema, options and headers), gives the same envelope, and fails with the same typed
  * errors (`KaizenAPIError` with the status, payload and detail the HTTP route gives); retries,
- * client-side limits, the deadline and the operation span apply as configured. This is what
- * `KAIZEN_BASE_URL=local` selects.
+ * client-side limits, the deadline and the operation span apply as configured.
+ *
+ * @since 0.1.0
+ * @category constructors
+ * @example
+ * import { Effect } from "effect"
+ * import { KaizenLocal } from "kaizen-effect"
+ * const health = Effect.scoped(Effect.flatMap(KaizenLocal.make(), (kaizen) => kaizen.health()))
+ */
+export const make = (options: ClientOptions = {}): Effect.Effect<KaizenClient.Service, ConfigError.ConfigError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const config = yield* KaizenConfig.resolve({ ...options, baseUrl: KaizenConfig.LOCAL_BASE_URL })
+    const engine = yield* Effect.promise((): Promise<typeof Engine> => import("@kaizen-effect/engine"))
+    return yield* makeService(config, engineExchange(engine, options))
+  })
+
+/**
+ * The Kaizen client on the embedded engine ({@link make}): offline, no key. This is what
+ * `KAIZEN_BASE_URL=local` selects on the Node layer.
  *
  * @since 0.1.0
  * @category layers
@@ -216,17 +193,10 @@ const engineExchange = (engine: typeof Engine, options: Options): Exchange => {
  *   const encoded = yield* kaizen.compress({ data: { users: [{ id: 1, name: "Ada" }] } })
  *   return encoded.result // "users[1]{id,name}:\n  1,Ada"
  * })
- * program.pipe(Effect.provide(KaizenLocal.layerClient()))
+ * program.pipe(Effect.provide(KaizenLocal.layer()))
  */
-export const layerClient = (options: ClientOptions = {}): Layer.Layer<KaizenClient, ConfigError.ConfigError> =>
-  Layer.scoped(
-    KaizenClient,
-    Effect.gen(function*() {
-      const config = yield* KaizenConfig.resolve({ baseUrl: KaizenConfig.LOCAL_BASE_URL, ...options })
-      const engine = yield* Effect.promise((): Promise<typeof Engine> => import("@kaizen-effect/engine"))
-      return yield* makeService(config, engineExchange(engine, options))
-    })
-  )
+export const layer = (options: ClientOptions = {}): Layer.Layer<KaizenClient, ConfigError.ConfigError> =>
+  Layer.scoped(KaizenClient, make(options))
 
 /**
  * Serves the engine over HTTP on Node until the scope closes, and succeeds with the address
@@ -253,6 +223,7 @@ export const serve = (
   options: ServeOptions = {}
 ): Effect.Effect<Address, HttpServerError.ServeError, Scope.Scope> =>
   Effect.flatMap(
-    Effect.promise((): Promise<typeof server> => import("./local/server.js")),
+    // Not named by a type import: the declarations users see must not reach node:http.
+    Effect.promise(() => import("./local/server.js")),
     (module) => module.serve(options)
   )

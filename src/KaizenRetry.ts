@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import { isTransient, type KaizenError } from "./KaizenError.js"
+import { DEFAULT_RETRIES } from "./internal/defaults.js"
 
 /**
  * @since 0.1.0
@@ -70,7 +71,7 @@ const describe = (error: KaizenError): string =>
  * })
  */
 export const policy = (options: PolicyOptions = {}): Schedule.Schedule<number, KaizenError> => {
-  const maxRetries = options.maxRetries ?? 2
+  const maxRetries = options.maxRetries ?? DEFAULT_RETRIES
   const base = Duration.decode(options.base ?? Duration.millis(500))
   const capMillis = Duration.toMillis(options.cap ?? Duration.seconds(8))
   const maxRetryAfter = Duration.decode(options.maxRetryAfter ?? Duration.seconds(60))
@@ -120,7 +121,8 @@ export const policy = (options: PolicyOptions = {}): Schedule.Schedule<number, K
  * @since 0.1.0
  * @category policies
  * @example
- * import { KaizenClient, KaizenRetry } from "kaizen-effect"
- * const layer = KaizenClient.layerNodeWith({ retry: KaizenRetry.none })
+ * import { KaizenRetry } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
+ * const layer = KaizenNode.layer({ retry: KaizenRetry.none })
  */
 export const none: Schedule.Schedule<number, KaizenError> = policy({ maxRetries: 0 })

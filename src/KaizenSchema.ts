@@ -1,5 +1,5 @@
 /**
- * The Kaizen HTTP contract in one place: request and response Schemas and the endpoint table.
+ * The Kaizen HTTP contract in one place: the request and response Schemas.
  *
  * Field names are the API's own snake_case, so a payload copied from the Kaizen docs pastes in
  * unchanged. The client validates requests with these Schemas before sending, the embedded
@@ -30,7 +30,6 @@ export {
 } from "./contract/requests.js"
 
 export {
-  decodeResponseOf,
   DecodeResponse,
   EncodeResponse,
   ErrorBody,
@@ -43,4 +42,4 @@ export {
   ValidationErrorItem
 } from "./contract/responses.js"
 
-export { type BodyOperation, Endpoints, type Operation, type RequestBody, type RequestInput } from "./contract/endpoints.js"
+export type { BodyOperation, Operation, RequestBody, RequestInput } from "./contract/endpoints.js"

@@ -1,29 +1,29 @@
 /**
  * kaizen-effect: the Effect-TS client for the Kaizen prompt-compression API.
  *
- * Each module is exported as a namespace, after its main type: `KaizenClient.layerNode`,
- * `KaizenConfig.fromEnv`, `KaizenSchema.EncodeRequest`, `KaizenError.isTransient`.
- * `kaizen-effect/ai` adds Kaizen compression to `@effect/ai` language models.
+ * Each module is exported as a namespace, after its main type: `KaizenClient.layer`,
+ * `KaizenConfig.fromEnv`, `KaizenSchema.EncodeRequest`, `KaizenError.isTransient`. The Node
+ * transport is `kaizen-effect/node`; `kaizen-effect/ai` adds Kaizen compression to `@effect/ai`
+ * language models; `kaizen-effect/cache` caches calls and shares a rate limit across processes.
  *
  * @module kaizen-effect
  * @since 0.1.0
  */
-import * as KaizenErrorModule from "./KaizenError.js"
-
 /**
  * The client: the service tag itself (`yield* KaizenClient` gives the service), with its
- * constructors (`KaizenClient.layer(options)`, `KaizenClient.Default`, `KaizenClient.layerNode`,
- * `KaizenClient.make`, ...) and, as a namespace, its types (`KaizenClient.Service`,
- * `KaizenClient.CallOptions`).
+ * constructors (`KaizenClient.make`, `KaizenClient.layer(options)`, `KaizenClient.layerConfig()`,
+ * all over a provided `HttpClient`) and, as a namespace, its types (`KaizenClient.Service`,
+ * `KaizenClient.CallOptions`). The Node transport's layers are in `kaizen-effect/node`.
  *
  * @since 0.1.0
  * @example
  * import { Effect } from "effect"
  * import { KaizenClient } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
  * const compressed = Effect.gen(function*() {
  *   const kaizen = yield* KaizenClient
  *   return yield* kaizen.compress({ data: { a: 1 } })
- * }).pipe(Effect.provide(KaizenClient.layerNode))
+ * }).pipe(Effect.provide(KaizenNode.layerConfig()))
  */
 export { KaizenClient } from "./KaizenClient.js"
 
@@ -52,13 +52,13 @@ export * as KaizenConfig from "./KaizenConfig.js"
 export * as KaizenBatch from "./KaizenBatch.js"
 
 /**
- * The embedded Kaizen engine: every route answered in-process and offline, as a `KaizenClient`
- * layer, as an `HttpClient` layer, or as an HTTP server.
+ * The embedded Kaizen engine: every route answered in-process and offline, as the
+ * `KaizenClient` (`layer`), as an `HttpClient` (`layerHttpClient`), or as an HTTP server.
  *
  * @since 0.1.0
  * @example
  * import { KaizenLocal } from "kaizen-effect"
- * const offline = KaizenLocal.layerClient()
+ * const offline = KaizenLocal.layer()
  */
 export * as KaizenLocal from "./KaizenLocal.js"
 
@@ -68,13 +68,14 @@ export * as KaizenLocal from "./KaizenLocal.js"
  *
  * @since 0.1.0
  * @example
- * import { KaizenClient, KaizenRetry } from "kaizen-effect"
- * const layer = KaizenClient.layerNodeWith({ retry: KaizenRetry.policy({ maxRetries: 5 }) })
+ * import { KaizenRetry } from "kaizen-effect"
+ * import * as KaizenNode from "kaizen-effect/node"
+ * const layer = KaizenNode.layer({ retry: KaizenRetry.policy({ maxRetries: 5, cap: "10 seconds" }) })
  */
 export * as KaizenRetry from "./KaizenRetry.js"
 
 /**
- * The Kaizen HTTP contract: request and response Schemas and the endpoint table.
+ * The Kaizen HTTP contract: the request and response Schemas.
  *
  * @since 0.1.0
  * @example
@@ -107,55 +108,15 @@ export { KaizenRequestError } from "./contract/errors.js"
 export { KaizenAPIError } from "./contract/errors.js"
 
 /**
- * The error module: its predicates (`KaizenError.isTransient`, `KaizenError.isKaizenError`,
- * `KaizenError.transientStatuses`) and, as a type, the union of the two errors every
- * operation can fail with. The error classes themselves are exported once, at the top level.
- *
- * @namespace
- * @since 0.1.0
- * @example
- * import { KaizenError } from "kaizen-effect"
- * const retryable = (e: KaizenError) => KaizenError.isTransient(e)
- */
-export const KaizenError: typeof KaizenErrorModule = KaizenErrorModule
-
-/**
- * Every failure of a Kaizen operation: `KaizenRequestError | KaizenAPIError`.
+ * The error module: the union of the two errors every operation can fail with
+ * (`KaizenError.KaizenError`) and its predicates (`KaizenError.isTransient`,
+ * `KaizenError.isKaizenError`). The error classes themselves are exported once, at the top level.
  *
  * @since 0.1.0
  * @example
  * import { Effect } from "effect"
- * import type { KaizenError } from "kaizen-effect"
- * const recover = <A, R>(self: Effect.Effect<A, KaizenError, R>) => Effect.either(self)
+ * import { KaizenError } from "kaizen-effect"
+ * const retryable = (e: KaizenError.KaizenError) => KaizenError.isTransient(e)
+ * const recover = <A, R>(self: Effect.Effect<A, KaizenError.KaizenError, R>) => Effect.either(self)
  */
-export type KaizenError = KaizenErrorModule.KaizenError
-
-/**
- * The error module's types, under the same name as its values.
- *
- * @since 0.1.0
- * @example
- * import type { KaizenError } from "kaizen-effect"
- * const describe = (e: KaizenError.KaizenError, reason: KaizenError.RequestErrorReason) =>
- *   e._tag === "KaizenRequestError" && e.reason === reason
- */
-export declare namespace KaizenError {
-  /**
-   * Why a request did not complete: `"InvalidRequest" | "InvalidUrl" | "Transport" | "Timeout" | "InvalidResponse"`.
-   *
-   * @since 0.1.0
-   * @example
-   * import type { KaizenError } from "kaizen-effect"
-   * const reason: KaizenError.RequestErrorReason = "Timeout"
-   */
-  export type RequestErrorReason = KaizenErrorModule.RequestErrorReason
-  /**
-   * The union of the two errors, as `KaizenError.KaizenError`.
-   *
-   * @since 0.1.0
-   * @example
-   * import type { KaizenError } from "kaizen-effect"
-   * const statusOf = (e: KaizenError.KaizenError) => (e._tag === "KaizenAPIError" ? e.statusCode : undefined)
-   */
-  export type KaizenError = KaizenErrorModule.KaizenError
-}
+export * as KaizenError from "./KaizenError.js"

@@ -6,8 +6,8 @@ import type { KaizenAPIError, KaizenRequestError } from "../src/index.js"
 import { encodeRequest } from "../src/internal/request.js"
 import { clientOver, withMockClient } from "./support/clients.js"
 import { json, mockHttp } from "./support/mockHttp.js"
+import { Endpoints } from "../src/contract/endpoints.js"
 
-const { Endpoints } = KaizenSchema
 
 const envelope = (operation: string, result: unknown) => json({ operation, status: "success", result })
 
@@ -346,7 +346,7 @@ describe("the package root's KaizenClient", () => {
       const Face = yield* Effect.promise(() => import("../src/KaizenClient.js"))
       expect(Root).toBe(Face.KaizenClient)
       expect(Root.make).toBe(Face.make)
-      for (const name of ["layer", "layerConfig", "Default", "layerNode", "layerNodeWith", "make"] as const) {
+      for (const name of ["layer", "layerConfig", "make"] as const) {
         expect(Object.getOwnPropertyDescriptor(Root, name), name).toBeDefined()
       }
       const mock = mockHttp(() => envelope("compress", "a: 1"))

@@ -18,7 +18,7 @@ describe("configuration from the environment", () => {
       expect(config.baseUrl).toBe("https://api.getkaizen.io")
       expect(Option.isNone(config.apiKey)).toBe(true)
       expect(Duration.toMillis(config.timeout)).toBe(30_000)
-      expect(config.maxRetries).toBe(2)
+      expect(config.retry).toBe(2)
       expect(config.headers).toEqual({})
       expect(config.tracePropagation).toBe(false)
     }))
@@ -38,7 +38,7 @@ describe("configuration from the environment", () => {
       expect(config.baseUrl).toBe("http://127.0.0.1:8787")
       expect(Redacted.value(Option.getOrThrow(config.apiKey))).toBe("sk-live-abc")
       expect(Duration.toMillis(config.timeout)).toBe(2500)
-      expect(config.maxRetries).toBe(5)
+      expect(config.retry).toBe(5)
       expect(config.headers).toEqual({ "x-team": "search", "x-note": "a b" })
       expect(Duration.toSeconds(config.deadline!)).toBe(60)
       expect(config.maxConcurrency).toBe(4)
@@ -70,7 +70,7 @@ describe("configuration from the environment", () => {
     it.effect(`${variable}=${Object.values(env)[0]} fails layer construction naming the variable`, () =>
       Effect.gen(function*() {
         const mock = mockHttp(() => json({}))
-        const error = yield* Layer.build(KaizenClient.Default.pipe(Layer.provide(mock.layer))).pipe(
+        const error = yield* Layer.build(KaizenClient.layerConfig().pipe(Layer.provide(mock.layer))).pipe(
           Effect.scoped,
           Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
           Effect.flip
@@ -92,7 +92,7 @@ describe("options in code", () => {
         [{ timeout: -5 }, "timeout"],
         [{ timeout: "soon" as never }, "timeout"],
         [{ baseUrl: "mailto:x@y" }, "baseUrl"],
-        [{ maxRetries: 1.5 }, "maxRetries"],
+        [{ retry: 1.5 }, "retry"],
         [{ headers: { "x-a": "line\nbreak" } }, "headers"],
         [{ maxConcurrency: 0 }, "maxConcurrency"],
         [{ maxRequestsPerSecond: -1 }, "maxRequestsPerSecond"],

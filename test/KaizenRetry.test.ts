@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Duration, Effect, Fiber, Random, Ref, TestClock } from "effect"
+import { Clock, Duration, Effect, Exit, Fiber, Option, Random, Ref, TestClock } from "effect"
 import { KaizenAPIError, KaizenClient, KaizenError, KaizenRequestError, KaizenRetry } from "../src/index.js"
 import type { KaizenConfig } from "../src/index.js"
 import { defaultRetry, mockClient } from "./support/clients.js"
@@ -12,7 +12,7 @@ const transport = new KaizenRequestError({ reason: "Transport", message: "reset"
 
 /** Runs a failing operation under a policy and records the (test) clock time of each attempt. */
 const attemptTimes = (
-  errors: ReadonlyArray<KaizenError>,
+  errors: ReadonlyArray<KaizenError.KaizenError>,
   policy: ReturnType<typeof KaizenRetry.policy>,
   afterScript: "repeat last" | "succeed" = "repeat last"
 ) =>
@@ -103,11 +103,20 @@ describe("KaizenRetry.policy", () => {
     Effect.gen(function*() {
       const limited = apiError(429, { retryAfter: Duration.seconds(30) })
       const attempts = yield* Ref.make(0)
-      const op = Effect.zipRight(Ref.update(attempts, (n) => n + 1), Effect.fail<KaizenError>(limited))
+      const op = Effect.zipRight(Ref.update(attempts, (n) => n + 1), Effect.fail<KaizenError.KaizenError>(limited))
       const fiber = yield* Effect.fork(Effect.retry(op, KaizenRetry.policy()))
       yield* TestClock.adjust("1 second")
+      // One attempt, and the fiber is in the 30-second wait, not finished.
+      expect(yield* Ref.get(attempts)).toBe(1)
+      expect(yield* Fiber.poll(fiber)).toEqual(Option.none())
+      // Interrupted without the clock moving: the wait ended at once, and the call ended by the
+      // interruption alone, not with the 429 or a retry's outcome.
+      const before = yield* Clock.currentTimeMillis
       const exit = yield* Fiber.interrupt(fiber)
-      expect(exit._tag).toBe("Failure")
+      expect(yield* Clock.currentTimeMillis).toBe(before)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      // No retry comes later either.
+      yield* TestClock.adjust("1 minute")
       expect(yield* Ref.get(attempts)).toBe(1)
     }))
 
@@ -167,7 +176,7 @@ describe("the client retries by default", () => {
       expect((error as KaizenAPIError).retryAfter).toEqual(Duration.seconds(3))
     }))
 
-  it.effect("the retry option takes another Schedule, and maxRetries 0 turns retries off", () =>
+  it.effect("the retry option takes another Schedule, and 0 or false turns retries off", () =>
     Effect.gen(function*() {
       const run = (options: KaizenConfig.Options) =>
         Effect.gen(function*() {
@@ -183,7 +192,7 @@ describe("the client retries by default", () => {
           return mock.requests.length
         })
       expect(yield* run({ retry: KaizenRetry.policy({ maxRetries: 5 }) })).toBe(6)
-      expect(yield* run({ retry: defaultRetry, maxRetries: 0 })).toBe(1)
+      expect(yield* run({ retry: 0 })).toBe(1)
       expect(yield* run({ retry: false })).toBe(1)
     }))
 })

@@ -39,13 +39,15 @@ interface Arrow {
   readonly specifier: string
   /** Loaded when the importing module loads (not erased, not on demand). */
   readonly eager: boolean
+  /** `import()`: loaded on demand, and named by no declaration. */
+  readonly dynamic: boolean
 }
 
 const arrowsOf = (file: string): Array<Arrow> => {
   const code = withoutComments(readFileSync(file, "utf8"))
   return [
-    ...[...code.matchAll(staticImport)].map((m) => ({ specifier: m[2]!, eager: m[1] === undefined })),
-    ...[...code.matchAll(dynamicImport)].map((m) => ({ specifier: m[1]!, eager: false }))
+    ...[...code.matchAll(staticImport)].map((m) => ({ specifier: m[2]!, eager: m[1] === undefined, dynamic: false })),
+    ...[...code.matchAll(dynamicImport)].map((m) => ({ specifier: m[1]!, eager: false, dynamic: true }))
   ]
 }
 
@@ -71,7 +73,12 @@ const violations = (rule: (from: string, to: string) => boolean) =>
   arrows.filter(([from, to]) => isFile(to) && rule(from, to)).map(([from, to]) => `${from} -> ${to}`)
 
 /** Every module reachable from `entry` by eager imports: files, and package specifiers. */
-const reachable = (entry: string, within: ReadonlyArray<readonly [string, string, Arrow]> = arrows): Set<string> => {
+/** What loading `entry` loads; with `types`, what its declarations may name (type imports too). */
+const reachable = (
+  entry: string,
+  within: ReadonlyArray<readonly [string, string, Arrow]> = arrows,
+  types = false
+): Set<string> => {
   const seen = new Set<string>()
   const stack = [entry]
   while (stack.length > 0) {
@@ -79,7 +86,7 @@ const reachable = (entry: string, within: ReadonlyArray<readonly [string, string
     if (seen.has(file)) continue
     seen.add(file)
     for (const [from, to, arrow] of within) {
-      if (from !== file || !arrow.eager) continue
+      if (from !== file || !(arrow.eager || (types && !arrow.dynamic))) continue
       if (isFile(to)) stack.push(to)
       else seen.add(to)
     }
@@ -154,6 +161,14 @@ describe("dependency rules", () => {
   it("KaizenLocal loads the engine (and so the codec) only on demand", () => {
     expect(reachable("KaizenLocal.ts").has("@kaizen-effect/engine")).toBe(false)
     expect(arrows.some(([from, to, arrow]) => from === "KaizenLocal.ts" && to === "@kaizen-effect/engine" && !arrow.eager)).toBe(true)
+  })
+
+  it("the package root's types reach no Node module, undici or @effect/platform-node (a browser project type-checks it)", () => {
+    const named = [...reachable("index.ts", arrows, true)].filter((m) =>
+      m.startsWith("node:") || m === "undici" || m.startsWith("@effect/platform-node") || m === "KaizenNode.ts" ||
+      m === "local/server.ts"
+    )
+    expect(named).toEqual([])
   })
 
   it("the codec and the tokenizer are imported by the engine only, and Node in local/ only by its server", () => {

@@ -15,6 +15,7 @@ import { encodeRequest } from "../src/internal/request.js"
 import * as KaizenSchema from "../src/KaizenSchema.js"
 import { normalizeEnvelope } from "../src/contract/normalize.js"
 import { call } from "./support/engine.js"
+import { Endpoints } from "../src/contract/endpoints.js"
 
 const openapi = JSON.parse(readFileSync(new URL("./fixtures/openapi.json", import.meta.url), "utf8"))
 const OPENAPI_ID = "https://kaizen.invalid/openapi.json"
@@ -80,8 +81,8 @@ describe("requests: what the client sends fits openapi.json", () => {
   })
 
   for (const operation of operations) {
-    it(`${operation}: every body validates against ${KaizenSchema.Endpoints[operation].path}`, () => {
-      const validate = requestValidator(KaizenSchema.Endpoints[operation].path)
+    it(`${operation}: every body validates against ${Endpoints[operation].path}`, () => {
+      const validate = requestValidator(Endpoints[operation].path)
       for (const input of inputs[operation]) {
         const body = encodeRequest(operation, input)
         if (Either.isLeft(body)) throw body.left
@@ -94,7 +95,7 @@ describe("requests: what the client sends fits openapi.json", () => {
 
 describe("responses: what the engine answers fits the client's Schemas and openapi.json", () => {
   for (const operation of operations) {
-    const endpoint = KaizenSchema.Endpoints[operation]
+    const endpoint = Endpoints[operation]
     it.effect(`${operation}: success answers decode with the ${endpoint.response} response Schema`, () =>
       Effect.gen(function*() {
         const decode = responseDecoders[endpoint.response]
@@ -148,7 +149,7 @@ describe("openapi.json itself", () => {
     const documented = Object.entries(openapi.paths as Record<string, Record<string, unknown>>)
       .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`))
       .sort()
-    const ours = Object.values(KaizenSchema.Endpoints).map((endpoint) => `${endpoint.method} ${endpoint.path}`).sort()
+    const ours = Object.values(Endpoints).map((endpoint) => `${endpoint.method} ${endpoint.path}`).sort()
     expect(ours).toEqual(documented)
   })
 })

@@ -6,10 +6,10 @@
  */
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Deferred, Effect, Exit, Fiber, Layer, TestClock } from "effect"
+import { Cause, Deferred, Effect, Exit, Fiber, Layer, Schedule, TestClock } from "effect"
 import { KaizenClient } from "../src/index.js"
 import { timeoutFail } from "../src/internal/timeout.js"
-import { clientOver, defaultRetry, withClient } from "./support/clients.js"
+import { clientOver, withClient } from "./support/clients.js"
 import { failureOf } from "./support/realClient.js"
 
 const answer = JSON.stringify({ operation: "compress", status: "success", result: "a: 1" })
@@ -20,8 +20,10 @@ const answer = JSON.stringify({ operation: "compress", status: "success", result
  */
 const transport = (delayMillis: number | "never") => {
   const signals: Array<AbortSignal> = []
+  const requested = Effect.runSync(Deferred.make<void>())
   const client = HttpClient.make((request, _url, signal) => {
     signals.push(signal)
+    Deferred.unsafeDone(requested, Exit.void)
     return Effect.async<HttpClientResponse.HttpClientResponse>((resume) => {
       if (delayMillis === "never") return
       const timer = setTimeout(
@@ -31,7 +33,8 @@ const transport = (delayMillis: number | "never") => {
       return Effect.sync(() => clearTimeout(timer))
     })
   })
-  return { signals, layer: Layer.succeed(HttpClient.HttpClient, client) }
+  /** `requested` completes when the first request reaches the transport. */
+  return { signals, requested, layer: Layer.succeed(HttpClient.HttpClient, client) }
 }
 
 describe("on the live clock (one child fiber and a timer)", () => {
@@ -65,24 +68,27 @@ describe("on the live clock (one child fiber and a timer)", () => {
   it.live("each retry gets its own timeout; the deadline ends the whole call", () =>
     Effect.gen(function*() {
       const { layer, signals } = transport("never")
+      // Retries without end, so only the deadline can end the call (the client's own policy,
+      // with random backoff, ran out of retries first in some runs). The first attempt's timer
+      // expires 40 times sooner than the deadline's, so it always fires first; a second
+      // attempt then needs only the 10 ms wait: nearly two seconds of margin on a busy machine.
       const error = yield* withClient(
-        clientOver(layer, { timeout: "100 millis", retry: defaultRetry, maxRetries: 10, deadline: "1 second" }),
+        clientOver(layer, { timeout: "50 millis", retry: Schedule.spaced("10 millis"), deadline: "2 seconds" }),
         (kaizen) => failureOf(kaizen.compress({ data: { a: 1 } }))
       )
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout" })
       expect(error.message).toContain("overall deadline across retries")
-      // Several attempts timed out (with backoff between them) before the deadline ended the call.
       expect(signals.length).toBeGreaterThan(1)
       expect(signals.every((s) => s.aborted)).toBe(true)
     }))
 
   it.live("interrupting the caller interrupts the attempt and aborts its request", () =>
     Effect.gen(function*() {
-      const { layer, signals } = transport("never")
+      const { layer, requested, signals } = transport("never")
       const abortedWhenReturned = yield* withClient(clientOver(layer, { timeout: "1 minute" }), (kaizen) =>
         Effect.gen(function*() {
           const fiber = yield* Effect.fork(kaizen.compress({ data: { a: 1 } }))
-          yield* Effect.sleep("20 millis")
+          yield* Deferred.await(requested)
           const exit = yield* Fiber.interrupt(fiber)
           expect(Exit.isInterrupted(exit)).toBe(true)
           return signals.map((s) => s.aborted)
@@ -103,6 +109,56 @@ describe("on the live clock (one child fiber and a timer)", () => {
       expect(yield* Effect.flip(timeoutFail(slow, 10, timedOut))).toBe("timed out")
       expect(yield* Deferred.isDone(finished)).toBe(true)
     }))
+})
+
+/** setTimeout's largest delay: Node fires a longer one after 1 ms (with a TimeoutOverflowWarning). */
+const MAX_TIMER_MILLIS = 2 ** 31 - 1
+
+/** Records the delay of every platform timer set while the scope is open. */
+const timerDelays = Effect.acquireRelease(
+  Effect.sync(() => {
+    const original = globalThis.setTimeout
+    const delays: Array<number> = []
+    globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+      delays.push(args[1] ?? 0)
+      return original(...args)
+    }) as typeof setTimeout
+    return { delays, original }
+  }),
+  ({ original }) => Effect.sync(() => (globalThis.setTimeout = original))
+)
+
+/**
+ * Answers after one turn of the platform's shortest timer. Its timer is set after any timer the
+ * timeout sets, so a timeout that fires at once (an overflowed delay, run as 1 ms) fires first:
+ * the outcome is decided by the order of two timers, not by how long anything took.
+ */
+const afterOneTimer = <A>(value: A) =>
+  Effect.async<A>((resume) => {
+    const timer = setTimeout(() => resume(Effect.succeed(value)), 1)
+    return Effect.sync(() => clearTimeout(timer))
+  })
+
+describe("timeouts beyond setTimeout's maximum (~24.8 days)", () => {
+  it.live("the helper: the effect's answer, and no platform timer longer than the maximum", () =>
+    Effect.gen(function*() {
+      const { delays } = yield* timerDelays
+      const timedOut = () => "timed out" as const
+      expect(yield* timeoutFail(afterOneTimer("answer"), MAX_TIMER_MILLIS + 1, timedOut)).toBe("answer")
+      expect(yield* timeoutFail(afterOneTimer("answer"), 30 * 24 * 3600_000, timedOut)).toBe("answer")
+      expect(delays.filter((delay) => delay > MAX_TIMER_MILLIS)).toEqual([])
+    }).pipe(Effect.scoped))
+
+  it.live("the client: a 30-day timeout and a 40-day deadline let an answer through", () =>
+    Effect.gen(function*() {
+      const { delays } = yield* timerDelays
+      const { layer, signals } = transport(1)
+      const result = yield* withClient(clientOver(layer, { timeout: "30 days", deadline: "40 days" }), (kaizen) =>
+        kaizen.compress({ data: { a: 1 } }))
+      expect(result.result).toBe("a: 1")
+      expect(signals.map((s) => s.aborted)).toEqual([false])
+      expect(delays.filter((delay) => delay > MAX_TIMER_MILLIS)).toEqual([])
+    }).pipe(Effect.scoped))
 })
 
 describe("under a TestClock (Effect.timeoutFail, so the test's clock decides)", () => {

@@ -8,7 +8,8 @@ import type { ConfigError, Layer, Scope } from "effect"
 import { Effect, Schema } from "effect"
 import { json, mockHttp } from "./support/mockHttp.js"
 import type { KaizenAPIError, KaizenError, KaizenRequestError, KaizenSchema } from "../src/index.js"
-import { KaizenClient, KaizenRetry } from "../src/index.js"
+import { KaizenClient, KaizenLocal, KaizenRetry } from "../src/index.js"
+import * as KaizenNode from "../src/KaizenNode.js"
 
 type Exact = KaizenRequestError | KaizenAPIError
 type ErrorOf<T> = T extends Effect.Effect<any, infer E, any> ? E : never
@@ -41,7 +42,7 @@ describe("error channel", () => {
     expectTypeOf<ErrorOf<typeof effects.health>>().toEqualTypeOf<Exact>()
     expectTypeOf<ContextOf<typeof effects.compress>>().toEqualTypeOf<never>()
     expectTypeOf<ContextOf<typeof effects.health>>().toEqualTypeOf<never>()
-    expectTypeOf<KaizenError>().toEqualTypeOf<Exact>()
+    expectTypeOf<KaizenError.KaizenError>().toEqualTypeOf<Exact>()
   })
 
   it("the README's quick start has the promised type", () => {
@@ -100,19 +101,23 @@ describe("results", () => {
 })
 
 describe("layers", () => {
-  it("layer, layerConfig and Default need an HttpClient; layerNode needs nothing", () => {
+  it("KaizenClient's layers need an HttpClient; KaizenNode's and KaizenLocal's need nothing", () => {
     expectTypeOf(KaizenClient.layer({})).toEqualTypeOf<
-      Layer.Layer<KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient>
-    >()
-    expectTypeOf(KaizenClient.Default).toEqualTypeOf<
       Layer.Layer<KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient>
     >()
     expectTypeOf(KaizenClient.layerConfig()).toEqualTypeOf<
       Layer.Layer<KaizenClient, ConfigError.ConfigError, HttpClient.HttpClient>
     >()
-    expectTypeOf(KaizenClient.layerNode).toEqualTypeOf<
-      Layer.Layer<KaizenClient, ConfigError.ConfigError>
+    expectTypeOf(KaizenNode.layerConfig()).toEqualTypeOf<Layer.Layer<KaizenClient, ConfigError.ConfigError>>()
+    expectTypeOf(KaizenNode.layer({})).toEqualTypeOf<Layer.Layer<KaizenClient, ConfigError.ConfigError>>()
+    expectTypeOf(KaizenNode.make({})).toEqualTypeOf<
+      Effect.Effect<KaizenClient.Service, ConfigError.ConfigError, Scope.Scope>
     >()
+    expectTypeOf(KaizenLocal.layer()).toEqualTypeOf<Layer.Layer<KaizenClient, ConfigError.ConfigError>>()
+    expectTypeOf(KaizenLocal.make()).toEqualTypeOf<
+      Effect.Effect<KaizenClient.Service, ConfigError.ConfigError, Scope.Scope>
+    >()
+    expectTypeOf(KaizenLocal.layerHttpClient()).toEqualTypeOf<Layer.Layer<HttpClient.HttpClient>>()
     expectTypeOf(KaizenClient.make()).toEqualTypeOf<
       Effect.Effect<KaizenClient.Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope>
     >()
@@ -131,7 +136,7 @@ describe("the issue's own quick start, as written", () => {
     expectTypeOf(program).toEqualTypeOf<
       Effect.Effect<KaizenSchema.JsonValue, KaizenRequestError | KaizenAPIError, KaizenClient>
     >()
-    expectTypeOf(program.pipe(Effect.provide(KaizenClient.layerNode))).toEqualTypeOf<
+    expectTypeOf(program.pipe(Effect.provide(KaizenNode.layerConfig()))).toEqualTypeOf<
       Effect.Effect<KaizenSchema.JsonValue, KaizenRequestError | KaizenAPIError | ConfigError.ConfigError>
     >()
     // The namespace form names the same tag.

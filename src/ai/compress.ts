@@ -3,7 +3,6 @@
  * weighed, and put in place only where KTOF is smaller; the call's savings recorded; Kaizen's
  * failures handled by the fallback policy.
  *
- * @since 0.1.0
  * @internal
  */
 import type * as AiError from "@effect/ai/AiError"
@@ -20,7 +19,6 @@ import type { Settings } from "./settings.js"
 /**
  * The prompt to send: compressed where that helps, else exactly what the caller gave.
  *
- * @since 0.1.0
  * @internal
  */
 export const compress = (

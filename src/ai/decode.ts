@@ -3,7 +3,6 @@
  * replaces the reply's text; a reply that is not KTOF fails the call; Kaizen failing is left to
  * the fallback policy.
  *
- * @since 0.1.0
  * @internal
  */
 import type * as AiError from "@effect/ai/AiError"
@@ -29,7 +28,6 @@ const notKtof = (method: Method, reply: string, reason: string, cause?: KaizenAP
 /**
  * A complete reply: its decoded replacement, or `undefined` to keep it as it is.
  *
- * @since 0.1.0
  * @internal
  */
 export const decodeReply = (settings: Settings, method: Method, reply: string): Decoded => {
@@ -54,7 +52,6 @@ export const decodeReply = (settings: Settings, method: Method, reply: string): 
 /**
  * A `generateText` response with its KTOF reply decoded in place.
  *
- * @since 0.1.0
  * @internal
  */
 export const decodeResponse = (

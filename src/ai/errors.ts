@@ -3,7 +3,6 @@
  * `AiError`, so Kaizen's errors and a reply that is not KTOF ride in an `AiError` tagged with
  * this module, and `unwrapErrors` lifts them out again.
  *
- * @since 0.1.0
  * @internal
  */
 import * as AiError from "@effect/ai/AiError"
@@ -17,7 +16,6 @@ import { isKaizenError, type KaizenError } from "../KaizenError.js"
  * The `module` of every `AiError` this middleware raises: how {@link unwrapErrors} tells its
  * own wrapped failures from the provider's.
  *
- * @since 0.1.0
  * @internal
  */
 export const MODULE = "KaizenAi"
@@ -25,7 +23,6 @@ export const MODULE = "KaizenAi"
 /**
  * The `LanguageModel` method a failure happened in (the `AiError`'s `method`).
  *
- * @since 0.1.0
  * @internal
  */
 export type Method = "generateText" | "generateObject" | "streamText"
@@ -36,8 +33,6 @@ export type Method = "generateText" | "generateObject" | "streamText"
  * `AiError.MalformedOutput` (the `LanguageModel` contract's error); {@link unwrapErrors} lifts
  * it into the error channel.
  *
- * @since 0.1.0
- * @category errors
  * @example
  * import { Effect } from "effect"
  * import { LanguageModel } from "@effect/ai"
@@ -62,8 +57,6 @@ export class KaizenAiDecodeError extends Data.TaggedError("KaizenAiDecodeError")
  * What {@link unwrapErrors} adds to an error channel: the failures this module wraps in
  * `AiError`.
  *
- * @since 0.1.0
- * @category errors
  * @example
  * import type * as KaizenAi from "kaizen-effect/ai"
  * const describe = (failure: KaizenAi.Failure) => `${failure._tag}: ${failure.message}`
@@ -84,8 +77,6 @@ const unwrapOne = <E>(error: E): E | Failure =>
  * gives back {@link KaizenAiDecodeError}, `KaizenRequestError` and `KaizenAPIError` as typed
  * errors (`Effect.catchTag` works on them). Any other error is left as it is.
  *
- * @since 0.1.0
- * @category errors
  * @example
  * import { Effect } from "effect"
  * import { LanguageModel } from "@effect/ai"
@@ -101,8 +92,6 @@ export const unwrapErrors = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effe
 /**
  * {@link unwrapErrors} for `streamText`.
  *
- * @since 0.1.0
- * @category errors
  * @example
  * import { Stream } from "effect"
  * import { LanguageModel } from "@effect/ai"
@@ -119,7 +108,6 @@ export const unwrapErrorsStream = <A, E, R>(self: Stream.Stream<A, E, R>): Strea
  * Kaizen failed and the policy is `"fail"`: the call fails with the Kaizen error as the cause
  * of an `AiError.UnknownError`.
  *
- * @since 0.1.0
  * @internal
  */
 export const kaizenFailed = (
@@ -138,7 +126,6 @@ export const kaizenFailed = (
  * The reply is not KTOF: a {@link KaizenAiDecodeError} as the cause of an
  * `AiError.MalformedOutput`.
  *
- * @since 0.1.0
  * @internal
  */
 export const notKtofError = (

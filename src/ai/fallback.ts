@@ -2,7 +2,6 @@
  * The policy for Kaizen failing (down, timing out, refusing the key): go on without it and say
  * so (a warning log, the span's `kaizen.ai.fallback`, the `fallbacks` metric), or fail the call.
  *
- * @since 0.1.0
  * @internal
  */
 import type * as AiError from "@effect/ai/AiError"
@@ -16,7 +15,6 @@ import { fallbacks } from "./metrics.js"
  * Kaizen failed in `operation`: succeed with `fallback` (the original prompt, or no
  * replacement for the reply) and record why, or, with `onKaizenError: "fail"`, fail the call.
  *
- * @since 0.1.0
  * @internal
  */
 export const onKaizenError = <A>(

@@ -3,7 +3,6 @@
  * receives them, tokens as Kaizen counts them), the decision to replace it, and the totals of a
  * call recorded on the span and in the metrics. Every Kaizen request is timed here too.
  *
- * @since 0.1.0
  * @internal
  */
 import * as Clock from "effect/Clock"
@@ -17,7 +16,6 @@ import * as AiPrompt from "./prompt.js"
  * One unit of a prompt after Kaizen encoded it: its KTOF, whether it replaces the original,
  * and its weight before and after (after = before when it does not).
  *
- * @since 0.1.0
  * @internal
  */
 export interface Measured {
@@ -33,7 +31,6 @@ export interface Measured {
  * Times a Kaizen request into {@link kaizenLatency}, failures included: a slow failure costs
  * the caller too.
  *
- * @since 0.1.0
  * @internal
  */
 export const timed = <A, E>(request: Effect.Effect<A, E>): Effect.Effect<A, E> =>
@@ -57,7 +54,6 @@ const tokenCounts = (
 /**
  * Weighs a unit against Kaizen's answer for it, and decides whether the KTOF replaces it.
  *
- * @since 0.1.0
  * @internal
  */
 export const measure = (
@@ -86,7 +82,6 @@ export const measure = (
 /**
  * Records a call's totals: the span's `kaizen.ai.*` attributes and the savings metrics.
  *
- * @since 0.1.0
  * @internal
  */
 export const record = (measured: ReadonlyArray<Measured>, tokenModel: string | undefined): Effect.Effect<void> => {

@@ -3,7 +3,6 @@
  * per-call reduction ratio and Kaizen's latency. Declared here, below both the face and the
  * machinery that updates them, and re-exported by `KaizenAi`.
  *
- * @since 0.1.0
  * @internal
  */
 import * as Metric from "effect/Metric"
@@ -12,8 +11,6 @@ import * as MetricBoundaries from "effect/MetricBoundaries"
 /**
  * Calls handled with compression on (including those that fell back to the original prompt).
  *
- * @since 0.1.0
- * @category metrics
  * @example
  * import { Effect, Metric } from "effect"
  * import * as KaizenAi from "kaizen-effect/ai"
@@ -27,8 +24,6 @@ export const calls = Metric.counter("kaizen_ai_calls", {
 /**
  * Prompt parts the provider received as KTOF.
  *
- * @since 0.1.0
- * @category metrics
  * @example
  * import { Effect, Metric } from "effect"
  * import * as KaizenAi from "kaizen-effect/ai"
@@ -42,8 +37,6 @@ export const compressedParts = Metric.counter("kaizen_ai_compressed_parts", {
 /**
  * UTF-8 bytes the provider did not receive thanks to KTOF.
  *
- * @since 0.1.0
- * @category metrics
  * @example
  * import { Effect, Metric } from "effect"
  * import * as KaizenAi from "kaizen-effect/ai"
@@ -57,8 +50,6 @@ export const bytesSaved = Metric.counter("kaizen_ai_bytes_saved", {
 /**
  * Tokens saved, for the first of `tokenModels`, as Kaizen counts them.
  *
- * @since 0.1.0
- * @category metrics
  * @example
  * import { Effect, Metric } from "effect"
  * import * as KaizenAi from "kaizen-effect/ai"
@@ -72,8 +63,6 @@ export const tokensSaved = Metric.counter("kaizen_ai_tokens_saved", {
 /**
  * Calls that went ahead without Kaizen because Kaizen failed (policy `"original"`).
  *
- * @since 0.1.0
- * @category metrics
  * @example
  * import { Effect, Metric } from "effect"
  * import * as KaizenAi from "kaizen-effect/ai"
@@ -87,8 +76,6 @@ export const fallbacks = Metric.counter("kaizen_ai_fallbacks", {
 /**
  * Per call: `1 - bytes after / bytes before` over the parts Kaizen saw (0: nothing saved).
  *
- * @since 0.1.0
- * @category metrics
  * @example
  * import { Effect, Metric } from "effect"
  * import * as KaizenAi from "kaizen-effect/ai"
@@ -104,8 +91,6 @@ export const reductionRatio = Metric.histogram(
  * Milliseconds per Kaizen request (encode or decode), failures included: what compression adds
  * before the provider is called.
  *
- * @since 0.1.0
- * @category metrics
  * @example
  * import { Effect, Metric } from "effect"
  * import * as KaizenAi from "kaizen-effect/ai"

@@ -3,7 +3,6 @@
  * per-call opt-out, compresses the prompt, calls the wrapped model with it, decodes a KTOF reply
  * when asked, all in one `KaizenAi.<method>` span.
  *
- * @since 0.1.0
  * @internal
  */
 import * as LanguageModel from "@effect/ai/LanguageModel"
@@ -21,7 +20,6 @@ import { resolve } from "./settings.js"
 /**
  * Wraps the `LanguageModel` in context with Kaizen compression.
  *
- * @since 0.1.0
  * @internal
  */
 export const make = (

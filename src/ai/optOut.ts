@@ -2,7 +2,6 @@
  * The per-call opt-out: a context flag the middleware reads on every call, and the shorthands
  * that set it. Re-exported by `KaizenAi`.
  *
- * @since 0.1.0
  * @internal
  */
 import * as Context from "effect/Context"
@@ -13,8 +12,6 @@ import * as Stream from "effect/Stream"
  * When `true` in a call's context, the layer passes the call straight to the wrapped model:
  * nothing is compressed, decoded, counted or traced by this module.
  *
- * @since 0.1.0
- * @category context
  * @example
  * import { Effect } from "effect"
  * import { LanguageModel } from "@effect/ai"
@@ -31,8 +28,6 @@ export class Disabled extends Context.Reference<Disabled>()("kaizen-effect/Kaize
  * Runs a call without compression: the provider gets the original prompt. Shorthand for
  * providing {@link Disabled} as `true`.
  *
- * @since 0.1.0
- * @category context
  * @example
  * import { LanguageModel } from "@effect/ai"
  * import * as KaizenAi from "kaizen-effect/ai"
@@ -44,8 +39,6 @@ export const withoutCompression = <A, E, R>(self: Effect.Effect<A, E, R>): Effec
 /**
  * {@link withoutCompression} for `streamText`.
  *
- * @since 0.1.0
- * @category context
  * @example
  * import { LanguageModel } from "@effect/ai"
  * import * as KaizenAi from "kaizen-effect/ai"

@@ -3,7 +3,6 @@
  * sends it, and how a prompt is rebuilt with the compressed text in place. Pure functions: the
  * Kaizen calls, metrics and spans live in `KaizenAi.ts`.
  *
- * @since 0.1.0
  * @internal
  */
 import * as Prompt from "@effect/ai/Prompt"
@@ -11,7 +10,6 @@ import * as Prompt from "@effect/ai/Prompt"
 /**
  * Which messages' parts are candidates.
  *
- * @since 0.1.0
  * @internal
  */
 export interface Selection {
@@ -32,7 +30,6 @@ export interface Selection {
  *   "\n" into `text` (granularity `"message"`).
  * - `ToolResult`: the result of a tool, sent as the JSON value it is.
  *
- * @since 0.1.0
  * @internal
  */
 export type Unit =
@@ -45,7 +42,6 @@ const encoder = new TextEncoder()
 /**
  * Bytes of `text` in UTF-8, what a provider's request body carries.
  *
- * @since 0.1.0
  * @internal
  */
 export const utf8Length = (text: string): number => encoder.encode(text).length
@@ -56,7 +52,6 @@ export const utf8Length = (text: string): number => encoder.encode(text).length
  * `function_call_output`, Anthropic's `tool_result`), so that is what a tool result weighs, and
  * a KTOF replacement is weighed the same way, escapes included.
  *
- * @since 0.1.0
  * @internal
  */
 export const payloadOf = (unit: Unit): { readonly prompt: unknown; readonly bytes: number } => {
@@ -74,7 +69,6 @@ export const payloadOf = (unit: Unit): { readonly prompt: unknown; readonly byte
 /**
  * The weight of the KTOF replacement, measured the way {@link payloadOf} measures the original.
  *
- * @since 0.1.0
  * @internal
  */
 export const replacementBytes = (unit: Unit, ktof: string): number =>
@@ -95,7 +89,6 @@ const jsonOf = (value: unknown): { readonly value: unknown } | undefined => {
 /**
  * The units of a prompt, in order.
  *
- * @since 0.1.0
  * @internal
  */
 export const unitsOf = (prompt: Prompt.Prompt, selection: Selection): ReadonlyArray<Unit> => {
@@ -145,7 +138,6 @@ export const unitsOf = (prompt: Prompt.Prompt, selection: Selection): ReadonlyAr
  * takes the place of its first text part and its other text parts are dropped; files and any
  * other parts stay where they were.
  *
- * @since 0.1.0
  * @internal
  */
 export const replace = (

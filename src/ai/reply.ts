@@ -3,7 +3,6 @@
  * KTOF text, in a complete response or in a stream, and reading it back (`decodedReply`,
  * re-exported by `KaizenAi`).
  *
- * @since 0.1.0
  * @internal
  */
 import * as Response from "@effect/ai/Response"
@@ -16,7 +15,6 @@ import type * as KaizenSchema from "../KaizenSchema.js"
 /**
  * What a reply is before Kaizen sees it: KTOF to decode, or, on its face, not KTOF.
  *
- * @since 0.1.0
  * @internal
  */
 export type Candidate =
@@ -40,7 +38,6 @@ const isJson = (text: string): boolean => {
  * here because TOON would read `{"a":1}` as a key named `{"a"` and "decode" it into garbage; a
  * root TOON array starts with `[` too (`[2]: a,b`), so only text that parses as JSON is refused.
  *
- * @since 0.1.0
  * @internal
  */
 export const candidateOf = (reply: string): Candidate => {
@@ -56,7 +53,6 @@ export const candidateOf = (reply: string): Candidate => {
 /**
  * The decoded text that replaces a KTOF reply, and the metadata (`kaizen`) kept beside it.
  *
- * @since 0.1.0
  * @internal
  */
 export interface Replacement {
@@ -71,7 +67,6 @@ const METADATA_KEY = "kaizen"
  * The replacement for a reply Kaizen decoded into `value`: the value as JSON text, with the
  * raw reply and the value kept in the `kaizen` metadata, where {@link decodedReply} finds them.
  *
- * @since 0.1.0
  * @internal
  */
 export const decodedReplacement = (reply: string, value: KaizenSchema.JsonValue): Replacement => ({
@@ -82,8 +77,6 @@ export const decodedReplacement = (reply: string, value: KaizenSchema.JsonValue)
 /**
  * A reply the model wrote in KTOF, as the layer decoded it.
  *
- * @since 0.1.0
- * @category models
  * @example
  * import type * as KaizenAi from "kaizen-effect/ai"
  * const rows = (reply: KaizenAi.DecodedReply) => reply.value
@@ -99,8 +92,6 @@ export interface DecodedReply {
  * The decoded reply of a response (or of the parts of a stream), when `decodeResponse` decoded
  * one: the text part that carries it keeps the raw KTOF and the value in its `kaizen` metadata.
  *
- * @since 0.1.0
- * @category accessors
  * @example
  * import { Effect } from "effect"
  * import { LanguageModel } from "@effect/ai"
@@ -126,7 +117,6 @@ export const decodedReply = (
  * it (and the metadata), later text parts are emptied, so `response.text` is exactly the decoded
  * JSON. Every other part keeps its place.
  *
- * @since 0.1.0
  * @internal
  */
 export const replaceText = <Tools extends Record<string, Tool.Any>>(
@@ -149,7 +139,6 @@ export const replaceText = <Tools extends Record<string, Tool.Any>>(
  * through when it arrives; the text is released before the `finish` part, or at the end of a
  * stream that has none.
  *
- * @since 0.1.0
  * @internal
  */
 export const holdText = <Tools extends Record<string, Tool.Any>, E, R, E2, R2>(

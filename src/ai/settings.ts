@@ -2,7 +2,6 @@
  * The layer's options resolved once, when the layer is built: defaults applied and the fixed
  * part of every encode request prepared, so a call only reads them.
  *
- * @since 0.1.0
  * @internal
  */
 import type * as Context from "effect/Context"
@@ -14,7 +13,6 @@ import type * as AiPrompt from "./prompt.js"
 /**
  * Everything a call needs from the layer: the Kaizen client and the resolved options.
  *
- * @since 0.1.0
  * @internal
  */
 export interface Settings {
@@ -32,7 +30,6 @@ export interface Settings {
 /**
  * Resolves the options, with their documented defaults.
  *
- * @since 0.1.0
  * @internal
  */
 export const resolve = (options: KaizenAi.Options, kaizen: Settings["kaizen"]): Settings => ({

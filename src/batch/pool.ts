@@ -1,25 +1,17 @@
 /**
- * The engine of a batch: a stream mapped through an effectful function by a fixed pool of
- * worker fibers, with a sliding window over the input, results in input order or in
- * completion order.
+ * A stream mapped through `f` by a fixed pool of worker fibers over a sliding window, results in
+ * input or completion order. Why not `Stream.mapEffect(f, { concurrency })`, which forks a fiber
+ * and a `Deferred` per element: BENCHMARKS.md, "Why the machinery exists"; the same bounding, order and
+ * back-pressure are tested in test/batch/KaizenBatch.test.ts.
  *
- * Why not `Stream.mapEffect(f, { concurrency })`: it forks a fiber and makes a `Deferred` per
- * element and passes every result through a queue; on the client's own calls that costs about
- * as much again as the call itself (`npm run bench`: the bulk API ran at 0.22x raw undici on
- * it). Here `concurrency` workers are forked once per run and loop: each takes the next item
- * (assigning its index), runs `f`, and stores the result; the consumer takes every result that
- * is ready (in order: the run from the next index on) as one chunk. Per item that is one step
- * besides `f`; a wait, and the lock that refills the input buffer, only when someone must.
+ * `concurrency` workers loop: each takes the next item (its index), runs `f` and stores the result;
+ * the consumer takes every result ready (in order: the run from the next index on) as one chunk. An
+ * item is taken only while fewer than `window` are taken and not yet consumed, so memory stays flat.
+ * The state is plain JavaScript: every change is one synchronous step on the one thread.
  *
- * Bounded: an item is taken only while fewer than `window` items are taken and not yet given
- * to the consumer, so memory stays flat however long the input, and the input is read only a
- * chunk ahead of the workers. All the state is plain JavaScript touched by the fibers of one
- * run on the one thread, each change a synchronous step.
- *
- * Failures: an input failure ends the stream in its place, after the results of every item
- * read before it. A failure of `f` is that item's `Left` (with `either`), or ends the stream at
- * once, as a defect anywhere does: the run's scope closes, which interrupts the workers and so
- * every call in flight.
+ * An input failure ends the stream after the results of every item read before it. A failure of `f`
+ * is that item's `Left` (with `either`) or, like a defect, ends the stream at once: the run's scope
+ * closes, interrupting every call in flight.
  *
  * @internal
  */
@@ -64,13 +56,9 @@ const afterTurn = (f: () => void): void => {
 }
 
 /**
- * How long a woken consumer lets results gather: until half the concurrency is ready, or no
- * call is left in flight, or this many turns have passed. On loopback a turn brings about 30
- * responses at concurrency 64; waiting for more halves the chunks, and each chunk's cost in
- * the stream downstream is worth ~2 µs per item there (fresh processes running the bench's
- * stream shape, 20,000 calls: 28.4-29.6 µs per item taking each turn's results, 25.8-27.8 µs
- * waiting a second turn). Results wait no longer than the few turns, and workers never wait
- * for them: half the concurrency is well inside the window.
+ * How long a woken consumer lets results gather: until half the concurrency is ready, no call is in
+ * flight, or this many turns have passed. Fewer, larger chunks cost the stream downstream less
+ * (BENCHMARKS.md, "Why the machinery exists"); workers never wait for them, half the concurrency being well inside the window.
  */
 const MAX_TURNS = 3
 

@@ -17,6 +17,7 @@ import type { KaizenError } from "../KaizenError.js"
 import type * as KaizenSchema from "../KaizenSchema.js"
 import { mapPool } from "./pool.js"
 import { type Progress, tracker } from "./progress.js"
+import { DEFAULT_MAX_CONNECTIONS } from "../internal/defaults.js"
 
 /** The options of a batch (documented on `KaizenBatch.Options`). */
 export interface Options {
@@ -75,9 +76,6 @@ const invalidConcurrency = (concurrency: number) =>
  * Runs every request through `operation`. Ordered: results in input order. Unordered: in
  * completion order, each as `[result, index]`. Each result is an `Either` unless `failFast`.
  */
-/** The concurrency of a client with no connection pool of its own (the Node layer's default pool). */
-const DEFAULT_CONCURRENCY = 64
-
 export const run = (
   requests: Stream.Stream<unknown, unknown, unknown> | Iterable<unknown>,
   operation: KaizenSchema.BodyOperation,
@@ -90,7 +88,7 @@ export const run = (
     // The default is the client's connection pool: more in flight would only queue for a socket
     // (and spend their per-attempt timeout waiting). A client without a pool gets the Node
     // layer's default pool size.
-    const concurrency = options.concurrency ?? kaizen.config.maxConcurrency ?? kaizen.poolSize ?? DEFAULT_CONCURRENCY
+    const concurrency = options.concurrency ?? kaizen.config.maxConcurrency ?? kaizen.poolSize ?? DEFAULT_MAX_CONNECTIONS // the Node layer's default pool
     if (!Number.isInteger(concurrency) || concurrency < 1) return yield* invalidConcurrency(concurrency)
     const call = callOf(kaizen, operation, options)
     const track = tracker(options.onProgress)

@@ -4,39 +4,30 @@
  *
  * @internal
  */
-import * as ConfigError from "effect/ConfigError"
+import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type { RedisOptions } from "ioredis"
+import { fromEither, nonNegativeDuration, positiveInt, positiveNumber } from "../internal/config.js"
+import { shownUrl } from "../internal/errors.js"
+import type { RedisConnection } from "../KaizenCache.js"
 
 export const DEFAULT_CAPACITY = 1000
 
+// The cache's options go through the client's validators (internal/config.ts): one path.
 export const positiveInteger = (
   name: string,
   value: number | undefined,
   fallback: number
-): Effect.Effect<number, ConfigError.ConfigError> =>
-  value === undefined
-    ? Effect.succeed(fallback)
-    : Number.isSafeInteger(value) && value > 0
-    ? Effect.succeed(value)
-    : Effect.fail(ConfigError.InvalidData([name], `${name} must be a whole number > 0, got ${value}`))
+): Effect.Effect<number, ConfigError.ConfigError> => fromEither(name, positiveInt(name)(value ?? fallback))
 
 export const positiveRate = (name: string, value: number): Effect.Effect<number, ConfigError.ConfigError> =>
-  Number.isFinite(value) && value > 0
-    ? Effect.succeed(value)
-    : Effect.fail(ConfigError.InvalidData([name], `${name} must be a number > 0, got ${value}`))
+  fromEither(name, positiveNumber(name)(value))
 
 export const duration = (
   name: string,
   value: Duration.DurationInput | undefined,
   fallback: Duration.DurationInput
-): Effect.Effect<Duration.Duration, ConfigError.ConfigError> => {
-  const decoded = Duration.decodeUnknown(value ?? fallback)
-  return decoded._tag === "Some" && Duration.greaterThanOrEqualTo(decoded.value, Duration.zero)
-    ? Effect.succeed(decoded.value)
-    : Effect.fail(ConfigError.InvalidData([name], `${name} must be a duration such as "1 hour", got ${String(value)}`))
-}
+): Effect.Effect<Duration.Duration, ConfigError.ConfigError> => fromEither(name, nonNegativeDuration(name)(value ?? fallback))
 
 /** An optional peer, loaded when a layer needs it; missing, it is a setup defect that says so. */
 export const optionalPeer = <A>(name: string, load: () => Promise<A>): Effect.Effect<A> =>
@@ -49,21 +40,10 @@ export const optionalPeer = <A>(name: string, load: () => Promise<A>): Effect.Ef
  * ioredis holds a command issued during an outage for up to `maxRetriesPerRequest` (20)
  * reconnection attempts; 1 keeps that queue short. The caller's options win.
  */
-export const redisOptions = (options: RedisOptions): RedisOptions => ({ maxRetriesPerRequest: 1, ...options })
+export const redisOptions = (options: RedisConnection): RedisConnection => ({ maxRetriesPerRequest: 1, ...options })
 
 /**
  * The store's namespace: the cache version and the Kaizen base URL (without credentials, which
  * must not end up in a store's keys), so deployments and formats never share entries.
  */
-export const namespace = (version: string, baseUrl: string): string => {
-  let shown = baseUrl
-  try {
-    const url = new URL(baseUrl)
-    url.username = ""
-    url.password = ""
-    shown = url.href.replace(/\/+$/, "")
-  } catch {
-    // Not a URL (e.g. "local"): the name as given.
-  }
-  return `kaizen-effect:cache:${version}:${shown}`
-}
+export const namespace = (version: string, baseUrl: string): string => `kaizen-effect:cache:${version}:${shownUrl(baseUrl)}`

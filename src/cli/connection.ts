@@ -13,9 +13,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import { KaizenClient } from "../KaizenClient.js"
+import type { KaizenClient } from "../KaizenClient.js"
 import * as KaizenConfig from "../KaizenConfig.js"
 import * as KaizenLocal from "../KaizenLocal.js"
+import * as KaizenNode from "../KaizenNode.js"
 import type { Engine } from "./failure.js"
 import { CliError } from "./failure.js"
 import type { FlagHelp } from "./flags.js"
@@ -68,15 +69,15 @@ export const help: ReadonlyArray<FlagHelp> = [
 ]
 
 /**
- * The client options: the environment's, read with `KaizenConfig.fromEnv`, overridden by
+ * The client options: the environment's, read with `KaizenNode.fromEnv`, overridden by
  * the flags. A bad value in either fails with the `ConfigError` naming it.
  */
-export const options = (connection: ConnectionFlags): Effect.Effect<KaizenConfig.Options, ConfigError.ConfigError | CliError> =>
+export const options = (connection: ConnectionFlags): Effect.Effect<KaizenNode.Options, ConfigError.ConfigError | CliError> =>
   Effect.gen(function*() {
     if (connection.local && Option.isSome(connection.baseUrl)) {
       return yield* new CliError({ message: "--local and --base-url name two different engines; pass one of them" })
     }
-    const fromEnv = yield* KaizenConfig.fromEnv
+    const fromEnv = yield* KaizenNode.fromEnv
     return {
       ...fromEnv,
       ...(connection.local ? { baseUrl: KaizenConfig.LOCAL_BASE_URL } : {}),
@@ -106,11 +107,11 @@ export const connect = (connection: ConnectionFlags): Effect.Effect<Connection, 
           hint: "pass --local too, or leave --max-body-bytes out"
         })
       }
-      return { layer: KaizenClient.layerNodeWith(resolved), engine: { _tag: "Remote" } }
+      return { layer: KaizenNode.layer(resolved), engine: { _tag: "Remote" } }
     }
     const maxBodyBytes = Option.getOrElse(connection.maxBodyBytes, () => KaizenLocal.DEFAULT_MAX_BODY_BYTES)
     return {
-      layer: KaizenLocal.layerClient({ ...resolved, maxBodyBytes }),
+      layer: KaizenLocal.layer({ ...resolved, maxBodyBytes }),
       engine: { _tag: "Local", maxBodyBytes }
     }
   })

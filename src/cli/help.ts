@@ -7,7 +7,7 @@
  * @internal
  */
 import * as KaizenLocal from "../KaizenLocal.js"
-import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_IN_FLIGHT_BYTES } from "@kaizen-effect/engine/defaults"
+import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_IN_FLIGHT_BYTES, DEFAULT_PORT } from "@kaizen-effect/engine/defaults"
 import * as Connection from "./connection.js"
 import type { FlagHelp } from "./flags.js"
 import * as flags from "./flags.js"
@@ -63,7 +63,7 @@ const commands: ReadonlyArray<CommandHelp> = [
       "Standard output gets one line, once it listens: Kaizen engine listening on URL."
     ],
     flags: [
-      { flag: "--port N", description: `the port to listen on; 0 picks a free one (default ${KaizenLocal.DEFAULT_PORT})` },
+      { flag: "--port N", description: `the port to listen on; 0 picks a free one (default ${DEFAULT_PORT})` },
       { flag: "--host HOST", description: "the address to listen on; 0.0.0.0 opens the engine to the network (default 127.0.0.1)" },
       {
         flag: "--max-body-bytes BYTES",

@@ -10,14 +10,14 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as KaizenLocal from "../KaizenLocal.js"
-import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_IN_FLIGHT_BYTES } from "@kaizen-effect/engine/defaults"
+import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_IN_FLIGHT_BYTES, DEFAULT_PORT } from "@kaizen-effect/engine/defaults"
 import { CliError } from "./failure.js"
 import { isTerminal, printError, write } from "./terminal.js"
 
 const port = Options.integer("port").pipe(
   Options.filterMap((n) => (n >= 0 && n <= 65535 ? Option.some(n) : Option.none()), "--port must be 0 to 65535"),
   Options.withDescription("The port to listen on; 0 picks a free one"),
-  Options.withDefault(KaizenLocal.DEFAULT_PORT)
+  Options.withDefault(DEFAULT_PORT)
 )
 
 const host = Options.text("host").pipe(

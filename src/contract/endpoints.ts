@@ -2,7 +2,6 @@
  * The endpoint table: every operation's method, path, request Schema and kind of response, and
  * the types derived from it.
  *
- * @since 0.1.0
  * @internal
  */
 import {
@@ -19,8 +18,6 @@ import {
  * Every operation of the API: method, path, request Schema and the kind of response. The
  * client, the embedded engine, the CLI and the contract test all read this one table.
  *
- * @since 0.1.0
- * @category endpoints
  * @example
  * import { KaizenSchema } from "kaizen-effect"
  * KaizenSchema.Endpoints.promptsEncode.path // "/v1/prompts/encode"
@@ -49,8 +46,6 @@ export const Endpoints = {
 /**
  * The name of an operation: `"compress"`, `"promptsEncode"`, ...
  *
- * @since 0.1.0
- * @category endpoints
  * @example
  * import type { KaizenSchema } from "kaizen-effect"
  * const op: KaizenSchema.Operation = "promptsDecode"
@@ -60,8 +55,6 @@ export type Operation = keyof typeof Endpoints
 /**
  * The operations that take a request body: all but `health`.
  *
- * @since 0.1.0
- * @category endpoints
  * @example
  * import type { KaizenSchema } from "kaizen-effect"
  * const op: KaizenSchema.BodyOperation = "promptsEncode"
@@ -72,8 +65,6 @@ export type BodyOperation = Exclude<Operation, "health">
  * What a caller passes to an operation: the request Schema's encoded side, so optional
  * fields and defaults (`auto_detect_json: true`) may be left out.
  *
- * @since 0.1.0
- * @category models
  * @example
  * import type { KaizenSchema } from "kaizen-effect"
  * const req: KaizenSchema.RequestInput<"compress"> = { data: { a: 1 }, options: { delimiter: "|" } }
@@ -83,8 +74,6 @@ export type RequestInput<Op extends BodyOperation> = (typeof Endpoints)[Op]["req
 /**
  * The body that goes on the wire for an operation, defaults applied.
  *
- * @since 0.1.0
- * @category models
  * @example
  * import type { KaizenSchema } from "kaizen-effect"
  * type Body = KaizenSchema.RequestBody<"promptsEncode"> // auto_detect_json is always present

@@ -18,8 +18,6 @@ import type * as Duration from "effect/Duration"
  * - `InvalidResponse`: an answer the client will not accept however often it asks: a body
  *   over the response size limit, headers larger than the HTTP parser takes. Not transient.
  *
- * @since 0.1.0
- * @category models
  * @example
  * import type { KaizenError } from "kaizen-effect"
  * const reason: KaizenError.RequestErrorReason = "Timeout"
@@ -29,8 +27,6 @@ export type RequestErrorReason = "InvalidRequest" | "InvalidUrl" | "Transport" |
 /**
  * The request did not complete: refused locally, or the transport failed or timed out.
  *
- * @since 0.1.0
- * @category errors
  * @example
  * import { Effect } from "effect"
  * import { KaizenClient, KaizenRequestError } from "kaizen-effect"
@@ -56,8 +52,6 @@ export class KaizenRequestError extends Data.TaggedError("KaizenRequestError")<{
 /**
  * The API answered with a non-2xx status, or with a body that is not the expected JSON.
  *
- * @since 0.1.0
- * @category errors
  * @example
  * import { Effect } from "effect"
  * import { KaizenClient } from "kaizen-effect"
@@ -86,3 +80,15 @@ export class KaizenAPIError extends Data.TaggedError("KaizenAPIError")<{
   readonly cause?: unknown
 }> {}
 
+/**
+ * The first `code` on `cause` or its own `cause`s (five deep) that `match` accepts: Node, undici
+ * and fetch put the reason's code on an error or on the one it wraps.
+ */
+export const findCode = (cause: unknown, match: (code: string) => boolean): string | undefined => {
+  for (let c = cause, depth = 0; typeof c === "object" && c !== null && depth < 5; depth++) {
+    const code = (c as { code?: unknown }).code
+    if (typeof code === "string" && match(code)) return code
+    c = (c as { cause?: unknown }).cause
+  }
+  return undefined
+}

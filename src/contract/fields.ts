@@ -1,7 +1,6 @@
 /**
  * Field helpers shared by the request and response Schemas.
  *
- * @since 0.1.0
  * @internal
  */
 import * as Schema from "effect/Schema"
@@ -10,7 +9,6 @@ import * as Schema from "effect/Schema"
  * An optional field: absent or of its type (`exact`). `null` in an optional request field is
  * dropped before validation (see `dropNullOptions`), not accepted by the Schema.
  *
- * @since 0.1.0
  * @internal
  */
 export const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
@@ -18,7 +16,6 @@ export const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optio
 /**
  * An optional field that also accepts `null` as absent (responses).
  *
- * @since 0.1.0
  * @internal
  */
 export const optionalNullable = <S extends Schema.Schema.Any>(schema: S) =>
@@ -27,7 +24,6 @@ export const optionalNullable = <S extends Schema.Schema.Any>(schema: S) =>
 /**
  * The rest of an object: unknown fields never break decoding and stay available to the caller.
  *
- * @since 0.1.0
  * @internal
  */
 export const Rest = Schema.Record({ key: Schema.String, value: Schema.Unknown })

@@ -1,22 +1,16 @@
 /**
- * `Schema.is` for the contract's own Schemas, compiled to plain predicates.
+ * `Schema.is` for the contract's own Schemas, compiled to predicates that allocate nothing: Effect's
+ * `is` runs the decoding parser, which builds an output object and an issue list per struct, on every
+ * request and envelope check (BENCHMARKS.md, "Why the machinery exists").
  *
- * Every call checks its request, and every answer its envelope, with `Schema.is` first (the
- * fast path of internal/request.ts and contract/decoder.ts). Effect's `is` runs the decoding
- * parser, which builds an output object and an issue list for every struct it visits: about
- * 3.6 KB allocated per call (V8's sampling heap profiler), and 11.5 -> 9.7 µs of client CPU per
- * call with these predicates (in-memory undici dispatcher, 64 looping fibers). The contract is made of a few kinds of node (structs with optional fields and a
- * string index signature, unions, literals, the primitive keywords, arrays and refinements of
- * keywords); those are compiled here to predicates that allocate nothing. Any other node, and
- * any node whose annotations change how Effect parses it, is checked by Effect's own `is` for
- * that node, so the answer is always Effect's.
- *
- * Same semantics as `ParseResult.is(schema, options)` (`exact: true`): a struct is a
- * non-array object; a required field must be an own property; with `onExcessProperty:
- * "error"` every own key (symbols too) must be a field or match an index signature; index
- * signatures check every string key's value, fields included; arrays allow no elements past
- * their tuple unless they have a rest. test/contract/guard.test.ts compares the two on
- * generated and mutated values of every contract Schema.
+ * Compiled: structs with optional fields and a string index signature, unions, literals, the primitive
+ * keywords, arrays and refinements of keywords. Any other node, and any node whose annotations change
+ * how Effect parses it, is checked by Effect's own `is`, so the answer is always Effect's.
+ * Same semantics as `ParseResult.is(schema, options)` (`exact: true`): a struct is a non-array object;
+ * a required field must be an own property; with `onExcessProperty: "error"` every own key (symbols
+ * too) must be a field or match an index signature; index signatures check every string key's value,
+ * fields included; arrays allow no elements past their tuple unless they have a rest.
+ * test/contract/guard.test.ts compares the two on generated and mutated values of every contract Schema.
  *
  * @internal
  */

@@ -4,7 +4,6 @@
  * faithfully is refused with its path). Re-exported by `KaizenSchema` except the internal
  * `JsonInput` and `JsonObject`.
  *
- * @since 0.1.0
  * @internal
  */
 import type * as FastCheck from "effect/FastCheck"
@@ -15,8 +14,6 @@ import { findJsonProblem } from "@kaizen-effect/engine/json"
 /**
  * A JSON value, as the API sends and receives it.
  *
- * @since 0.1.0
- * @category models
  * @example
  * import type { KaizenSchema } from "kaizen-effect"
  * const value: KaizenSchema.JsonValue = { users: [{ id: 1, name: "Ada" }] }
@@ -38,7 +35,6 @@ export type JsonValue =
  * The request Schemas use it for `data`, `prompt` and the values of `metadata`, `schemas` and
  * `replay_meta`; it is not part of the public contract.
  *
- * @since 0.1.0
  * @internal
  */
 export const JsonInput: Schema.Schema<unknown> = Schema.declare(
@@ -65,8 +61,6 @@ export const JsonInput: Schema.Schema<unknown> = Schema.declare(
  * A JSON value received from the API. It comes out of `JSON.parse`, so it is JSON by
  * construction and is not walked again.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { Schema } from "effect"
  * import { KaizenSchema } from "kaizen-effect"
@@ -81,7 +75,6 @@ export const JsonValue: Schema.Schema<JsonValue> = Schema.declare(
  * A JSON object whose values are checked as {@link JsonInput}: `metadata`, `schemas`,
  * `replay_meta`.
  *
- * @since 0.1.0
  * @internal
  */
 export const JsonObject = Schema.Record({ key: Schema.String, value: JsonInput }).annotations({

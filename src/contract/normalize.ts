@@ -3,7 +3,6 @@
  * optional request field (Python clients send `None`), and a decode result under `data` (as
  * the docs show `decompress`). Used by the client and by the engine; not public.
  *
- * @since 0.1.0
  * @internal
  */
 
@@ -24,7 +23,6 @@ const hasNullOption = (input: object): boolean => {
  * client drops `None`: a payload written for Python (`"metadata": null`) is sent without the
  * field instead of being refused. `null` stays meaningful where it is data (`data`, `prompt`).
  *
- * @since 0.1.0
  * @internal
  * @example
  * dropNullOptions({ prompt: null, metadata: null }) // { prompt: null }
@@ -43,7 +41,6 @@ export const dropNullOptions = (input: unknown): unknown => {
  * Normalises the spellings the docs use for a decode result: `decompress` is shown
  * returning the value under `data`; the client always exposes it as `result`.
  *
- * @since 0.1.0
  * @internal
  * @example
  * normalizeEnvelope({ status: "ok", data: { a: 1 } }) // { status: "ok", data: { a: 1 }, result: { a: 1 } }

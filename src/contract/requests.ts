@@ -3,7 +3,6 @@
  * Each field's message says what was wrong and how to fix it, since the client and the engine
  * both show it to the caller as is.
  *
- * @since 0.1.0
  * @internal
  */
 import * as Schema from "effect/Schema"
@@ -18,8 +17,6 @@ const Indent = Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)).annotations({
 /**
  * The delimiters the service accepts between fields of a tabular array.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { KaizenSchema } from "kaizen-effect"
  * const d: typeof KaizenSchema.Delimiter.Type = "|"
@@ -33,8 +30,6 @@ export const Delimiter = Schema.Literal(",", "\t", "|").annotations({
 /**
  * Options for encoding JSON into KTOF.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { KaizenSchema } from "kaizen-effect"
  * const options: typeof KaizenSchema.EncodeOptions.Encoded = { indent: 2, delimiter: "|", length_marker: "#" }
@@ -53,8 +48,6 @@ export const EncodeOptions = Schema.Struct({
 /**
  * Options for decoding KTOF back into JSON.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { KaizenSchema } from "kaizen-effect"
  * const options: typeof KaizenSchema.DecodeOptions.Encoded = { indent: 2, strict: false }
@@ -81,8 +74,6 @@ const AutoDetectJson = Schema.optionalWith(Schema.Boolean, { default: () => true
 /**
  * Body of `POST /v1/compress`: any JSON value in `data`.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { KaizenSchema } from "kaizen-effect"
  * const body: typeof KaizenSchema.EncodeRequest.Encoded = { data: { users: [{ id: 1 }] } }
@@ -95,8 +86,6 @@ export const EncodeRequest = Schema.Struct({
 /**
  * Body of `POST /v1/optimize`: an `EncodeRequest`, plus the `token_models` the docs add.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { KaizenSchema } from "kaizen-effect"
  * const body: typeof KaizenSchema.OptimizeRequest.Encoded = { data: [1, 2], token_models: ["gpt-4o"] }
@@ -109,8 +98,6 @@ export const OptimizeRequest = Schema.Struct({
 /**
  * Body of `POST /v1/decompress`: a KTOF string in `data`.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { KaizenSchema } from "kaizen-effect"
  * const body: typeof KaizenSchema.DecodeRequest.Encoded = { data: "a: 1" }
@@ -123,8 +110,6 @@ export const DecodeRequest = Schema.Struct({
 /**
  * Body of `POST /v1/optimize/request`: a prompt (JSON value or text) to optimize.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { KaizenSchema } from "kaizen-effect"
  * const body: typeof KaizenSchema.OptimizeRequestPayload.Encoded = { prompt: "Summarize {\"a\":1}" }
@@ -140,8 +125,6 @@ export const OptimizeRequestPayload = Schema.Struct({
 /**
  * Body of `POST /v1/prompts/encode`: an optimize request plus `schemas`.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { KaizenSchema } from "kaizen-effect"
  * const body: typeof KaizenSchema.PromptEncodePayload.Encoded = {
@@ -157,8 +140,6 @@ export const PromptEncodePayload = Schema.Struct({
 /**
  * Body of `POST /v1/optimize/response`: KTOF to decode.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { KaizenSchema } from "kaizen-effect"
  * const body: typeof KaizenSchema.OptimizeResponsePayload.Encoded = { ktof: "a: 1" }
@@ -171,8 +152,6 @@ export const OptimizeResponsePayload = Schema.Struct({
 /**
  * Body of `POST /v1/prompts/decode`: KTOF to decode, with metadata to replay.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { KaizenSchema } from "kaizen-effect"
  * const body: typeof KaizenSchema.PromptDecodePayload.Encoded = { ktof: "a: 1", replay_meta: { turn: 3 } }

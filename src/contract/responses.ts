@@ -2,7 +2,6 @@
  * The response Schemas: the envelope every route answers with, its statistics and metadata in
  * both documented spellings, and the error body. Unknown fields are kept, never refused.
  *
- * @since 0.1.0
  * @internal
  */
 import * as Schema from "effect/Schema"
@@ -13,8 +12,6 @@ import { JsonValue } from "./json.js"
  * Size statistics. The service reference and the docs spell them differently; both are
  * accepted and both kept.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { Schema } from "effect"
  * import { KaizenSchema } from "kaizen-effect"
@@ -36,8 +33,6 @@ export const Stats = Schema.Struct(
 /**
  * Token and byte counts for one model, in either documented spelling.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { Schema } from "effect"
  * import { KaizenSchema } from "kaizen-effect"
@@ -57,8 +52,6 @@ export const TokenCount = Schema.Struct(
  * Token statistics: `{ raw: { model: counts }, optimized: { model: counts } }` (service
  * reference) or `{ model: { original, compressed } }` (docs).
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { Schema } from "effect"
  * import { KaizenSchema } from "kaizen-effect"
@@ -78,8 +71,6 @@ export const TokenStats = Schema.Union(
 /**
  * One JSON block found in a text prompt and replaced by its KTOF.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { Schema } from "effect"
  * import { KaizenSchema } from "kaizen-effect"
@@ -100,8 +91,6 @@ export const Replacement = Schema.Struct(
  * Response metadata: JSON auto-detection results and the echoes of the request's
  * `metadata`, `schemas` and (on decode) `replay_meta`.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { Schema } from "effect"
  * import { KaizenSchema } from "kaizen-effect"
@@ -133,8 +122,6 @@ const envelopeFields = {
  * The response of an encode route (`compress`, `optimize`, `optimize/request`,
  * `prompts/encode`): `result` is the KTOF string.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { Schema } from "effect"
  * import { KaizenSchema } from "kaizen-effect"
@@ -149,8 +136,6 @@ export const EncodeResponse = Schema.Struct({ ...envelopeFields, result: Schema.
  * The response of a decode route with `result` decoded by the given Schema (a typed round
  * trip). Use {@link DecodeResponse} for plain JSON.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { Schema } from "effect"
  * import { KaizenSchema } from "kaizen-effect"
@@ -164,8 +149,6 @@ export const decodeResponseOf = <A, I, R>(result: Schema.Schema<A, I, R>) =>
  * The response of a decode route (`decompress`, `optimize/response`, `prompts/decode`):
  * `result` is the decoded JSON value (the docs' `data` spelling is accepted too).
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { Schema } from "effect"
  * import { KaizenSchema } from "kaizen-effect"
@@ -176,8 +159,6 @@ export const DecodeResponse = decodeResponseOf(JsonValue).annotations({ identifi
 /**
  * The answer of `GET /`: whatever the deployment returns; `status` or `message` is reliable.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { Schema } from "effect"
  * import { KaizenSchema } from "kaizen-effect"
@@ -191,8 +172,6 @@ export const HealthResponse = Schema.Struct(
 /**
  * An entry of a FastAPI-style 422 `detail` list.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { Schema } from "effect"
  * import { KaizenSchema } from "kaizen-effect"
@@ -210,8 +189,6 @@ export const ValidationErrorItem = Schema.Struct(
 /**
  * The body of an error answer: `detail` is a string or the 422 list.
  *
- * @since 0.1.0
- * @category schemas
  * @example
  * import { Schema } from "effect"
  * import { KaizenSchema } from "kaizen-effect"
@@ -226,15 +203,9 @@ export const ErrorBody = Schema.Struct(
   Rest
 ).annotations({ identifier: "ErrorBody" })
 
-/** @since 0.1.0 @category models */
 export type EncodeResponse = typeof EncodeResponse.Type
-/** @since 0.1.0 @category models */
 export type DecodeResponse<A = JsonValue> = Omit<typeof DecodeResponse.Type, "result"> & { readonly result: A }
-/** @since 0.1.0 @category models */
 export type HealthResponse = typeof HealthResponse.Type
-/** @since 0.1.0 @category models */
 export type Stats = typeof Stats.Type
-/** @since 0.1.0 @category models */
 export type TokenStats = typeof TokenStats.Type
-/** @since 0.1.0 @category models */
 export type Meta = typeof Meta.Type

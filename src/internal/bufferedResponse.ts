@@ -1,13 +1,5 @@
 /**
- * An `HttpClientResponse` whose body is already in memory, for transports that read it whole
- * (the Node transport, the embedded engine).
- *
- * The platform's responses wrap a stream and build their `text` Effect on first use; Kaizen
- * bodies are small JSON documents read whole, so this one holds the bytes (or the text), decodes
- * them once if asked, and converts headers only if they are read. It uses web-standard globals
- * only, so it runs wherever `@effect/platform` does.
- *
- * @internal
+ * An `HttpClientResponse` over a body already in memory: Kaizen bodies are small JSON read whole.
  */
 import * as Cookies from "@effect/platform/Cookies"
 import * as Headers from "@effect/platform/Headers"
@@ -34,9 +26,8 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
     readonly request: HttpClientRequest.HttpClientRequest,
     readonly status: number,
     private readonly rawHeaders: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>,
-    /** Bytes or text as received. */
     private readonly body: Uint8Array | string,
-    /** Set when the connection failed after the headers: reading the body fails with it. */
+    /** The connection failed after the headers: reading the body fails with it. */
     private readonly bodyError?: unknown
   ) {
     super()

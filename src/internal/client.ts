@@ -1,12 +1,5 @@
 /**
- * Builds the client's service over an exchange (internal/exchange.ts): every behaviour the
- * client promises, whatever answers the request. Per call: the request and the call's options
- * are checked (nothing is sent when they fail), a request ID is fixed, and each attempt passes
- * the client-side limits and, unless the exchange enforces it, the per-attempt timeout; failed
- * attempts are retried by the configured `Schedule`; the whole call may have a deadline; and
- * the operation span records it when a tracer can see it.
- *
- * @internal
+ * Every behaviour the client promises, over any exchange (exchange.ts).
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -29,6 +22,8 @@ import type { CallInfo } from "./response.js"
 import { retryAfterFailure } from "./retry.js"
 import { type SpanFacts, withOperationSpan } from "./span.js"
 import { timeoutFail } from "./timeout.js"
+import { Endpoints } from "../contract/endpoints.js"
+import { decodeResponseOf } from "../contract/responses.js"
 
 type KaizenError = KaizenRequestError | KaizenAPIError
 
@@ -38,7 +33,7 @@ const decodeHealthResponse = contractDecoder(KaizenSchema.HealthResponse)
 
 const newRequestId = (): string => globalThis.crypto.randomUUID()
 
-/** The service over `exchange`. The Scope holds the client-side rate limiter, when one is configured. */
+/** The Scope holds the client-side rate limiter, when one is configured. */
 export const makeService = (
   config: KaizenConfig.Resolved,
   exchange: Exchange
@@ -48,12 +43,13 @@ export const makeService = (
     const shownBaseUrl = shownUrl(config.baseUrl)
     const timeoutMillis = Duration.toMillis(config.timeout)
 
-    const retry = config.retry === false
+    const retry = config.retry === false || config.retry === 0
       ? undefined
-      : config.retry ?? (config.maxRetries === 0 ? undefined : KaizenRetry.policy({ maxRetries: config.maxRetries }))
+      : typeof config.retry === "number"
+      ? KaizenRetry.policy({ maxRetries: config.retry })
+      : config.retry
 
-    // Client-side limits are per client, across all its calls; each attempt takes a permit and
-    // a rate token (a retry is a request too), but no permit is held while waiting to retry.
+    // Per client: each attempt takes a permit and a rate token (a retry is a request too), none held while waiting.
     const semaphore = config.maxConcurrency === undefined ? undefined : yield* Effect.makeSemaphore(config.maxConcurrency)
     const rateLimiter = config.rateLimiter ?? (config.maxRequestsPerSecond === undefined ? undefined : yield* RateLimiter.make({
       limit: config.maxRequestsPerSecond,
@@ -73,7 +69,7 @@ export const makeService = (
       options: CallOptions | undefined,
       decode: (body: Record<string, unknown>) => Either.Either<A, ParseResult.ParseError>
     ): Effect.Effect<A & ResponseInfo, KaizenError> => {
-      const endpoint = KaizenSchema.Endpoints[operation]
+      const endpoint = Endpoints[operation]
       const body = endpoint.request === undefined
         ? Either.right(undefined)
         : validateRequest(operation as KaizenSchema.BodyOperation, input)
@@ -98,8 +94,7 @@ export const makeService = (
           return readAnswer(info, answer, decode, requestId)
         })
       )
-      // One clock for headers and body: a server that sends headers and then stalls times out
-      // too. Interruption by the timeout aborts the request, which frees its socket.
+      // One clock for headers and body: a server that sends headers and then stalls times out too.
       if (!exchange.enforcesTimeout) {
         attempt = timeoutFail(
           attempt,
@@ -134,7 +129,7 @@ export const makeService = (
           request,
           options,
           options !== undefined && "schema" in options
-            ? Schema.decodeUnknownEither(KaizenSchema.decodeResponseOf(options.schema))
+            ? Schema.decodeUnknownEither(decodeResponseOf(options.schema))
             : decodeDecodeResponse
         ) as Effect.Effect<KaizenSchema.DecodeResponse<any> & ResponseInfo, KaizenError>
       )

@@ -13,10 +13,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import { DEFAULT_BASE_URL, DEFAULT_RETRIES, DEFAULT_TIMEOUT, LOCAL_BASE_URL } from "./defaults.js"
 import { headerValueProblem, parseHeaders } from "./headers.js"
 
-export const DEFAULT_BASE_URL = "https://api.getkaizen.io/"
-export const LOCAL_BASE_URL = "local"
 
 export const parseBaseUrl = (input: string): Either.Either<string, string> => {
   const trimmed = input.trim()
@@ -60,14 +59,24 @@ export const positiveInt = (what: string) => (n: number): Either.Either<number, 
 export const positiveNumber = (what: string) => (n: number): Either.Either<number, string> =>
   Number.isFinite(n) && n > 0 ? Either.right(n) : Either.left(`${what} must be a positive number, got ${n}`)
 
+/** A duration of zero or more (a time to live, a store's timeout). */
+export const nonNegativeDuration = (what: string) => (input: Duration.DurationInput): Either.Either<Duration.Duration, string> =>
+  Option.match(Duration.decodeUnknown(input), {
+    onNone: () => Either.left(`${what} must be a duration such as "1 hour", got ${String(input)}`),
+    onSome: (d) =>
+      Duration.greaterThanOrEqualTo(d, Duration.zero)
+        ? Either.right(d)
+        : Either.left(`${what} must be a duration such as "1 hour", got ${String(input)}`)
+  })
+
 export const decodeDuration = (input: Duration.DurationInput): Either.Either<Duration.Duration, string> =>
   Option.match(Duration.decodeUnknown(input), {
     onNone: () => Either.left(`"${String(input)}" is not a duration`),
     onSome: (d) => parseTimeoutSeconds(Duration.toMillis(d) / 1000)
   })
 
-export const parseMaxRetries = (n: number): Either.Either<number, string> =>
-  Number.isInteger(n) && n >= 0 ? Either.right(n) : Either.left(`max retries must be a whole number >= 0, got ${n}`)
+export const parseRetries = (n: number): Either.Either<number, string> =>
+  Number.isInteger(n) && n >= 0 ? Either.right(n) : Either.left(`retries must be a whole number >= 0, got ${n}`)
 
 export const optionalConfig = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   Config.map(Config.option(config), Option.getOrUndefined)
@@ -100,10 +109,8 @@ export const envFields = {
     Config.option,
     Config.map(Option.getOrUndefined)
   ),
-  timeout: validated(Config.number("KAIZEN_TIMEOUT"), parseTimeoutSeconds).pipe(
-    Config.withDefault(Duration.seconds(30))
-  ),
-  maxRetries: validated(Config.integer("KAIZEN_MAX_RETRIES"), parseMaxRetries).pipe(Config.withDefault(2)),
+  timeout: validated(Config.number("KAIZEN_TIMEOUT"), parseTimeoutSeconds).pipe(Config.withDefault(DEFAULT_TIMEOUT)),
+  retry: validated(Config.integer("KAIZEN_MAX_RETRIES"), parseRetries).pipe(Config.withDefault(DEFAULT_RETRIES)),
   headers: validated(Config.string("KAIZEN_HEADERS"), parseHeaders).pipe(Config.withDefault({})),
   deadline: optionalConfig(validated(Config.number("KAIZEN_DEADLINE"), parseTimeoutSeconds)),
   maxConcurrency: optionalConfig(validated(Config.integer("KAIZEN_MAX_CONCURRENCY"), positiveInt("max concurrency"))),

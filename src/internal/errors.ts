@@ -1,18 +1,13 @@
-/**
- * The client's own failures, built in one place so every exchange words them alike:
- * a request refused before sending, an attempt that timed out, a transport that failed.
- *
- * @internal
- */
+/** The client's own failures, built in one place so every exchange words them alike. */
 import * as Duration from "effect/Duration"
 import { KaizenRequestError } from "../contract/errors.js"
 import * as KaizenSchema from "../KaizenSchema.js"
 import type { CallInfo } from "./response.js"
 import { describeCause } from "./response.js"
+import { Endpoints } from "../contract/endpoints.js"
 
-/** A call refused before anything was sent, saying what to change. */
 export const invalidRequest = (operation: KaizenSchema.Operation, why: string, cause?: unknown): KaizenRequestError => {
-  const endpoint = KaizenSchema.Endpoints[operation]
+  const endpoint = Endpoints[operation]
   return new KaizenRequestError({
     reason: "InvalidRequest",
     message: `Invalid ${operation} request (nothing was sent): ${why}`,
@@ -27,7 +22,6 @@ export const invalidRequest = (operation: KaizenSchema.Operation, why: string, c
 export const unserialisable = (operation: KaizenSchema.Operation, cause: unknown): KaizenRequestError =>
   invalidRequest(operation, `the payload cannot be serialised as JSON: ${describeCause(cause)}`, cause)
 
-/** An attempt (or the whole call) that did not complete in time; its request was aborted. */
 export const timeoutError = (info: CallInfo, shownBaseUrl: string, what: string, after: Duration.Duration) =>
   new KaizenRequestError({
     reason: "Timeout",
@@ -40,7 +34,7 @@ export const timeoutError = (info: CallInfo, shownBaseUrl: string, what: string,
     requestId: info.requestId
   })
 
-/** The base URL as it may appear in messages: without `user:password@`. */
+/** The base URL as it may appear in messages and a cache's keys: without `user:password@`. */
 export const shownUrl = (baseUrl: string): string => {
   try {
     const url = new URL(baseUrl)

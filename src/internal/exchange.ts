@@ -1,17 +1,6 @@
 /**
- * The one seam between the client's behaviour (validation, retries, limits, timeouts, spans,
- * envelopes and errors: internal/client.ts) and whatever answers a request.
- *
- * An `Exchange` turns one validated call into an effect that performs one attempt and
- * succeeds with the raw answer (status, headers, body). It says of itself, explicitly, whether
- * it enforces the per-attempt timeout and whether code inside it reads the current span; the
- * client never inspects a transport to find out. Three exchanges exist: HTTP over any
- * `HttpClient` (internal/httpExchange.ts), HTTP on undici's dispatcher for the Node layer
- * (internal/undiciExchange.ts), and the embedded engine called with the value
- * (`KaizenLocal.layerClient`). Both answers are read by the same code (internal/response.ts),
- * so a status and a body give the same envelope or the same typed error whoever produced them.
- *
- * @internal
+ * The seam between the client's behaviour (client.ts) and whatever answers. An exchange states as data
+ * whether it enforces the timeout and reads the span: the client never inspects a transport to find out.
  */
 import type * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
@@ -25,28 +14,22 @@ export interface Call {
   readonly info: CallInfo
   /** The request as validated (defaults filled in); `undefined` for the health check. */
   readonly body: unknown
-  /** The call's own extra headers, already validated. */
   readonly headers: Readonly<Record<string, string>> | undefined
   readonly requestId: string
 }
 
-/** What came back: a status, headers and a JSON body (as text, or as a value never shared with the caller). */
+/** Lower-case header names; a `Json` body is a value never shared with the caller. */
 export interface Answer {
   readonly status: number
-  /** Lower-case names. */
   readonly headers: Readonly<Record<string, string>>
   readonly body: { readonly _tag: "Text"; readonly text: string } | { readonly _tag: "Json"; readonly value: unknown }
 }
 
-/**
- * An answer with a text body whose headers are converted on first read: a successful call
- * never reads them (only errors do, for `Retry-After`, the content type, a redirect target).
- */
+/** Headers converted on first read: only errors read them (`Retry-After`, content type, redirect target). */
 export class TextAnswer<S> implements Answer {
   private converted: Readonly<Record<string, string>> | undefined = undefined
   readonly body: { readonly _tag: "Text"; readonly text: string }
 
-  /** `convert(source)` gives the headers (lower-case names), once, if they are read. */
   constructor(
     readonly status: number,
     private readonly source: S,
@@ -62,19 +45,10 @@ export class TextAnswer<S> implements Answer {
 }
 
 export interface Exchange {
-  /**
-   * True when every attempt ends by itself within the configured timeout with a typed
-   * `Timeout` error (a transport with its own timer), or cannot wait at all; the client then
-   * adds no timer of its own. False: the client times each attempt out.
-   */
+  /** True when every attempt ends by itself at the timeout with a typed `Timeout` (or cannot wait): no client timer. */
   readonly enforcesTimeout: boolean
-  /** True when code inside an attempt reads the current span (middleware, trace headers). */
   readonly readsSpan: boolean
-  /** The requests the transport sends at once over its own connection pool, when it has one. */
   readonly poolSize?: number | undefined
-  /**
-   * The effect that performs one attempt of `call`, run again for each retry; or why the
-   * call cannot be sent at all (nothing is sent then).
-   */
+  /** One attempt's effect, run again for each retry; or why nothing can be sent. */
   readonly prepare: (call: Call) => Either.Either<Effect.Effect<Answer, KaizenRequestError>, KaizenRequestError>
 }

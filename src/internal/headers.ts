@@ -1,11 +1,6 @@
 /**
- * Header names and values as HTTP allows them. The HTTP stack refuses anything else only when
- * a request is sent, on every attempt, with a transport error; checked here, a bad value from
- * configuration fails the layer once (naming the setting, never the value), and a bad per-call
- * value fails that call before anything is sent. And the headers every request of a client
- * carries.
- *
- * @internal
+ * Header names and values as HTTP allows them, checked before sending: a bad configured value fails the
+ * layer once (naming the setting, never the value), a bad per-call value its call, not every attempt.
  */
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -15,8 +10,7 @@ import type * as KaizenConfig from "../KaizenConfig.js"
 
 // RFC 9110 token characters.
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-// RFC 9110 field-value characters: visible ASCII, space, tab and obs-text (Latin-1). No control
-// characters (a CR or LF would split the header), nothing a byte cannot carry.
+// RFC 9110 field-value: visible ASCII, space, tab, obs-text. A CR or LF would split the header.
 const invalidValue = /[^\t\x20-\x7e\x80-\xff]/
 
 /** Why `value` cannot be a header value, or `undefined`; the message never repeats the value. */
@@ -32,7 +26,6 @@ export const headerValueProblem = (value: string): string | undefined => {
   return `contains ${what} at position ${match.index}, which HTTP headers cannot carry`
 }
 
-/** Checks names and values and lower-cases the names. */
 export const checkHeaders = (headers: Readonly<Record<string, unknown>>): Either.Either<Record<string, string>, string> => {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) {
@@ -45,11 +38,7 @@ export const checkHeaders = (headers: Readonly<Record<string, unknown>>): Either
   return Either.right(out)
 }
 
-/**
- * Parses `KAIZEN_HEADERS`: either a JSON object (`{"X-Team":"search"}`) or comma-separated
- * `name=value` pairs with URL-encoded values, the format of `OTEL_EXPORTER_OTLP_HEADERS`
- * (`X-Team=search,X-Request-ID=abc`).
- */
+/** `KAIZEN_HEADERS`: a JSON object, or `name=value` pairs URL-encoded as in `OTEL_EXPORTER_OTLP_HEADERS`. */
 export const parseHeaders = (input: string): Either.Either<Record<string, string>, string> => {
   const text = input.trim()
   if (text === "") return Either.right({})
@@ -81,10 +70,6 @@ export const parseHeaders = (input: string): Either.Either<Record<string, string
   return checkHeaders(pairs)
 }
 
-/**
- * The headers every request of a client carries: what it accepts, who it is, the key (both
- * ways the service reads it) and the configured extra headers, which win.
- */
 export const staticHeadersOf = (config: KaizenConfig.Resolved): Record<string, string> => {
   const headers: Record<string, string> = {
     accept: "application/json",

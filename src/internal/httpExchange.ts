@@ -1,15 +1,6 @@
 /**
- * The exchange over an `HttpClient` (internal/exchange.ts): each call becomes one request,
- * built from a per-client template (URL, static headers) plus the call's request ID, headers
- * and JSON text, executed once per attempt; the answer is the response's status, headers and
- * text. Transport failures become typed errors here, at one place, without the request (and so
- * its headers, with the key) in them.
- *
- * What the transport does for the client is stated by whoever builds the layer, never found
- * out by looking at the transport: `timeout` says who ends an attempt that takes too long, and
- * `platformSpans` whether the platform's per-request span must be turned off.
- *
- * @internal
+ * The exchange over any `HttpClient`. What the transport does for the client (its own timeout, redirects,
+ * platform spans) is stated by whoever builds the layer, never found out by looking at the transport.
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
@@ -30,35 +21,20 @@ import { type Answer, type Call, type Exchange, TextAnswer } from "./exchange.js
 import { requestText } from "./request.js"
 import { staticHeadersOf } from "./headers.js"
 import { bodyReadError, transportError } from "./transportFailure.js"
+import { Endpoints } from "../contract/endpoints.js"
 
 export interface Options {
-  /**
-   * Who ends an attempt without a complete response in time. `"client"` (the default, for any
-   * `HttpClient`): the client times each attempt out itself. Or the transport, which was built
-   * with the same timeout: `isTimeout` tells its timeout failures from others, so they become
-   * the same typed `Timeout` error.
-   */
+  /** Who ends a slow attempt: the client (default), or a transport built with the same timeout, told by `isTimeout`. */
   readonly timeout?: "client" | { readonly isTimeout: (error: HttpClientError.HttpClientError) => boolean } | undefined
-  /**
-   * Whether the transport may follow redirects (default true: fetch does unless told not to).
-   * Then every request carries fetch's `redirect: "manual"` (through `FetchHttpClient.RequestInit`,
-   * which other transports ignore), so the key never goes to another origin; a redirect comes
-   * back as a typed error. False for a transport that never follows them.
-   */
+  /** Default true (fetch does): each request then carries `redirect: "manual"`, so the key never follows a redirect. */
   readonly followsRedirects?: boolean | undefined
-  /**
-   * Whether the transport makes the platform's per-request span (default true): then it is
-   * turned off, as the operation span is the one users see. False for a transport that makes
-   * none, which spares a FiberRef change per call.
-   */
+  /** Default true, and then turned off: users see the operation span. False (none made) spares a FiberRef per call. */
   readonly platformSpans?: boolean | undefined
-  /** The transport's connection pool size, when the layer that built it knows it. */
   readonly poolSize?: number | undefined
 }
 
 const headersOf = (response: HttpClientResponse.HttpClientResponse) => response.headers
 
-/** The exchange over `httpClient`, with the configuration's base URL, key and headers. */
 export const make = (
   httpClient: HttpClient.HttpClient,
   config: KaizenConfig.Resolved,
@@ -69,8 +45,7 @@ export const make = (
   const withoutPlatformSpans = options.platformSpans === false
     ? identity<HttpClient.HttpClient>
     : HttpClient.withTracerDisabledWhen(() => true)
-  // Trace headers are opt-in and come from the operation span, whatever the transport. With
-  // its span disabled the platform adds no trace headers itself.
+  // Trace headers come from the operation span: with its span disabled the platform adds none.
   const base = withoutPlatformSpans(httpClient).pipe(
     config.tracePropagation
       ? HttpClient.mapRequestEffect((request) =>
@@ -97,10 +72,8 @@ export const make = (
   const timeout = options.timeout ?? "client"
   const isTimeout = timeout === "client" ? undefined : timeout.isTimeout
 
-  // Everything that does not depend on the call is built once per client: each operation's
-  // request with its URL and the static headers; a call only adds its request ID and body.
   const templates = Object.fromEntries(
-    Object.entries(KaizenSchema.Endpoints).map(([op, endpoint]) => [
+    Object.entries(Endpoints).map(([op, endpoint]) => [
       op,
       endpoint.method === "GET"
         ? HttpClientRequest.setHeaders(HttpClientRequest.get(config.baseUrl + endpoint.path), staticHeaders)
@@ -119,8 +92,7 @@ export const make = (
     if (call.body !== undefined) {
       const text = requestText(call.operation as KaizenSchema.BodyOperation, call.body)
       if (Either.isLeft(text)) return Either.left(text.left)
-      // A raw body: the content type is in the template, and the transport computes the length,
-      // so no headers are copied and the JSON is not re-encoded into a second buffer.
+      // Raw: the content type is in the template, the transport computes the length, nothing is re-encoded.
       request = HttpClientRequest.setBody(request, HttpBody.raw(text.right))
     }
     const url = shownBaseUrl + info.path
@@ -130,8 +102,7 @@ export const make = (
         (error) =>
           isTimeout !== undefined && isTimeout(error)
             ? timeoutError(info, shownBaseUrl, "no complete response", config.timeout)
-            // The platform error holds the request (and so its headers, with the key): only
-            // the underlying cause is kept.
+            // The platform error holds the request, and so the key: only its cause is kept.
             : transportError(info, url, error.cause ?? error, error._tag === "RequestError" && error.reason === "InvalidUrl")
       ),
       (response) =>

@@ -12,8 +12,10 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { readFileSync } from "node:fs"
-import type { Options, TransportOptions } from "../KaizenNode.js"
+import type { Options } from "../KaizenNode.js"
 import { fromEither, optionalConfig, positiveInt, validated } from "./config.js"
+import { DEFAULT_MAX_CONNECTIONS } from "./defaults.js"
+import type { TransportOptions } from "./nodeTransport.js"
 
 const parseProxyUrl = (input: string): Either.Either<string, string> => {
   // A proxy URL may carry a password: messages about it never repeat it.
@@ -31,7 +33,7 @@ const parseProxyUrl = (input: string): Either.Either<string, string> => {
 /** The transport's `KAIZEN_*` variables, as the options they set. */
 export const envFields = {
   maxConnections: validated(Config.integer("KAIZEN_MAX_CONNECTIONS"), positiveInt("max connections")).pipe(
-    Config.withDefault(64)
+    Config.withDefault(DEFAULT_MAX_CONNECTIONS)
   ),
   verifySsl: Config.boolean("KAIZEN_VERIFY_SSL").pipe(Config.withDefault(true)),
   caFile: optionalConfig(Config.nonEmptyString("KAIZEN_CA_FILE")),
@@ -78,7 +80,7 @@ export const transportOptions = (
   baseUrl: string
 ): Effect.Effect<TransportOptions, ConfigError.ConfigError> =>
   Effect.gen(function*() {
-    const maxConnections = yield* fromEither("maxConnections", positiveInt("max connections")(options.maxConnections ?? 64))
+    const maxConnections = yield* fromEither("maxConnections", positiveInt("max connections")(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS))
     const ca = yield* readCa(options)
     const proxy = options.proxy === undefined
       ? Option.getOrUndefined(yield* standardProxy(baseUrl))

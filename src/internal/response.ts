@@ -1,12 +1,5 @@
 /**
- * Turns an answer (internal/exchange.ts) into either the decoded envelope or a typed
- * `KaizenAPIError`.
- *
- * Whatever the answer (HTML from a proxy, a truncated body, a 2xx that is not JSON), the result
- * is a value or a typed error, never a defect: this is the one place that reads answers, for
- * every exchange, so the same status and body give the same error whoever produced them.
- *
- * @internal
+ * Reads every exchange's answers: the same status and body give the same envelope or typed error, never a defect.
  */
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -19,7 +12,6 @@ import { KaizenAPIError } from "../contract/errors.js"
 import type { ResponseInfo } from "../KaizenClient.js"
 import type { Answer } from "./exchange.js"
 
-/** What an error needs to say where it happened. */
 export interface CallInfo {
   readonly operation: string
   readonly method: string
@@ -36,10 +28,7 @@ export const redactHeaders = (headers: Readonly<Record<string, string>>): Record
   return out
 }
 
-/**
- * How long the server asked to wait: `retry-after-ms` (milliseconds, a non-standard header
- * some gateways send), else `Retry-After` as seconds or as an HTTP date relative to `now`.
- */
+/** `retry-after-ms` (non-standard, sent by some gateways), else `Retry-After` as seconds or an HTTP date. */
 export const parseRetryAfter = (
   headers: Readonly<Record<string, string>>,
   nowMillis: number
@@ -64,7 +53,6 @@ const snippet = (text: string, max = 200): string => {
   return plain.length > max ? `${plain.slice(0, max)}…` : plain
 }
 
-/** Renders a `detail` (string, FastAPI 422 list, or anything else) as one line. */
 export const formatDetail = (detail: unknown): string | undefined => {
   if (typeof detail === "string") return detail
   if (Array.isArray(detail)) {
@@ -112,7 +100,6 @@ const utf8Bytes = (text: string): number => new TextEncoder().encode(text).byteL
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
-/** Builds the `KaizenAPIError` for an answer; `message` overrides the summary of the body. */
 export const apiError = (
   info: CallInfo,
   status: number,
@@ -146,10 +133,7 @@ export const apiError = (
 
 const fail = (error: Effect.Effect<KaizenAPIError>) => Effect.flatMap(error, Effect.fail)
 
-/**
- * A redirect is never followed (the key would go wherever it points), so it is a typed error
- * that says where it pointed. Status 0 is how a browser's fetch shows a redirect it hides.
- */
+/** A redirect is never followed (the key would go along). Status 0: a browser's fetch hiding a redirect. */
 const redirectMessage = (status: number, headers: Readonly<Record<string, string>>): string | undefined => {
   if (status === 0) {
     return "the server answered with a redirect, which the client does not follow (so the key is sent nowhere else); point baseUrl at the Kaizen API itself"
@@ -170,24 +154,17 @@ const redirectMessage = (status: number, headers: Readonly<Record<string, string
 const textOf = (answer: Answer): string =>
   answer.body._tag === "Text" ? answer.body.text : JSON.stringify(answer.body.value)
 
-// The request ID rides beside the envelope, not in it: `JSON.stringify(response)` stays exactly
-// what the server sent.
+// Beside the envelope, not in it: `JSON.stringify(response)` stays what the server sent.
 const withRequestId = <A>(value: A, requestId: string): A & ResponseInfo =>
   Object.defineProperty(value as A & object, "requestId", { value: requestId, enumerable: false }) as A & ResponseInfo
 
-/**
- * The answer as the decoded envelope with the call's `requestId` beside it, or a typed error:
- * a non-2xx status, a body that is not a JSON object, or an envelope the contract refuses. A
- * 2xx whose body decodes is read without an Effect step (most calls); only failures need the
- * clock, for `Retry-After`.
- */
+/** A 2xx whose body decodes is read without an Effect step; only failures need the clock (`Retry-After`). */
 export const readAnswer = <A>(
   info: CallInfo,
   answer: Answer,
   decode: (body: Record<string, unknown>) => Either.Either<A, ParseResult.ParseError>,
   requestId: string
 ): Effect.Effect<A & ResponseInfo, KaizenAPIError> => {
-  // Headers are read only on the way to an error: a transport may convert them lazily.
   const { status } = answer
   if (status < 200 || status >= 300) {
     return fail(apiError(info, status, answer.headers, textOf(answer), redirectMessage(status, answer.headers)))
@@ -227,13 +204,11 @@ export const readAnswer = <A>(
     ))
 }
 
-/** One line for a ParseError, with paths: `result: is missing; stats.reduction: Expected number, actual "x"`. */
 export const formatParseError = (error: ParseResult.ParseError): string =>
   ParseResult.ArrayFormatter.formatErrorSync(error)
     .map((issue) => (issue.path.length === 0 ? issue.message : `${formatPath(issue.path)}: ${issue.message}`))
     .join("; ")
 
-/** A transport cause as a short phrase: `connect ECONNREFUSED 127.0.0.1:9 (ECONNREFUSED)`. */
 export const describeCause = (cause: unknown): string => {
   if (cause instanceof Error) {
     const code = (cause as { code?: unknown }).code

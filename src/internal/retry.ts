@@ -1,10 +1,6 @@
 /**
- * The retry loop: `Effect.retry(attempt, schedule)`, paying for the schedule only once an
- * attempt has failed. Most calls succeed first time, and building a schedule driver per call
- * is measurable (`npm run bench:cpu`). The first failure is replayed into the schedule, so the
- * policy sees exactly the errors it would have seen.
- *
- * @internal
+ * `Effect.retry`, paying for the schedule's driver only once an attempt has failed (most calls succeed
+ * first time). The first failure is replayed into the schedule, so the policy sees every error.
  */
 import * as Effect from "effect/Effect"
 import type * as Schedule from "effect/Schedule"

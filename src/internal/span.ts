@@ -1,16 +1,6 @@
 /**
- * The operation span, `KaizenClient.<operation>`: the one span users see per call, with the
- * operation, the request ID, the number of attempts and the last status.
- *
- * A span costs about a third of the client's CPU per call, so it is skipped when nobody can
- * see it: when the fiber's tracer is Effect's native one (which records nothing anywhere) and
- * nothing inside the call reads the current span. No public API says "a real tracer is
- * installed", so the tracer in the fiber is compared with the native one, taken from
- * `DefaultServices.liveServices` (Effect's own default services, the value every runtime
- * starts with). Any other tracer (OpenTelemetry, a test's recording tracer) gets the span.
- * Tested in test/tracing.test.ts with a custom tracer.
- *
- * @internal
+ * The operation span, skipped when nobody can see it (cost: BENCHMARKS.md, "Client CPU per call"): no API
+ * says "a real tracer is installed", so the fiber's tracer is compared with Effect's native default.
  */
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
@@ -19,16 +9,12 @@ import * as Tracer from "effect/Tracer"
 
 const nativeTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
 
-/** What the span records when the call ends. */
 export interface SpanFacts {
   attempts: number
   lastStatus: number | undefined
 }
 
-/**
- * `call` inside the operation span when a tracer can see it; `parentOfCall`: code inside the
- * call reads the current span (middleware, trace headers), so the span is made its parent.
- */
+/** `parentOfCall`: code in the call reads the current span (middleware, trace headers), so it gets this one. */
 export const withOperationSpan = <A, E>(
   operation: string,
   requestId: string,

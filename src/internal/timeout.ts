@@ -1,19 +1,6 @@
 /**
- * The per-attempt timeout for a transport that does not enforce one itself (a mock, the
- * platform's clients): one forked fiber and one platform timer, instead of
- * `Effect.timeoutFail`'s race.
- *
- * `Effect.timeoutFail` races the attempt against `Effect.sleep` through `raceFibersWith`: two
- * forked fibers, the race's bookkeeping and a FiberRefs merge, about 45 µs of CPU per call on
- * an in-memory transport, more than the rest of the client together. On the live clock the
- * same semantics need the attempt in one child fiber and a `setTimeout`: on expiry the child
- * is interrupted, its interruption awaited (so its finalizers, e.g. an aborted request, have
- * run), and then the timeout error returned. Measured by `npm run bench:cpu`.
- *
- * Under any other clock (a test's `TestClock`) time is not the platform's: there
- * `Effect.timeoutFail` does the work, so the test's clock decides when the attempt expires.
- *
- * @internal
+ * The per-attempt timeout: on the live clock one child fiber and a timer instead of `Effect.timeoutFail`'s
+ * race (BENCHMARKS.md, "Why the machinery exists"; test/timeout.test.ts); under a `TestClock`, `Effect.timeoutFail`.
  */
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
@@ -39,9 +26,6 @@ export const timeoutFail = <A, E, R, E2>(
     }
     return Effect.flatMap(Effect.fork(self), (fiber) => {
       let timer: ReturnType<typeof setTimeout> | undefined
-      // As in internal/undiciDispatch.ts: an interruptible wait inside `uninterruptibleMask`
-      // whose failure handler cleans up, instead of `Effect.async` with a canceler (an
-      // `onInterrupt`, several steps more per call).
       return Effect.uninterruptibleMask((restore) =>
         Effect.catchAllCause(
           restore(Effect.async<A, E | E2>((resume) => {
@@ -50,15 +34,13 @@ export const timeoutFail = <A, E, R, E2>(
               expired = true
               fiber.unsafeInterruptAsFork(fiber.id())
             }, millis)
-            // Called once the child has ended, after its finalizers: on expiry, once the
-            // interruption has finished its work.
+            // After the child's finalizers: an expired attempt's abort has run.
             fiber.addObserver((exit) => {
               clearTimeout(timer)
               resume(expired && Exit.isInterrupted(exit) ? Effect.fail(onTimeout()) : exit)
             })
           })),
-          // The attempt's own failure, or the caller interrupted: then stop the clock and the
-          // attempt, and wait for it to end (for an attempt already over, this returns at once).
+          // The attempt failed or the caller interrupted: stop the clock, interrupt the attempt, await it.
           (cause) => {
             clearTimeout(timer)
             return Effect.zipRight(Fiber.interrupt(fiber), Effect.failCause(cause))

@@ -1,20 +1,13 @@
 /**
- * Which transport failures are deterministic: the same request would fail the same way on
- * every attempt, so it must fail once, with a message that says what to change, instead of
- * being retried as a network blip. Recognised by the standard error codes Node and undici put
- * on their errors (data, like the TLS codes `KaizenError.isTransient` reads), whatever the
- * transport: kaizen-effect's own, the platform's undici or node:http clients, or fetch. And
- * the typed errors for a request that got no answer, or whose body failed, on any transport.
- *
- * @internal
+ * Transport failures as typed errors. A deterministic one (by the codes Node and undici set) fails once,
+ * saying what to change, instead of being retried as a blip: the same request would fail the same way.
  */
-import { KaizenRequestError, type RequestErrorReason } from "../contract/errors.js"
+import { findCode, KaizenRequestError, type RequestErrorReason } from "../contract/errors.js"
 import type { CallInfo } from "./response.js"
 import { describeCause } from "./response.js"
 
 export interface Deterministic {
   readonly reason: Extract<RequestErrorReason, "InvalidRequest" | "InvalidResponse">
-  /** What to change, appended to the message. */
   readonly advice: string
 }
 
@@ -38,26 +31,17 @@ const byCode: Readonly<Record<string, Deterministic>> = {
   ERR_INVALID_HTTP_TOKEN: { reason: "InvalidRequest", advice: "fix the request's headers (a name HTTP cannot carry)" }
 }
 
-/** The deterministic failure in `cause`'s chain, if it is one. */
 export const deterministic = (cause: unknown): Deterministic | undefined => {
-  for (let c = cause, depth = 0; typeof c === "object" && c !== null && depth < 5; depth++) {
-    const code = (c as { code?: unknown }).code
-    if (typeof code === "string" && code in byCode) return byCode[code]
-    c = (c as { cause?: unknown }).cause
-  }
-  return undefined
+  const code = findCode(cause, (code) => code in byCode)
+  return code === undefined ? undefined : byCode[code]
 }
 
-/**
- * A request that got no answer, as the typed error: deterministic failures with their reason
- * and advice, anything else `Transport` (retried by the default policy). `cause` is the
- * transport's own error, never a request object (which would hold the key).
- */
-export const transportError = (info: CallInfo, url: string, cause: unknown, invalidUrl = false): KaizenRequestError => {
+/** `cause` is the transport's own error, never a request object (which would hold the key). */
+const failed = (info: CallInfo, what: string, cause: unknown, fallback: RequestErrorReason): KaizenRequestError => {
   const known = deterministic(cause)
   return new KaizenRequestError({
-    reason: known?.reason ?? (invalidUrl ? "InvalidUrl" : "Transport"),
-    message: `Kaizen request ${info.method} ${url} failed: ${describeCause(cause)}${known ? `; ${known.advice}` : ""}`,
+    reason: known?.reason ?? fallback,
+    message: `Kaizen request ${info.method} ${what}: ${describeCause(cause)}${known ? `; ${known.advice}` : ""}`,
     operation: info.operation,
     method: info.method,
     path: info.path,
@@ -66,18 +50,8 @@ export const transportError = (info: CallInfo, url: string, cause: unknown, inva
   })
 }
 
-/** An answer whose body failed after its headers arrived. */
-export const bodyReadError = (info: CallInfo, status: number, cause: unknown): KaizenRequestError => {
-  const known = deterministic(cause)
-  return new KaizenRequestError({
-    reason: known?.reason ?? "Transport",
-    message: `Kaizen request ${info.method} ${info.path} failed while reading the response body (status ${status}): ${
-      describeCause(cause)
-    }${known ? `; ${known.advice}` : ""}`,
-    operation: info.operation,
-    method: info.method,
-    path: info.path,
-    requestId: info.requestId,
-    cause
-  })
-}
+export const transportError = (info: CallInfo, url: string, cause: unknown, invalidUrl = false): KaizenRequestError =>
+  failed(info, `${url} failed`, cause, invalidUrl ? "InvalidUrl" : "Transport")
+
+export const bodyReadError = (info: CallInfo, status: number, cause: unknown): KaizenRequestError =>
+  failed(info, `${info.path} failed while reading the response body (status ${status})`, cause, "Transport")

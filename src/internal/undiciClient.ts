@@ -1,17 +1,6 @@
 /**
- * A lean `HttpClient` over undici's `dispatcher.dispatch`, for the Node layer.
- *
- * `@effect/platform-node`'s undici client reaches ~0.3x of raw undici on loopback: per request
- * it creates a span, copies headers for it, an AbortController, a Readable body stream with a
- * cached `text` Effect, and registers the response with a FinalizationRegistry. Kaizen requests
- * and responses are small JSON documents read whole, so this client does only that: it
- * dispatches the request, collects the body chunks into one buffer (up to a maximum size), and
- * answers with a response whose headers are converted only if read. Interruption aborts the
- * request through undici's controller, which frees its socket.
- *
- * Streaming request bodies are refused with a clear error rather than buffered silently.
- *
- * @internal
+ * The Node transport as an `HttpClient`, for `transformClient` middleware: one dispatch per request, the
+ * body read whole (BENCHMARKS.md, "Why the machinery exists"). Streamed request bodies are refused, not buffered.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -22,48 +11,34 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type { Dispatcher } from "undici"
+import { wholeBody } from "../contract/body.js"
 import { BufferedResponse } from "./bufferedResponse.js"
 import { dispatch, type Limits, TransportTimeout } from "./undiciDispatch.js"
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./defaults.js"
 
-/**
- * Whether a failure of this transport is its own timeout: the Node layer, which builds both
- * the transport and the client, tells the client so (internal/httpExchange.ts).
- */
+/** The Node layer, which builds this transport and the client, tells the client its timeouts so. */
 export const isTimeout = (error: HttpClientError.HttpClientError): boolean => error.cause instanceof TransportTimeout
 
 export interface Options {
-  /** Responses larger than this fail instead of filling memory (default 100 MiB). */
   readonly maxResponseBytes?: number | undefined
-  /**
-   * Abort any request with no complete response (headers and body) within this many ms,
-   * failing with a cause that {@link isTimeout} recognises. Default: no timeout here.
-   */
+  /** Default: none. A request it aborts fails with a cause {@link isTimeout} recognises. */
   readonly timeoutMillis?: number | undefined
 }
 
-export const DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
 
 type Body = string | Uint8Array | null
 
 const requestBody = (
   request: HttpClientRequest.HttpClientRequest
 ): Either.Either<Body, HttpClientError.RequestError> => {
-  const body = request.body
-  switch (body._tag) {
-    case "Empty":
-      return Either.right(null)
-    case "Uint8Array":
-      return Either.right(body.body)
-    case "Raw":
-      if (typeof body.body === "string" || body.body instanceof Uint8Array) return Either.right(body.body)
-      break
-  }
+  const body = wholeBody(request.body)
+  if (body !== undefined) return Either.right(body)
   return Either.left(
     new HttpClientError.RequestError({
       request,
       reason: "Encode",
       cause: new Error(
-        `kaizen-effect's Node transport sends whole bodies only (a string or Uint8Array); got a ${body._tag} body. ` +
+        `kaizen-effect's Node transport sends whole bodies only (a string or Uint8Array); got a ${request.body._tag} body. ` +
           "Read the stream into memory first, or provide another HttpClient layer."
       )
     })
@@ -118,11 +93,6 @@ const send = (
   }, limits)
 }
 
-/**
- * An `HttpClient` that sends every request through `dispatcher`.
- *
- * @internal
- */
 export const make = (dispatcher: Dispatcher, options: Options = {}): HttpClient.HttpClient => {
   const limits: Limits = {
     maxBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,

@@ -1,16 +1,10 @@
 /**
- * One request on undici's `dispatcher.dispatch`, as an Effect: the body read whole (up to a
- * maximum size), one timer for headers and body, and interruption aborting the request (which
- * frees its socket). What the answer or the failure becomes is the caller's: the Node
- * transport's `HttpClient` (undiciClient.ts) makes an `HttpClientResponse`, the Node layer's
- * exchange (undiciExchange.ts) the client's `Answer`.
- *
- * @internal
+ * One request on undici's dispatcher as an Effect: the body read whole up to a limit, one timer, interruption
+ * aborting the request (which frees its socket). Why: BENCHMARKS.md, "Why the machinery exists".
  */
 import * as Effect from "effect/Effect"
 import type { Dispatcher } from "undici"
 
-/** The cause of a request this transport aborted at its deadline. */
 export class TransportTimeout extends Error {
   constructor(readonly millis: number) {
     super(`no complete response within ${millis} ms`)
@@ -21,7 +15,6 @@ export class TransportTimeout extends Error {
 /** Response headers as undici gives them: lower-case names, a list for a repeated header. */
 export type RawHeaders = Record<string, string | Array<string> | undefined>
 
-/** What a request's outcome becomes, for whoever sends it. */
 export interface Outcomes<A, E> {
   /** A complete answer; or, with `bodyError`, an answer whose body failed after the headers. */
   readonly answer: (status: number, headers: RawHeaders, body: Uint8Array, bodyError?: unknown) => Effect.Effect<A, E>
@@ -30,28 +23,20 @@ export interface Outcomes<A, E> {
 }
 
 export interface Limits {
-  /** Responses larger than this fail instead of filling memory. */
   readonly maxBytes: number
-  /** Abort a request with no complete response within this many ms; none when undefined. */
   readonly timeoutMillis: number | undefined
 }
 
-// What a settled request holds instead of its headers and chunks: nothing is added to either
-// once the outcome is decided, so the two can be shared.
+// What a settled request holds instead: nothing is added once the outcome is decided, so they are shared.
 const NO_HEADERS: RawHeaders = Object.freeze({}) as RawHeaders
 const NO_CHUNKS: Array<Buffer> = Object.freeze([]) as unknown as Array<Buffer>
 
 /**
- * One request in flight: undici's handler for it, and what ends it early. The handler's
- * methods live on the prototype, so a request costs one object, not a closure per callback.
- *
- * undici keeps a handler referenced for a while after the request ends (and its controller
- * keeps the raw response headers), so once the outcome is decided this object lets go of
- * everything it held: otherwise each call's headers, body chunks and continuation outlive it
- * and survive young collections (measured: twice the bytes promoted, ~3 µs of CPU per call).
+ * undici's handler for one request: methods on the prototype, and all it held let go once decided (undici
+ * keeps a handler referenced after the request ends).
  */
 class InFlight<A, E> implements Dispatcher.DispatchHandler {
-  /** Undefined once the outcome is decided (answer, failure, timeout, abandonment): later callbacks are ignored. */
+  /** Undefined once the outcome is decided: later callbacks are ignored. */
   private resume: ((outcome: Effect.Effect<A, E>) => void) | undefined = undefined
   private controller: Dispatcher.DispatchController | undefined = undefined
   private timer: ReturnType<typeof setTimeout> | undefined = undefined
@@ -62,7 +47,6 @@ class InFlight<A, E> implements Dispatcher.DispatchHandler {
 
   constructor(private readonly outcomes: Outcomes<A, E>, private readonly limits: Limits) {}
 
-  /** Dispatches the request; `resume` gets its outcome, once. */
   start(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, resume: (outcome: Effect.Effect<A, E>) => void): void {
     this.resume = resume
     const timeoutMillis = this.limits.timeoutMillis
@@ -77,7 +61,6 @@ class InFlight<A, E> implements Dispatcher.DispatchHandler {
     dispatcher.dispatch(options, this)
   }
 
-  /** The caller stopped waiting (interruption): the request is aborted, which frees its socket. */
   abandon(): void {
     if (this.resume === undefined) return
     const controller = this.controller
@@ -85,7 +68,6 @@ class InFlight<A, E> implements Dispatcher.DispatchHandler {
     controller?.abort(new Error("request interrupted"))
   }
 
-  /** Decides the outcome: stops the clock and lets go of everything it held. */
   private release(): ((outcome: Effect.Effect<A, E>) => void) | undefined {
     const resume = this.resume
     this.resume = undefined
@@ -141,23 +123,15 @@ class InFlight<A, E> implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     if (this.resume === undefined) return
-    // After the headers, the request did get an answer: as with a streamed body, the failure
-    // belongs to reading the body, so the answer is given with its body's failure.
+    // After the headers there is an answer: as with a streamed body, the failure is the body's.
     if (this.status !== 0) this.answer(new Uint8Array(0), error)
     else this.fail(error)
   }
 }
 
 /**
- * Sends one request. Each run of the effect is one attempt.
- *
- * Not `Effect.async` with a canceler: that wraps the wait in `Effect.onInterrupt` (an
- * `onExit` with its own exit value and cleanup steps), and the canceler keeps the request's
- * whole state reachable from the fiber until the call is long over, so young objects survive
- * collections: 42.2 -> 31.8 µs of client CPU per call on loopback at concurrency 64 when this
- * replaced it (fresh processes alternating with raw undici, 3 rounds). The same behaviour with two public steps: the wait is interruptible
- * inside an `uninterruptibleMask`, and any failure that leaves the request unsettled (only an
- * interruption can) abandons it before the failure goes on.
+ * One request per run. Not `Effect.async` with a canceler (its cost: BENCHMARKS.md, "Why the machinery exists"): an
+ * interruptible wait inside `uninterruptibleMask`, whose failure handler abandons an unsettled request.
  */
 export const dispatch = <A, E>(
   dispatcher: Dispatcher,

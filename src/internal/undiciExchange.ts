@@ -1,19 +1,6 @@
 /**
- * The Node layer's exchange (internal/exchange.ts): each attempt is one request on undici's
- * `dispatcher.dispatch` (internal/undiciDispatch.ts), and the answer is the status, headers
- * (converted only when an error reads them) and the body's text.
- *
- * The Node layer builds the dispatcher and the client together, so no `HttpClient` stands
- * between them: a request costs one header object and one dispatch, not a platform request
- * and response and the Effect steps that map one into the other (9.1 -> 8.4 µs of client CPU
- * per call on an in-memory dispatcher, 64 looping fibers). What the transport does for the
- * client is the same as through `KaizenNode.makeHttpClient` and the HTTP exchange, and is
- * stated by the exchange: it ends every attempt at the client's timeout itself, never follows a
- * redirect (a 3xx is an answer, read as an error by internal/response.ts), and makes no spans
- * of its own; trace headers come from the operation span when `tracePropagation` is on. A client with `transformClient`
- * middleware needs an `HttpClient` to transform: the Node layer gives it the HTTP exchange.
- *
- * @internal
+ * The Node layer's exchange, with no `HttpClient` between it and undici (BENCHMARKS.md, "Why the machinery exists";
+ * test/node/trust.test.ts): it ends each attempt at the timeout itself, follows no redirect, makes no spans.
  */
 import * as Headers from "@effect/platform/Headers"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
@@ -32,10 +19,11 @@ import { requestText } from "./request.js"
 import { bodyReadError, transportError } from "./transportFailure.js"
 import type { CallInfo } from "./response.js"
 import { dispatch, type Limits, type Outcomes, type RawHeaders, TransportTimeout } from "./undiciDispatch.js"
+import { Endpoints } from "../contract/endpoints.js"
 
 const decoder = new TextDecoder()
 
-/** What one call's attempts come to: an answer, or the typed error for no answer. One object per call. */
+/** One object per call for what its attempts come to. */
 class CallOutcomes implements Outcomes<Answer, KaizenRequestError> {
   constructor(
     private readonly info: CallInfo,
@@ -57,21 +45,18 @@ class CallOutcomes implements Outcomes<Answer, KaizenRequestError> {
 }
 
 export interface Options {
-  /** Responses larger than this fail (an `InvalidResponse`, not retried). */
+  /** Larger responses fail with `InvalidResponse`, not retried. */
   readonly maxResponseBytes: number
-  /** The connection pool size, when the layer built the pool. */
   readonly poolSize?: number | undefined
 }
 
-/** The exchange over `dispatcher`, with the configuration's base URL, key, headers and timeout. */
 export const make = (dispatcher: Dispatcher, config: KaizenConfig.Resolved, options: Options): Exchange => {
   const staticHeaders = staticHeadersOf(config)
   const shownBaseUrl = shownUrl(config.baseUrl)
   const limits: Limits = { maxBytes: options.maxResponseBytes, timeoutMillis: Duration.toMillis(config.timeout) }
 
-  // Per operation, once per client: where it goes, and its headers before the call's own.
   const targets = Object.fromEntries(
-    Object.entries(KaizenSchema.Endpoints).map(([operation, endpoint]) => {
+    Object.entries(Endpoints).map(([operation, endpoint]) => {
       const url = new URL(config.baseUrl + endpoint.path)
       // The request ID's place is kept in the template, so each call's copy has the same shape.
       const headers: Record<string, string> = endpoint.method === "GET"

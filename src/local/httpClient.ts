@@ -11,7 +11,7 @@
  *
  * Every request is read as a server reads it, and every answer is HTTP text: the client on
  * this transport behaves exactly as over the network (its own timeout, retries and body
- * reading all apply). `KaizenLocal.layerClient` is the direct route without the text.
+ * reading all apply). `KaizenLocal.layer` is the direct route without the text.
  *
  * The engine itself (codec, statistics, tokenizer table) is imported on the first request, not
  * with this module: an application that merely imports the package never loads it.
@@ -26,6 +26,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as Engine from "@kaizen-effect/engine"
 import { DEFAULT_MAX_BODY_BYTES } from "@kaizen-effect/engine/defaults"
 import { fromEngine } from "./answer.js"
+import { wholeBody } from "../contract/body.js"
 import { collect } from "./body.js"
 
 /** The value of `KAIZEN_BASE_URL` that selects the engine (`KaizenConfig.LOCAL_BASE_URL`; a test keeps them equal). */
@@ -57,23 +58,21 @@ const bodyOf = (
   maxBodyBytes: number
 ): Effect.Effect<Uint8Array | string, HttpClientError.RequestError> => {
   const body = request.body
-  switch (body._tag) {
-    case "Empty":
-      return Effect.succeed("")
-    case "Uint8Array":
-      return Effect.succeed(body.body)
-    case "Raw":
-      if (typeof body.body === "string" || body.body instanceof Uint8Array) return Effect.succeed(body.body)
-      if (body.body instanceof ArrayBuffer) return Effect.succeed(new Uint8Array(body.body))
-      return Effect.fail(refuse(request, "the embedded Kaizen engine reads text or byte bodies only"))
-    case "FormData":
-      return Effect.fail(refuse(request, "the embedded Kaizen engine reads JSON bodies, not form data"))
-    case "Stream":
-      return Effect.mapError(
-        collect(body.stream, maxBodyBytes),
-        (cause) => new HttpClientError.RequestError({ request, reason: "Transport", description: "reading the body failed", cause })
-      )
+  const whole = wholeBody(body)
+  if (whole !== undefined) return Effect.succeed(whole ?? "")
+  if (body._tag === "Raw" && body.body instanceof ArrayBuffer) return Effect.succeed(new Uint8Array(body.body))
+  if (body._tag === "Stream") {
+    return Effect.mapError(
+      collect(body.stream, maxBodyBytes),
+      (cause) => new HttpClientError.RequestError({ request, reason: "Transport", description: "reading the body failed", cause })
+    )
   }
+  return Effect.fail(refuse(
+    request,
+    body._tag === "FormData"
+      ? "the embedded Kaizen engine reads JSON bodies, not form data"
+      : "the embedded Kaizen engine reads text or byte bodies only"
+  ))
 }
 
 let engine: Promise<typeof Engine> | undefined

@@ -34,7 +34,7 @@ const compressJsonl = (src: string, dest: string) =>
     )
   })
 
-const engine = KaizenClient.layer({ baseUrl: "http://kaizen.local" }).pipe(Layer.provide(KaizenLocal.layer))
+const engine = KaizenClient.layer({ baseUrl: "http://kaizen.local" }).pipe(Layer.provide(KaizenLocal.layerHttpClient()))
 
 it.scoped("the README's JSONL example: one output line per record, in order, a bad record its own error", () =>
   Effect.gen(function*() {

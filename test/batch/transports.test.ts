@@ -1,7 +1,7 @@
 /**
  * KaizenBatch on real transports: the Node layer against `KaizenLocal.serve` and against a
  * loopback server that records what it sees from its side of the socket, and the embedded engine
- * under the client (`KaizenLocal.layer`).
+ * under the client (`KaizenLocal.layerHttpClient()`).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Either, Fiber, Layer, Option, Stream } from "effect"
@@ -9,6 +9,7 @@ import { KaizenBatch, KaizenClient, KaizenLocal } from "../../src/index.js"
 import type { KaizenError } from "../../src/index.js"
 import * as FaultServer from "../support/faultServer.js"
 import { failOnUnhandledRejections, noEnv, withNodeClient } from "../support/realClient.js"
+import * as KaizenNode from "../../src/KaizenNode.js"
 
 failOnUnhandledRejections()
 
@@ -35,7 +36,7 @@ const roundTrip = (data: ReadonlyArray<unknown>, broken: number) =>
 const checkRoundTrip = (
   data: ReadonlyArray<unknown>,
   broken: number,
-  results: ReadonlyArray<Either.Either<{ readonly result: unknown }, KaizenError>>
+  results: ReadonlyArray<Either.Either<{ readonly result: unknown }, KaizenError.KaizenError>>
 ) => {
   expect(results).toHaveLength(data.length)
   results.forEach((result, i) => {
@@ -56,18 +57,18 @@ describe("real transports", () => {
       const address = yield* KaizenLocal.serve({ port: 0 })
       const data = records(300)
       const results = yield* roundTrip(data, 17).pipe(
-        Effect.provide(KaizenClient.layerNodeWith({ baseUrl: address.url })),
+        Effect.provide(KaizenNode.layer({ baseUrl: address.url })),
         Effect.withConfigProvider(noEnv)
       )
       checkRoundTrip(data, 17, results)
     })))
 
-  it.effect("the embedded engine under the client (KaizenLocal.layer): the same round trip", () =>
+  it.effect("the embedded engine under the client (KaizenLocal.layerHttpClient()): the same round trip", () =>
     Effect.gen(function*() {
       const data = records(300)
       const results = yield* roundTrip(data, 250).pipe(
         Effect.provide(
-          KaizenClient.layer({ baseUrl: "http://kaizen.local" }).pipe(Layer.provide(KaizenLocal.layer))
+          KaizenClient.layer({ baseUrl: "http://kaizen.local" }).pipe(Layer.provide(KaizenLocal.layerHttpClient()))
         )
       )
       checkRoundTrip(data, 250, results)

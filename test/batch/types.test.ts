@@ -21,7 +21,7 @@ const rows = [{ data: { id: 1 } }, { data: { id: 2 } }]
 describe("KaizenBatch types", () => {
   it("per-item Either by default: the error channel is only the input's, the requirement the client", () => {
     const batch = KaizenBatch.stream(rows, "compress")
-    expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<Either.Either<KaizenBatch.Response<"compress">, KaizenError>>()
+    expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<Either.Either<KaizenBatch.Response<"compress">, KaizenError.KaizenError>>()
     expectTypeOf<KaizenBatch.Response<"compress">>().toEqualTypeOf<Encoded>()
     expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<never>()
     expectTypeOf<ContextOf<typeof batch>>().toEqualTypeOf<KaizenClient>()
@@ -30,7 +30,7 @@ describe("KaizenBatch types", () => {
   it("failFast: bare responses, and exactly the Kaizen error union in the channel", () => {
     const batch = KaizenBatch.stream(rows, "optimize", { failFast: true, concurrency: 4 })
     expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<KaizenBatch.Response<"optimize">>()
-    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError>()
+    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError.KaizenError>()
     expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError.KaizenError>()
   })
 
@@ -38,14 +38,14 @@ describe("KaizenBatch types", () => {
     const flag = Math.random() > 2
     const batch = KaizenBatch.stream(rows, "compress", { failFast: flag })
     expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<
-      KaizenBatch.Response<"compress"> | Either.Either<KaizenBatch.Response<"compress">, KaizenError>
+      KaizenBatch.Response<"compress"> | Either.Either<KaizenBatch.Response<"compress">, KaizenError.KaizenError>
     >()
-    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError>()
+    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError.KaizenError>()
   })
 
   it("decode routes: JSON results, or the schema's type", () => {
     const plain = KaizenBatch.stream([{ ktof: "a: 1" }], "promptsDecode")
-    expectTypeOf<ElementOf<typeof plain>>().toEqualTypeOf<Either.Either<Decoded, KaizenError>>()
+    expectTypeOf<ElementOf<typeof plain>>().toEqualTypeOf<Either.Either<Decoded, KaizenError.KaizenError>>()
     const User = Schema.Struct({ id: Schema.Number })
     const typed = KaizenBatch.stream([{ data: "id: 1" }], "decompress", { schema: User, failFast: true })
     expectTypeOf<ElementOf<typeof typed>>().toEqualTypeOf<Decoded<{ readonly id: number }>>()
@@ -54,7 +54,7 @@ describe("KaizenBatch types", () => {
   it("unordered: each element paired with its input's index", () => {
     const batch = KaizenBatch.streamUnordered(rows, "compress")
     expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<
-      readonly [Either.Either<KaizenBatch.Response<"compress">, KaizenError>, number]
+      readonly [Either.Either<KaizenBatch.Response<"compress">, KaizenError.KaizenError>, number]
     >()
     expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<never>()
   })
@@ -66,7 +66,7 @@ describe("KaizenBatch types", () => {
     const last = input.pipe(KaizenBatch.streamUnordered("promptsEncode", { failFast: true }))
     expectTypeOf<ErrorOf<typeof first>>().toEqualTypeOf<PlatformError>()
     expectTypeOf<ContextOf<typeof first>>().toEqualTypeOf<Source | KaizenClient>()
-    expectTypeOf<ErrorOf<typeof last>>().toEqualTypeOf<PlatformError | KaizenError>()
+    expectTypeOf<ErrorOf<typeof last>>().toEqualTypeOf<PlatformError | KaizenError.KaizenError>()
     expectTypeOf<ElementOf<typeof last>>().toEqualTypeOf<readonly [KaizenBatch.Response<"promptsEncode">, number]>()
   })
 
@@ -95,14 +95,14 @@ describe("KaizenBatch types, options held in a variable", () => {
     const options: KaizenBatch.Options = { concurrency: 4 }
     const batch = KaizenBatch.stream(rows, "compress", options)
     expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<
-      KaizenBatch.Response<"compress"> | Either.Either<KaizenBatch.Response<"compress">, KaizenError>
+      KaizenBatch.Response<"compress"> | Either.Either<KaizenBatch.Response<"compress">, KaizenError.KaizenError>
     >()
-    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError>()
+    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError.KaizenError>()
   })
 
   it("options without failFast: per-item Either", () => {
     const batch = KaizenBatch.stream(rows, "compress", { concurrency: 4, onProgress: () => Effect.void })
-    expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<Either.Either<KaizenBatch.Response<"compress">, KaizenError>>()
+    expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<Either.Either<KaizenBatch.Response<"compress">, KaizenError.KaizenError>>()
     expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<never>()
   })
 })
@@ -116,19 +116,19 @@ describe("KaizenBatch types, items given as an Either", () => {
   it("a Left's type joins the per-item error, and stays out of the channel", () => {
     const batch = KaizenBatch.stream(items, "compress")
     expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<
-      Either.Either<KaizenBatch.Response<"compress">, KaizenError | NotJson>
+      Either.Either<KaizenBatch.Response<"compress">, KaizenError.KaizenError | NotJson>
     >()
     expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<never>()
     const unordered = items.pipe(KaizenBatch.streamUnordered("compress"))
     expectTypeOf<ElementOf<typeof unordered>>().toEqualTypeOf<
-      readonly [Either.Either<KaizenBatch.Response<"compress">, KaizenError | NotJson>, number]
+      readonly [Either.Either<KaizenBatch.Response<"compress">, KaizenError.KaizenError | NotJson>, number]
     >()
   })
 
   it("failFast: a Left's type joins the channel", () => {
     const batch = KaizenBatch.stream(items, "compress", { failFast: true })
     expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<KaizenBatch.Response<"compress">>()
-    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError | NotJson>()
+    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError.KaizenError | NotJson>()
   })
 
   it("an Either's request is checked as a plain one", () => {

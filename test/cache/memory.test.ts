@@ -124,6 +124,25 @@ describe("KaizenCache.layer (memory)", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.effect("an interrupted caller leaves the request it shared in the cache: later callers join it, then hit its answer", () => {
+    const { layer, requests, released } = held()
+    return Effect.gen(function*() {
+      const kaizen = yield* KaizenClient
+      const leader = yield* Effect.fork(kaizen.compress({ data: "x" }))
+      while (requests.length === 0) yield* Effect.yieldNow()
+      // The leader gives up while its request is in flight: the request stays the shared one.
+      expect(Exit.isInterrupted(yield* Fiber.interrupt(leader))).toBe(true)
+      const follower = yield* Effect.fork(kaizen.compress({ data: "x" }))
+      yield* Effect.yieldNow()
+      yield* Deferred.succeed(released, undefined)
+      const joined = yield* Fiber.join(follower)
+      const later = yield* kaizen.compress({ data: "x" })
+      expect(requests).toHaveLength(1)
+      expect([joined.result, later.result]).toEqual(['ktof of {"data":"x"}', 'ktof of {"data":"x"}'])
+      expect([KaizenCache.isCached(joined), KaizenCache.isCached(later)]).toEqual([true, true])
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("errors are never kept: a failed call is sent again", () => {
     let answered = 0
     const { layer, requests } = cached((request) =>
@@ -218,6 +237,6 @@ describe("KaizenCache.layer (memory)", () => {
         Layer.provide(KaizenClient.layer()),
         Layer.provide(mockHttp(() => json({})).layer)
       )))
-      expect(String(error)).toContain("capacity must be a whole number > 0")
+      expect(String(error)).toContain("capacity must be a whole number >= 1")
     }).pipe(Effect.scoped))
 })

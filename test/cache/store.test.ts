@@ -35,6 +35,14 @@ const server = () =>
 
 const storeErrors = Effect.map(Metric.value(KaizenCache.storeErrors), (s) => s.count)
 
+/**
+ * The store's timeout in these tests (default 250 ms): far beyond what a store that answers
+ * takes, even on a busy machine, so a slow answer is never taken for an outage. A dead Redis
+ * still fails fast: ioredis gives up on a command after its second reconnection attempt
+ * (maxRetriesPerRequest: 1), long before this timeout.
+ */
+const timeout = "10 seconds"
+
 /** The log lines written while `effect` runs. */
 const logged = <A, E, R>(effect: Effect.Effect<A, E, R>) => {
   const lines: Array<string> = []
@@ -48,16 +56,16 @@ describe("KaizenCache.layerFileSystem", () => {
       const dir = mkdtempSync(join(tmpdir(), "kaizen-cache-"))
       yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
       const kaizen = server()
-      const first = yield* compress({ a: 1 }).pipe(Effect.provide(processWith(KaizenCache.layerFileSystem(dir), kaizen)))
-      yield* Effect.exit(compress("fail").pipe(Effect.provide(processWith(KaizenCache.layerFileSystem(dir), kaizen))))
+      const first = yield* compress({ a: 1 }).pipe(Effect.provide(processWith(KaizenCache.layerFileSystem(dir, { timeout }), kaizen)))
+      yield* Effect.exit(compress("fail").pipe(Effect.provide(processWith(KaizenCache.layerFileSystem(dir, { timeout }), kaizen))))
       expect(readdirSync(dir)).toHaveLength(1)
-      const second = yield* compress({ a: 1 }).pipe(Effect.provide(processWith(KaizenCache.layerFileSystem(dir), kaizen)))
+      const second = yield* compress({ a: 1 }).pipe(Effect.provide(processWith(KaizenCache.layerFileSystem(dir, { timeout }), kaizen)))
       expect(kaizen.requests).toHaveLength(2)
       expect(second).toEqual(first)
       expect(KaizenCache.isCached(second)).toBe(true)
       // Another deployment (base URL) does not share the entry.
       yield* compress({ a: 1 }).pipe(
-        Effect.provide(processWith(KaizenCache.layerFileSystem(dir), kaizen, "http://other.test"))
+        Effect.provide(processWith(KaizenCache.layerFileSystem(dir, { timeout }), kaizen, "http://other.test"))
       )
       expect(kaizen.requests).toHaveLength(3)
     }).pipe(Effect.scoped))
@@ -67,7 +75,7 @@ RedisServer.describeRedis("KaizenCache.layerRedis (a real redis-server)", () => 
   it.live("processes share answers through Redis, only successes", () =>
     Effect.gen(function*() {
       const redis = yield* RedisServer.make
-      const cache = () => KaizenCache.layerRedis({ redis: { host: redis.host, port: redis.port }, inMemoryTimeToLive: 0 })
+      const cache = () => KaizenCache.layerRedis({ redis: { host: redis.host, port: redis.port }, inMemoryTimeToLive: 0, timeout })
       const kaizen = server()
       const first = yield* compress({ n: [1, 2] }).pipe(Effect.provide(processWith(cache(), kaizen)))
       const failed = yield* Effect.exit(compress("fail").pipe(Effect.provide(processWith(cache(), kaizen))))
@@ -87,7 +95,7 @@ RedisServer.describeRedis("KaizenCache.layerRedis (a real redis-server)", () => 
       const redis = yield* RedisServer.make
       const kaizen = server()
       const layer = processWith(
-        KaizenCache.layerRedis({ redis: { host: redis.host, port: redis.port }, inMemoryTimeToLive: 0, retryAfter: "1 hour" }),
+        KaizenCache.layerRedis({ redis: { host: redis.host, port: redis.port }, inMemoryTimeToLive: 0, retryAfter: "1 hour", timeout }),
         kaizen
       )
       const { lines, result } = yield* logged(Effect.gen(function*() {
@@ -111,7 +119,7 @@ RedisServer.describeRedis("KaizenCache.layerRedis (a real redis-server)", () => 
       const redis = yield* RedisServer.make
       yield* redis.kill()
       const kaizen = server()
-      const layer = processWith(KaizenCache.layerRedis({ redis: { host: redis.host, port: redis.port }, inMemoryTimeToLive: 0 }), kaizen)
+      const layer = processWith(KaizenCache.layerRedis({ redis: { host: redis.host, port: redis.port }, inMemoryTimeToLive: 0, timeout }), kaizen)
       const responses = yield* Effect.all([compress(1), compress(1)]).pipe(Effect.provide(layer))
       expect(responses.map(KaizenCache.isCached)).toEqual([false, false])
       expect(kaizen.requests).toHaveLength(2)

@@ -22,7 +22,7 @@ const tableKtof = "users[2]{id,name}:\n  1,Ada\n  2,Grace"
 const engine = <A>(f: (kaizen: KaizenClient["Type"]) => Effect.Effect<A, unknown>) =>
   Effect.runPromise(
     Effect.flatMap(KaizenClient, f).pipe(
-      Effect.provide(KaizenClient.layer({ retry: false }).pipe(Layer.provide(KaizenLocal.layer)))
+      Effect.provide(KaizenClient.layer({ retry: false }).pipe(Layer.provide(KaizenLocal.layerHttpClient())))
     )
   )
 

@@ -1,6 +1,6 @@
 /**
  * The engine (`@kaizen-effect/engine`, no Effect) validates request bodies with its own code;
- * the library states the same contract as Effect Schemas (`KaizenSchema.Endpoints`). This test
+ * the library states the same contract as Effect Schemas (`Endpoints`). This test
  * keeps them equal: for bodies generated from each Schema, mutated (fields removed, replaced by
  * any JSON value or `null`, unknown and `__proto__`/`constructor` keys added, the body replaced
  * by a non-object), and arbitrary JSON, the engine gives the same request, or the same 422
@@ -14,14 +14,14 @@ import type { BodyOperation, ValidationItem } from "@kaizen-effect/engine"
 import { ROUTES, validateRequest } from "@kaizen-effect/engine"
 import { Arbitrary, Either, FastCheck as fc, Inspectable, ParseResult, Schema } from "effect"
 import { dropNullOptions } from "../../src/contract/normalize.js"
-import * as KaizenSchema from "../../src/KaizenSchema.js"
+import { Endpoints } from "../../src/contract/endpoints.js"
 
 const issueType = (tag: ParseResult.ParseIssue["_tag"]): string =>
   tag === "Missing" ? "missing" : tag === "Unexpected" ? "extra_forbidden" : tag === "Type" ? "type_error" : "value_error"
 
 /** What the engine answered before it had its own validator: the contract's decode, as FastAPI's 422 items. */
 const contractItems = (operation: BodyOperation, body: unknown): Either.Either<unknown, ReadonlyArray<ValidationItem>> => {
-  const schema = KaizenSchema.Endpoints[operation].request as Schema.Schema<unknown, unknown>
+  const schema = Endpoints[operation].request as Schema.Schema<unknown, unknown>
   const decoded = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })(dropNullOptions(body))
   return Either.mapLeft(decoded, (error) => {
     const items = new Map<string, ValidationItem>()
@@ -94,15 +94,15 @@ const operations = Object.keys(ROUTES).filter((op): op is BodyOperation => op !=
 
 describe("the engine's validator answers as the contract's Schemas", () => {
   it("names the same routes as the contract's endpoint table", () => {
-    for (const [operation, endpoint] of Object.entries(KaizenSchema.Endpoints)) {
+    for (const [operation, endpoint] of Object.entries(Endpoints)) {
       expect(ROUTES[operation as keyof typeof ROUTES]).toEqual({ method: endpoint.method, path: endpoint.path })
     }
-    expect(Object.keys(ROUTES).sort()).toEqual(Object.keys(KaizenSchema.Endpoints).sort())
+    expect(Object.keys(ROUTES).sort()).toEqual(Object.keys(Endpoints).sort())
   })
 
   for (const operation of operations) {
     it(`${operation}: the same request or the same 422 items, on generated, mutated and arbitrary bodies`, () => {
-      const schema = KaizenSchema.Endpoints[operation].request as Schema.Schema<unknown, unknown>
+      const schema = Endpoints[operation].request as Schema.Schema<unknown, unknown>
       const valid = Arbitrary.make(schema)
       const bodies = fc.oneof(
         valid,

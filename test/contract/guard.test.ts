@@ -10,7 +10,7 @@ import { Arbitrary, FastCheck as fc, Schema } from "effect"
 import { guard } from "../../src/contract/guard.js"
 import * as Requests from "../../src/contract/requests.js"
 import * as Responses from "../../src/contract/responses.js"
-import * as KaizenSchema from "../../src/KaizenSchema.js"
+import { Endpoints } from "../../src/contract/endpoints.js"
 
 type Mutation =
   | { readonly _tag: "delete"; readonly at: number; readonly key: number }
@@ -94,7 +94,7 @@ const compare = (schema: Schema.Schema<any, any, never>, options: { readonly onE
 }
 
 describe("guard answers as Schema.is does", () => {
-  for (const [operation, endpoint] of Object.entries(KaizenSchema.Endpoints)) {
+  for (const [operation, endpoint] of Object.entries(Endpoints)) {
     if (endpoint.request === undefined) continue
     it(`the ${operation} request, unknown fields refused (the client's check)`, () =>
       compare(endpoint.request as Schema.Schema<any, any, never>, { onExcessProperty: "error" }))

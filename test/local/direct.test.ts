@@ -1,6 +1,6 @@
 /**
- * The two honest ways to run the engine in-process must answer alike: `KaizenLocal.layerClient`
- * (the client calls the engine's operations with the value) and `KaizenLocal.layer` (an
+ * The two honest ways to run the engine in-process must answer alike: `KaizenLocal.layer`
+ * (the client calls the engine's operations with the value) and `KaizenLocal.layerHttpClient()` (an
  * `HttpClient` that answers real HTTP text, under the ordinary client). Every outcome, success
  * or typed error, is compared as plain data, for fixed edge cases and for generated requests.
  */
@@ -11,12 +11,13 @@ import { MAX_DEPTH } from "@kaizen-effect/engine/json"
 import { KaizenClient, KaizenLocal } from "../../src/index.js"
 import { engineClient, engineOverHttp, mockClient } from "../support/clients.js"
 import { json } from "../support/mockHttp.js"
+import * as KaizenNode from "../../src/KaizenNode.js"
 
 type Service = KaizenClient.Service
 
 const maxBodyBytes = 4096
 const direct = ManagedRuntime.make(engineClient({ maxBodyBytes }))
-const overHttp = ManagedRuntime.make(engineOverHttp({}, KaizenLocal.layerWith({ maxBodyBytes })))
+const overHttp = ManagedRuntime.make(engineOverHttp({}, KaizenLocal.layerHttpClient({ maxBodyBytes })))
 
 /** What a call gives (its value or its typed error), as plain data; the request ID is each call's own. */
 const outcome = (runtime: typeof direct, call: (kaizen: Service) => Effect.Effect<unknown, unknown>) =>
@@ -166,10 +167,10 @@ describe("the direct layer", () => {
       const response = yield* kaizen.compress({ data: { a: 1 } })
       expect(response.result).toBe("a: 1")
       expect(kaizen.config.baseUrl).toBe("local")
-    }).pipe(Effect.provide(KaizenClient.layerNodeWith({ baseUrl: "local" }))))
+    }).pipe(Effect.provide(KaizenNode.layer({ baseUrl: "local" }))))
 })
 
-describe("KaizenLocal.layer", () => {
+describe("KaizenLocal.layerHttpClient()", () => {
   it.effect("reads a hand-made request as a server reads it, and answers HTTP text", () =>
     Effect.gen(function*() {
       const client = yield* HttpClient.HttpClient
@@ -179,7 +180,7 @@ describe("KaizenLocal.layer", () => {
       expect(response.status).toBe(200)
       expect(response.headers["content-type"]).toBe("application/json")
       expect(JSON.parse(yield* response.text).result).toBe("a: 1")
-    }).pipe(Effect.provide(KaizenLocal.layer)))
+    }).pipe(Effect.provide(KaizenLocal.layerHttpClient())))
 
   it("routes the same base URL value the configuration uses for the engine", async () => {
     const { LOCAL_BASE_URL } = await import("../../src/local/httpClient.js")
@@ -203,5 +204,5 @@ describe("the empty KTOF document", () => {
       expect((yield* kaizen.optimizeResponse({ ktof: "" })).result).toEqual({})
       expect((yield* kaizen.promptsDecode({ ktof: "" })).result).toEqual({})
       expect((yield* kaizen.compress({ data: {} })).result).toBe("")
-    }).pipe(Effect.provide(KaizenLocal.layerClient())))
+    }).pipe(Effect.provide(KaizenLocal.layer())))
 })

@@ -1,5 +1,5 @@
 /**
- * `KaizenLocal.layer` as the `HttpClient` under an unchanged `KaizenClient`: every operation,
+ * `KaizenLocal.layerHttpClient()` as the `HttpClient` under an unchanged `KaizenClient`: every operation,
  * any base URL (and `local`), the client's typed errors for the engine's error answers, and
  * the body kinds a hand-made request can carry.
  */
@@ -9,18 +9,19 @@ import { Effect, Either, Layer, Stream } from "effect"
 import { KaizenClient } from "../../src/KaizenClient.js"
 import { LOCAL_BASE_URL } from "../../src/KaizenConfig.js"
 import * as KaizenLocal from "../../src/KaizenLocal.js"
+import * as EngineHttp from "../../src/local/httpClient.js"
 import { engineOverHttp } from "../support/clients.js"
 
 const users = { users: [{ id: 1, name: "Ada" }, { id: 2, name: "Grace" }] }
 
-describe("KaizenClient on KaizenLocal.layer", () => {
-  it.effect("KaizenClient.Default works unchanged on the layer", () =>
+describe("KaizenClient on KaizenLocal.layerHttpClient()", () => {
+  it.effect("KaizenClient.layerConfig() works unchanged on the layer", () =>
     Effect.gen(function*() {
       const kaizen = yield* KaizenClient
       const encoded = yield* kaizen.compress({ data: users })
       const decoded = yield* kaizen.decompress({ data: encoded.result })
       expect(decoded.result).toEqual(users)
-    }).pipe(Effect.provide(KaizenClient.Default.pipe(Layer.provide(KaizenLocal.layer)))))
+    }).pipe(Effect.provide(KaizenClient.layerConfig().pipe(Layer.provide(KaizenLocal.layerHttpClient())))))
 
   for (const baseUrl of [LOCAL_BASE_URL, "https://api.getkaizen.io/", "http://127.0.0.1:1/gateway/kaizen"]) {
     it.effect(`every operation answers with base URL ${baseUrl}`, () =>
@@ -49,11 +50,11 @@ describe("KaizenClient on KaizenLocal.layer", () => {
       expect(Either.isLeft(bad) && bad.left._tag === "KaizenAPIError" && bad.left.statusCode).toBe(400)
       const large = yield* Effect.either(kaizen.compress({ data: { s: "x".repeat(200) } }))
       expect(Either.isLeft(large) && large.left._tag === "KaizenAPIError" && large.left.statusCode).toBe(413)
-    }).pipe(Effect.provide(engineOverHttp({}, KaizenLocal.layerWith({ maxBodyBytes: 128 })))))
+    }).pipe(Effect.provide(engineOverHttp({}, KaizenLocal.layerHttpClient({ maxBodyBytes: 128 })))))
 })
 
 describe("the HttpClient itself", () => {
-  const engine = HttpClient.HttpClient.pipe(Effect.provide(KaizenLocal.layer))
+  const engine = HttpClient.HttpClient.pipe(Effect.provide(KaizenLocal.layerHttpClient()))
   const send = (request: HttpClientRequest.HttpClientRequest) =>
     Effect.flatMap(engine, (client) => client.execute(request))
 
@@ -83,7 +84,7 @@ describe("the HttpClient itself", () => {
         pulled++
         return new Uint8Array(1024)
       })).pipe(Stream.take(1_000))
-      const client = KaizenLocal.make({ maxBodyBytes: 4096 })
+      const client = EngineHttp.make({ maxBodyBytes: 4096 })
       const response = yield* client.execute(HttpClientRequest.post("/v1/compress").pipe(HttpClientRequest.bodyStream(chunks)))
       expect(response.status).toBe(413)
       expect(pulled).toBeLessThan(10)

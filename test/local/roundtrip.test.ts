@@ -1,6 +1,6 @@
 /**
  * Property: for any JSON value, encode then decode through `KaizenClient` on
- * `KaizenLocal.layer` gives the value back, for every delimiter and indent, on both the
+ * `KaizenLocal.layerHttpClient()` gives the value back, for every delimiter and indent, on both the
  * `compress`/`decompress` and the `promptsEncode`/`promptsDecode` routes.
  *
  * Values are normalised through `JSON.parse(JSON.stringify(v))` first: that is what goes on
@@ -22,9 +22,9 @@ const json = FastCheck.jsonValue({ maxDepth: 3, stringUnit: "grapheme" }).map((v
 const delimiters = [",", "\t", "|"] as const
 const indents = [1, 2, 4]
 
-const Local = KaizenClient.Default.pipe(Layer.provide(KaizenLocal.layer))
+const Local = KaizenClient.layerConfig().pipe(Layer.provide(KaizenLocal.layerHttpClient()))
 
-layer(Local)("round trip through KaizenClient on KaizenLocal.layer", (it) => {
+layer(Local)("round trip through KaizenClient on KaizenLocal.layerHttpClient()", (it) => {
   describe.each([
     { label: "compress / decompress", prompts: false },
     { label: "promptsEncode / promptsDecode", prompts: true }

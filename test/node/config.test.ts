@@ -1,13 +1,13 @@
 /**
  * The Node layers' configuration: the transport's own variables are read by the Node layer
- * (not the core), and `layerNodeWith(options)` is the environment with the options on top,
- * field by field, checked on what a loopback server received.
+ * (not the core); `layer(options)` reads nothing from the environment, and `layerConfig` over
+ * a mapped `fromEnv` is the environment with code on top, checked on what a loopback server
+ * received.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Duration, Effect, Layer, Option, Redacted } from "effect"
+import { Config, ConfigProvider, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { KaizenClient } from "../../src/index.js"
 import * as KaizenNode from "../../src/KaizenNode.js"
-import { nodeClient } from "../support/clients.js"
 import * as FaultServer from "../support/faultServer.js"
 import { MockAgent } from "undici"
 
@@ -43,15 +43,15 @@ describe("the Node transport's own variables", () => {
   for (const [env, variable, says] of badValues) {
     it.effect(`${variable}=${Object.values(env)[0]} fails the Node layer's construction naming the variable`, () =>
       Effect.gen(function*() {
-        const error = yield* Layer.build(KaizenClient.layerNode).pipe(Effect.scoped, withEnv(env), Effect.flip)
+        const error = yield* Layer.build(KaizenNode.layerConfig()).pipe(Effect.scoped, withEnv(env), Effect.flip)
         expect(String(error)).toContain(variable)
         expect(String(error)).toContain(says)
       }))
   }
 })
 
-describe("layerNodeWith(options)", () => {
-  it.scopedLive("is the environment with the options on top, field by field", () =>
+describe("layer(options) and layerConfig(config)", () => {
+  it.scopedLive("layerConfig over a mapped fromEnv is the environment with the code's options on top", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make({})
       const env = {
@@ -61,30 +61,29 @@ describe("layerNodeWith(options)", () => {
         KAIZEN_MAX_RETRIES: "4",
         KAIZEN_HEADERS: "X-Team=env,X-Env=staging",
         KAIZEN_MAX_CONCURRENCY: "3",
-        // Overridden below: a bad value is not even read.
-        KAIZEN_DEADLINE: "soon",
-        KAIZEN_MAX_CONNECTIONS: "zero"
+        KAIZEN_MAX_CONNECTIONS: "5"
       }
-      const { config, poolSize } = yield* Effect.flatMap(KaizenClient, (kaizen) =>
+      const config = Config.map(KaizenNode.fromEnv, (fromEnv): KaizenNode.Options => ({
+        ...fromEnv,
+        headers: { "X-Team": "code" },
+        retry: 0,
+        deadline: "20 seconds",
+        maxConnections: 2
+      }))
+      const { config: resolved, poolSize } = yield* Effect.flatMap(KaizenClient, (kaizen) =>
         Effect.as(kaizen.compress({ data: { a: 1 } }), kaizen)).pipe(
-          Effect.provide(KaizenClient.layerNodeWith({
-            headers: { "X-Team": "code" },
-            maxRetries: 0,
-            deadline: "20 seconds",
-            maxConnections: 2,
-            timeout: undefined
-          })),
+          Effect.provide(KaizenNode.layerConfig(config)),
           withEnv(env)
         )
       // From the environment:
-      expect(config.baseUrl).toBe(server.url.replace(/\/$/, ""))
-      expect(Redacted.value(Option.getOrThrow(config.apiKey))).toBe("sk-from-env")
-      expect(Duration.toMillis(config.timeout)).toBe(7000)
-      expect(config.maxConcurrency).toBe(3)
-      // From the options (headers replace the variable's as a whole, as any option does):
-      expect(config.maxRetries).toBe(0)
-      expect(Duration.toMillis(config.deadline!)).toBe(20_000)
-      expect(config.headers).toEqual({ "x-team": "code" })
+      expect(resolved.baseUrl).toBe(server.url.replace(/\/$/, ""))
+      expect(Redacted.value(Option.getOrThrow(resolved.apiKey))).toBe("sk-from-env")
+      expect(Duration.toMillis(resolved.timeout)).toBe(7000)
+      expect(resolved.maxConcurrency).toBe(3)
+      // From the code (headers replace the variable's as a whole, as any option does):
+      expect(resolved.retry).toBe(0)
+      expect(Duration.toMillis(resolved.deadline!)).toBe(20_000)
+      expect(resolved.headers).toEqual({ "x-team": "code" })
       expect(poolSize).toBe(2)
       // And on the wire:
       expect(server.requests).toHaveLength(1)
@@ -94,7 +93,23 @@ describe("layerNodeWith(options)", () => {
       expect(sent["x-env"]).toBeUndefined()
     }))
 
-  it.effect("with KAIZEN_BASE_URL=local runs on the embedded engine, whatever the options leave out", () =>
+  it.scopedLive("layer(options) reads nothing from the environment", () =>
+    Effect.gen(function*() {
+      const server = yield* FaultServer.make({})
+      // Variables that would fail the layer, or change the call, if they were read.
+      const env = { KAIZEN_BASE_URL: "http://127.0.0.1:1", KAIZEN_API_KEY: "sk-from-env", KAIZEN_MAX_CONNECTIONS: "zero" }
+      const kaizen = yield* Effect.flatMap(KaizenClient, (kaizen) => Effect.as(kaizen.compress({ data: { a: 1 } }), kaizen)).pipe(
+        Effect.provide(KaizenNode.layer({ baseUrl: server.url, retry: false })),
+        withEnv(env)
+      )
+      expect(kaizen.config.baseUrl).toBe(server.url.replace(/\/$/, ""))
+      expect(Option.isNone(kaizen.config.apiKey)).toBe(true)
+      expect(kaizen.poolSize).toBe(64)
+      expect(server.requests).toHaveLength(1)
+      expect(server.requests[0]!.headers["x-api-key"]).toBeUndefined()
+    }))
+
+  it.effect("layerConfig() with KAIZEN_BASE_URL=local runs on the embedded engine", () =>
     Effect.gen(function*() {
       const kaizen = yield* KaizenClient
       expect(kaizen.config.baseUrl).toBe("local")
@@ -102,7 +117,7 @@ describe("layerNodeWith(options)", () => {
       const encoded = yield* kaizen.compress({ data: { a: 1 } })
       expect(encoded.result).toBe("a: 1")
     }).pipe(
-      Effect.provide(nodeClient()),
+      Effect.provide(KaizenNode.layerConfig()),
       withEnv({ KAIZEN_BASE_URL: "local", KAIZEN_API_KEY: "sk-from-env" })
     ))
 })

@@ -283,12 +283,15 @@ describe("timeouts and interruption", () => {
   it.scopedLive("an overall deadline across retries ends the call with a Timeout naming the deadline", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.make({ fallback: FaultServer.hang })
-      const retries = 5
+      // The retries would take 21 x 300 ms: the deadline ends them. The second attempt is due
+      // about 310 ms in, so it reaches the server with well over a second to spare on a busy
+      // machine (with a 700 ms deadline it did not always).
+      const retries = 20
       const error = yield* withLoopbackClient(
         server,
         fast({
           timeout: shortTimeout,
-          deadline: "700 millis",
+          deadline: "2 seconds",
           retry: KaizenRetry.policy({ maxRetries: retries, base: "10 millis" })
         }),
         failsAndAborts(server)
@@ -296,7 +299,7 @@ describe("timeouts and interruption", () => {
 
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout" })
       expect(error.message).toContain("deadline")
-      expect(error.message).toContain("after 700ms")
+      expect(error.message).toContain("after 2s")
       // At least one retry happened, and the deadline cut the retries short.
       expect(server.requests.length).toBeGreaterThanOrEqual(2)
       expect(server.requests.length).toBeLessThan(retries + 1)
@@ -306,7 +309,9 @@ describe("timeouts and interruption", () => {
 describe("client-side limits", () => {
   it.scopedLive("maxConcurrency: 2 with 10 calls: the server never has more than 2 in flight", () =>
     Effect.gen(function*() {
-      const server = yield* FaultServer.make({ fallback: FaultServer.slow(50) })
+      // Each answer waits 200 ms, so the two calls in flight overlap at the server even when a
+      // busy machine is slow to accept the second one's connection.
+      const server = yield* FaultServer.make({ fallback: FaultServer.slow(200) })
       const calls = 10
       yield* withLoopbackClient(server, fast({ maxConcurrency: 2 }), (kaizen) =>
         Effect.all(Array.from({ length: calls }, () => compress(kaizen)), { concurrency: "unbounded" }))

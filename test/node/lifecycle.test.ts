@@ -11,6 +11,7 @@ import { KaizenClient, KaizenRequestError } from "../../src/index.js"
 import * as FaultServer from "../support/faultServer.js"
 import { withLoopbackClient, withNodeClient } from "../support/clients.js"
 import { failOnUnhandledRejections, failureOf } from "../support/realClient.js"
+import * as KaizenNode from "../../src/KaizenNode.js"
 
 failOnUnhandledRejections()
 
@@ -69,7 +70,7 @@ describe("Node transport lifecycle", () => {
         yield* server.waitUntil("seeing the timed-out request's connection closed", () =>
           server.requests[0]?.clientClosed === true)
         return error
-      }).pipe(Effect.provide(KaizenClient.layerNode), Effect.withConfigProvider(env))
+      }).pipe(Effect.provide(KaizenNode.layerConfig()), Effect.withConfigProvider(env))
 
       expect(error).toBeInstanceOf(KaizenRequestError)
       expect(error).toMatchObject({ _tag: "KaizenRequestError", reason: "Timeout", operation: "compress" })

@@ -25,10 +25,10 @@ it.effect("KaizenNode.layerConfig with KAIZEN_BASE_URL=local round-trips on the 
     expect(encoded.stats?.original_length).toBe(JSON.stringify(data).length)
   }))
 
-it.effect("layerNodeWith({ baseUrl: \"local\" }) answers health offline", () =>
+it.effect("KaizenNode.layer({ baseUrl: \"local\" }) answers health offline", () =>
   Effect.gen(function*() {
     const health = yield* Effect.flatMap(KaizenClient, (k) => k.health()).pipe(
-      Effect.provide(KaizenClient.layerNodeWith({ baseUrl: "local" }))
+      Effect.provide(KaizenNode.layer({ baseUrl: "local" }))
     )
     expect(health.status).toBe("ok")
   }))
@@ -48,7 +48,7 @@ it.live("the Node layer as users get it (retries on) against kaizen serve: the f
       expect((yield* kaizen.decompress({ data: (yield* kaizen.compress({ data })).result })).result).toEqual(data)
       expect((yield* kaizen.health()).status).toBe("ok")
     }).pipe(
-      Effect.provide(KaizenClient.layerNodeWith({ baseUrl: address.url })),
+      Effect.provide(KaizenNode.layer({ baseUrl: address.url })),
       Effect.withTracer(tracer)
     )
     // The default retry policy was on and found nothing to retry.

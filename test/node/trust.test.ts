@@ -9,6 +9,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer } from "effect"
 import { KaizenAPIError, KaizenClient, KaizenRequestError, KaizenRetry } from "../../src/index.js"
 import * as KaizenNode from "../../src/KaizenNode.js"
+import * as NodeTransport from "../../src/internal/nodeTransport.js"
+import { NodeHttpClient } from "@effect/platform-node"
 import * as FaultServer from "../support/faultServer.js"
 import { clientOver, noEnv, nodeClient } from "../support/clients.js"
 import { failOnUnhandledRejections, failureOf } from "../support/realClient.js"
@@ -17,11 +19,16 @@ failOnUnhandledRejections()
 
 const retries = KaizenRetry.policy({ maxRetries: 2, base: "1 millis" })
 
+// @effect/platform-node's own undici client, over the same bounded, scoped pool.
+const platformUndici = NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
+  Layer.provide(Layer.scoped(NodeHttpClient.Dispatcher, NodeTransport.makeAgent()))
+)
+
 // The three transports a user may put under the client.
 const transports = {
   "the Node layer": (baseUrl: string) => nodeClient({ baseUrl, apiKey: "sk-secret", retry: retries }),
   "the platform's undici client": (baseUrl: string) =>
-    clientOver(KaizenNode.layerPlatformHttpClient(), { baseUrl, apiKey: "sk-secret", retry: retries }),
+    clientOver(platformUndici, { baseUrl, apiKey: "sk-secret", retry: retries }),
   "fetch": (baseUrl: string) => clientOver(FetchHttpClient.layer, { baseUrl, apiKey: "sk-secret", retry: retries })
 } as const
 
@@ -50,7 +57,7 @@ describe("no credential crosses an origin", () => {
         expect(server.requests).toHaveLength(1)
         expect(elsewhere.requests).toHaveLength(0)
         // fetch on Node keeps its socket in the global dispatcher's pool, which no layer owns
-        // (DESIGN.md); the transports kaizen-effect pools close theirs with the layer.
+        // or closes; the transports kaizen-effect pools close theirs with the layer.
         if (name !== "fetch") yield* server.awaitNoOpenSockets()
       }))
   }
@@ -108,10 +115,10 @@ describe("deterministic failures fail once, with their own reason", () => {
     Effect.gen(function*() {
       const server = yield* FaultServer.make({})
       const env = ConfigProvider.fromMap(new Map([["KAIZEN_BASE_URL", server.url], ["KAIZEN_API_KEY", "sk-secret\n"]]))
-      const fromEnv = yield* Layer.build(KaizenClient.layerNode).pipe(Effect.scoped, Effect.withConfigProvider(env), Effect.flip)
+      const fromEnv = yield* Layer.build(KaizenNode.layerConfig()).pipe(Effect.scoped, Effect.withConfigProvider(env), Effect.flip)
       expect(String(fromEnv)).toContain("KAIZEN_API_KEY")
       expect(String(fromEnv)).not.toContain("sk-secret")
-      const inCode = yield* Layer.build(KaizenClient.layerNodeWith({ baseUrl: server.url, apiKey: "sk-secret\n" })).pipe(
+      const inCode = yield* Layer.build(KaizenNode.layer({ baseUrl: server.url, apiKey: "sk-secret\n" })).pipe(
         Effect.scoped,
         Effect.withConfigProvider(noEnv),
         Effect.flip

@@ -3,8 +3,8 @@
  *
  * - over a mock `HttpClient` that records each request (`mockClient`, `withMockClient`), or over
  *   any `HttpClient` layer a test writes itself (`clientOver`);
- * - on the embedded engine: the direct layer (`engineClient`, `KaizenLocal.layerClient`) and the
- *   HTTP-text one (`engineOverHttp`, `KaizenLocal.layer` under `KaizenClient.layer`);
+ * - on the embedded engine: the direct layer (`engineClient`, `KaizenLocal.layer`) and the
+ *   HTTP-text one (`engineOverHttp`, `KaizenLocal.layerHttpClient()` under `KaizenClient.layer`);
  * - on the real Node transport against a loopback server (`nodeClient`, `withNodeClient`,
  *   `withLoopbackClient`), isolated from the machine's environment.
  *
@@ -19,13 +19,13 @@ import { ConfigProvider, Effect, Layer } from "effect"
 import type { ConfigError } from "effect"
 import { KaizenClient, KaizenLocal } from "../../src/index.js"
 import type { KaizenConfig } from "../../src/index.js"
-import type * as KaizenNode from "../../src/KaizenNode.js"
+import * as KaizenNode from "../../src/KaizenNode.js"
 import type { FaultServer } from "./faultServer.js"
 import { type Handler, mockHttp, type Recorded } from "./mockHttp.js"
 
 /**
- * `retry: defaultRetry` asks for the client's own policy (`KaizenRetry.policy({ maxRetries })`,
- * or none when `maxRetries` is 0), exactly as when the option is left out.
+ * `retry: defaultRetry` asks for the client's own policy (`KaizenRetry.policy` with two
+ * retries), exactly as when the option is left out.
  */
 export const defaultRetry = undefined
 
@@ -67,17 +67,17 @@ export const withMockClient = <A, E>(
   return Effect.map(withClient(mock.layer, use), (result) => ({ result, requests: mock.requests }))
 }
 
-/** The direct layer on the embedded engine (`KaizenLocal.layerClient`): values in, no HTTP text. */
+/** The direct layer on the embedded engine (`KaizenLocal.layer`): values in, no HTTP text. */
 export const engineClient = (options: KaizenLocal.ClientOptions = {}): Layer.Layer<KaizenClient, ConfigError.ConfigError> =>
-  KaizenLocal.layerClient(withDefaults(options))
+  KaizenLocal.layer(withDefaults(options))
 
 /**
- * The ordinary client over the engine's `HttpClient` (`KaizenLocal.layer`, or `engine` such as
- * `KaizenLocal.layerWith({ maxBodyBytes })`): real HTTP text, every client behaviour.
+ * The ordinary client over the engine's `HttpClient` (`KaizenLocal.layerHttpClient()`, or `engine` such as
+ * `KaizenLocal.layerHttpClient({ maxBodyBytes })`): real HTTP text, every client behaviour.
  */
 export const engineOverHttp = (
   options: KaizenConfig.Options = {},
-  engine: Layer.Layer<HttpClient.HttpClient> = KaizenLocal.layer
+  engine: Layer.Layer<HttpClient.HttpClient> = KaizenLocal.layerHttpClient()
 ): Layer.Layer<KaizenClient, ConfigError.ConfigError> => clientOver(engine, { baseUrl: "local", ...options })
 
 /**
@@ -87,12 +87,10 @@ export const engineOverHttp = (
 export const noEnv: ConfigProvider.ConfigProvider = ConfigProvider.fromMap(new Map())
 
 /**
- * The client on the real Node transport (`KaizenClient.layerNodeWith`). It reads the
- * environment for what `options` leave out: run it under `noEnv` (as `withNodeClient` does) or
- * under the environment the test sets.
+ * The client on the real Node transport (`KaizenNode.layer`), from `options` alone.
  */
 export const nodeClient = (options: KaizenNode.Options = {}): Layer.Layer<KaizenClient, ConfigError.ConfigError> =>
-  KaizenClient.layerNodeWith(withDefaults(options))
+  KaizenNode.layer(withDefaults(options))
 
 /**
  * Runs `use` with a `nodeClient` under an empty environment; the layer (and its connection

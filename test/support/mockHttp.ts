@@ -5,6 +5,7 @@
 import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
 import type { HttpClientRequest } from "@effect/platform"
 import { Effect, Layer } from "effect"
+import { wholeBody } from "../../src/contract/body.js"
 
 export interface Recorded {
   readonly method: string
@@ -16,18 +17,9 @@ export interface Recorded {
 export type Handler = (request: Recorded) => Response | Promise<Response>
 
 const bodyText = (request: HttpClientRequest.HttpClientRequest): string | undefined => {
-  const body = request.body
-  switch (body._tag) {
-    case "Empty":
-      return undefined
-    case "Uint8Array":
-      return new TextDecoder().decode(body.body)
-    case "Raw":
-      if (typeof body.body === "string") return body.body
-      throw new Error("unexpected raw body")
-    default:
-      throw new Error(`unexpected body ${body._tag}`)
-  }
+  const body = wholeBody(request.body)
+  if (body === undefined) throw new Error(`unexpected body ${request.body._tag}`)
+  return body === null ? undefined : typeof body === "string" ? body : new TextDecoder().decode(body)
 }
 
 export const mockHttp = (handler: Handler) => {

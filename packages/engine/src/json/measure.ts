@@ -2,7 +2,7 @@
  * Sizes a request body given as a value exactly as its JSON text would measure, without
  * writing that text.
  *
- * The direct engine layer (`KaizenLocal.layerClient`) may skip `JSON.stringify` and
+ * The direct engine layer (`KaizenLocal.layer`) may skip `JSON.stringify` and
  * `JSON.parse` only for a value that the round trip would leave as it is: plain objects and arrays, strings with no lone surrogate,
  * finite numbers, booleans and null, no deeper than the engine accepts. One walk checks that
  * and adds up what the text would have measured: its UTF-8 bytes (the body limit) and, per
