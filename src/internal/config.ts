@@ -1,10 +1,6 @@
 /**
- * One validator per configuration value, shared by the environment (`KAIZEN_*`, each error
- * naming its variable) and the options given in code (each error naming its option), and the
- * environment's fields one by one, so a layer can take some fields from code and the rest
- * from the environment.
- *
- * @internal
+ * One validator per configuration value, shared by the environment (each error naming its
+ * `KAIZEN_*` variable), the options given in code (naming the option) and the cache's options.
  */
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
@@ -15,7 +11,6 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { DEFAULT_BASE_URL, DEFAULT_RETRIES, DEFAULT_TIMEOUT, LOCAL_BASE_URL } from "./defaults.js"
 import { headerValueProblem, parseHeaders } from "./headers.js"
-
 
 export const parseBaseUrl = (input: string): Either.Either<string, string> => {
   const trimmed = input.trim()
@@ -117,22 +112,4 @@ export const envFields = {
   maxRequestsPerSecond: optionalConfig(
     validated(Config.number("KAIZEN_MAX_REQUESTS_PER_SECOND"), positiveNumber("max requests per second"))
   )
-}
-
-/**
- * A `Config` of every field: from `options` where given (not undefined), else from the
- * environment, so an option given in code wins, field by field, and a variable it overrides
- * is not even read.
- */
-export const withOverrides = <Fields extends Record<string, Config.Config<unknown>>>(
-  fields: Fields,
-  options: { readonly [K in keyof Fields]?: unknown }
-): Fields => {
-  const out: Record<string, Config.Config<unknown>> = {}
-  for (const key of Object.keys(fields)) {
-    const given = (options as Record<string, unknown>)[key]
-    out[key] = given === undefined ? fields[key]! : Config.succeed(given)
-  }
-  // An option given in code has passed the option's own type; `resolve` validates it next.
-  return out as Fields
 }

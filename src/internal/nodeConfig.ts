@@ -1,10 +1,7 @@
 /**
- * The Node transport's own configuration: pool size, TLS verification, CA certificates and
- * the proxy, from options in code or the `KAIZEN_*` variables, with the standard
- * `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` lookup when no proxy is configured. Only the Node
- * layer reads it; the core client knows nothing of sockets.
- *
- * @internal
+ * The Node transport's own settings (pool, TLS, CA, proxy), from options or `KAIZEN_*`, with
+ * curl's `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` lookup when no proxy is set. Only the Node
+ * layer reads them: the core knows nothing of sockets.
  */
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
