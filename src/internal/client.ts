@@ -51,9 +51,12 @@ export const makeService = (
 
     // Per client: each attempt takes a permit and a rate token (a retry is a request too), none held while waiting.
     const semaphore = config.maxConcurrency === undefined ? undefined : yield* Effect.makeSemaphore(config.maxConcurrency)
+    // Effect's RateLimiter never grants a fraction of a permit: a rate r is floor(r) permits (at
+    // least one) per floor(r)/r seconds, so 0.5/s is one every 2 s instead of none at all.
+    const perWindow = config.maxRequestsPerSecond === undefined ? 0 : Math.max(1, Math.floor(config.maxRequestsPerSecond))
     const rateLimiter = config.rateLimiter ?? (config.maxRequestsPerSecond === undefined ? undefined : yield* RateLimiter.make({
-      limit: config.maxRequestsPerSecond,
-      interval: Duration.seconds(1),
+      limit: perWindow,
+      interval: Duration.millis((perWindow / config.maxRequestsPerSecond) * 1000),
       algorithm: "token-bucket"
     }))
     const limit = <A, E>(attempt: Effect.Effect<A, E>): Effect.Effect<A, E> => {
