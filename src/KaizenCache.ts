@@ -26,10 +26,14 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Metric from "effect/Metric"
 import type * as RateLimiter from "effect/RateLimiter"
+import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as client from "./cache/client.js"
+import * as digest from "./cache/digest.js"
 import * as fleetLimit from "./cache/fleetLimit.js"
 import * as metrics from "./cache/metrics.js"
+import * as redis from "./cache/redis.js"
+import * as redisTier from "./cache/redisTier.js"
 import * as settings from "./cache/settings.js"
 import * as store from "./cache/store.js"
 import { KaizenClient } from "./KaizenClient.js"
@@ -45,14 +49,31 @@ import { KaizenClient } from "./KaizenClient.js"
  * const options: KaizenCache.Options = { capacity: 10_000, timeToLive: "6 hours" }
  */
 export interface Options {
-  /** Answers kept in this process's memory, least recently used dropped first (default 1000). */
+  /**
+   * Answers kept in this process's memory (default 1000). Past it, or past `maxBytes`, the
+   * entry used longest ago is dropped first: a hit makes an entry the most recently used.
+   */
   readonly capacity?: number | undefined
   /**
-   * How long an answer is used. Encode answers do not go stale, but a Kaizen upgrade may
-   * change its KTOF: this bounds how long the old one is served (default 1 hour in memory,
-   * 1 day in a shared store).
+   * Bytes of answers kept in this process's memory (default 64 MiB): each entry counts its
+   * answer's JSON length plus 256 bytes. Entries are named by a 64-character digest, never by
+   * the request, so a large request costs nothing once answered.
+   */
+  readonly maxBytes?: number | undefined
+  /**
+   * How long an answer is used, counted from when it arrived. Encode answers do not go stale,
+   * but a Kaizen upgrade may change its KTOF: this bounds how long the old one is served
+   * (default 1 hour in memory, 1 day in a shared store).
    */
   readonly timeToLive?: Duration.DurationInput | undefined
+  /**
+   * One entry for a request whatever credential sends it (default `false`: every entry belongs
+   * to the credential that made it: the API key, or the call's `Authorization`, `X-API-Key`,
+   * `Proxy-Authorization` or `Cookie` header). Shared, a caller learns from `isCached` (or the
+   * time an answer takes) that someone else sent the same request, and a revoked key is still
+   * answered from the cache until the entry expires.
+   */
+  readonly shareAcrossKeys?: boolean | undefined
 }
 
 /**
@@ -73,8 +94,15 @@ export interface StoreOptions extends Options {
   readonly inMemoryTimeToLive?: Duration.DurationInput | undefined
   /** The longest a store operation may take before the call goes on without it (default 250 ms). */
   readonly timeout?: Duration.DurationInput | undefined
-  /** After a store failure, how long calls skip the store before trying it again (default 5 s). */
+  /** After a store operation got no answer in time, how long calls skip the store (default 5 s). */
   readonly retryAfter?: Duration.DurationInput | undefined
+  /**
+   * The secret the store's entry names are HMACs under (at least 16 characters; default: the
+   * `KAIZEN_CACHE_SECRET` variable, read through `Config`). The same in every process that
+   * shares the store, and unknown to whoever can read it: without it, nobody can tell which
+   * request an entry answers. A new secret starts an empty cache; the old entries expire.
+   */
+  readonly secret?: Redacted.Redacted<string> | string | undefined
 }
 
 /**
@@ -98,7 +126,7 @@ export interface RedisConnection {
   readonly db?: number | undefined
   readonly tls?: object | undefined
   readonly connectTimeout?: number | undefined
-  /** Default 1 here (ioredis's own: 20), so an outage does not hold commands for long. */
+  /** Default 0 here (ioredis's own: 20): a command caught by a dropped connection fails at once. */
   readonly maxRetriesPerRequest?: number | null | undefined
   readonly [option: string]: unknown
 }
@@ -114,8 +142,8 @@ export interface RedisConnection {
  */
 export interface RedisOptions extends StoreOptions {
   /**
-   * Passed to `new Redis(...)` of `ioredis`; `maxRetriesPerRequest` defaults to 1 here, so
-   * commands queued during an outage are not held for ioredis's twenty reconnection attempts.
+   * Passed to `new Redis(...)` of `ioredis` (the offline queue off, reconnection every 0.5 s at
+   * most); a fleet limit given the same options shares the connection.
    */
   readonly redis: RedisConnection
 }
@@ -145,11 +173,12 @@ const cachingClient = <R>(
  * program.pipe(Effect.provide(live))
  */
 export const layer = (options: Options = {}): Layer.Layer<KaizenClient, ConfigError.ConfigError, KaizenClient> =>
-  cachingClient(Effect.all({
-    capacity: settings.positiveInteger("capacity", options.capacity, settings.DEFAULT_CAPACITY),
-    timeToLive: settings.duration("timeToLive", options.timeToLive, "1 hour"),
-    tier: Effect.succeed(undefined)
-  }))
+  cachingClient(Effect.flatMap(KaizenClient, (inner) =>
+    Effect.all({
+      memory: store.memorySettings(inner, options, { name: "timeToLive", fallback: "1 hour" }),
+      // Only this process reads these names: a random secret, nothing to configure.
+      hmac: digest.make(digest.randomSecret())
+    }).pipe(Effect.map(({ hmac, memory }) => ({ ...memory, hmac, tier: undefined })))))
 
 /**
  * The cache in a provided `@effect/experimental` `ResultPersistence` (Redis, LMDB, a
@@ -167,7 +196,7 @@ export const layer = (options: Options = {}): Layer.Layer<KaizenClient, ConfigEr
 export const layerPersistence = (
   options: StoreOptions = {}
 ): Layer.Layer<KaizenClient, ConfigError.ConfigError, KaizenClient | Persistence.ResultPersistence> =>
-  cachingClient(Effect.flatMap(KaizenClient, (inner) => store.settingsFor(inner, options)))
+  cachingClient(Effect.flatMap(KaizenClient, (inner) => store.settingsFor(inner, options, store.persistenceTier)))
 
 /**
  * The cache in a provided `KeyValueStore` from `@effect/platform` (files with
@@ -227,27 +256,29 @@ export const layerFileSystem = (
  * )
  */
 export const layerRedis = (options: RedisOptions): Layer.Layer<KaizenClient, ConfigError.ConfigError, KaizenClient> =>
-  Layer.unwrapEffect(
-    Effect.map(
-      settings.optionalPeer("ioredis", () => import("@effect/experimental/Persistence/Redis")),
-      (redis) =>
-        layerPersistence(options).pipe(
-          // ioredis's own option types disagree under exactOptionalPropertyTypes; the value is theirs.
-          Layer.provide(redis.layerResult(settings.redisOptions(options.redis) as Parameters<typeof redis.layerResult>[0]))
-        )
-    )
-  )
+  cachingClient(Effect.flatMap(KaizenClient, (inner) =>
+    store.settingsFor(inner, options, (common) =>
+      Effect.map(
+        redis.acquire(options.redis, "the cache is skipped (calls go to Kaizen uncached)"),
+        (connection) => redisTier.make(connection, common)
+      ))))
 
 /**
  * A rate limit shared through Redis by every process that uses the same `key`.
  *
- * What it guarantees, while Redis answers: in any interval of `t` seconds, the fleet starts at
- * most `maxRequestsPerSecond × (1 + t)` attempts (a burst of up to `maxRequestsPerSecond`
- * after a quiet spell, then that rate), retries included; with `maxRequestsPerMinute`, also at
- * most `maxRequestsPerMinute × (1 + t / 60)`. If Redis is down or slower than `timeout`, each
- * process keeps to the same limits on its own (so `n` processes may send up to `n` times as
- * much) and tries Redis again after `retryAfter`; the outage is logged once and each such
- * attempt counted in {@link rateLimitFallbacks}.
+ * What it guarantees, while Redis answers: across the fleet, at most `maxRequestsPerSecond`
+ * attempts start in any window of one second (any, not per calendar second: how servers
+ * count), retries included, from the first second on; with `maxRequestsPerMinute`, also at
+ * most that many in any minute. Starts are paced evenly on one schedule in Redis, at 95% of the
+ * limit: the 5% absorbs the milliseconds between the schedule and the server's clock. A rate
+ * below 1/s is one start per `1/rate` seconds (0.5: one every 2 s). A 429 with `Retry-After`
+ * seen by any process pauses every process on the key until then.
+ *
+ * If Redis cannot be reached (connection refused or closed, authentication refused) or gives
+ * no answer at all within `timeout`, each process paces itself at its share, the limit over
+ * `fleetSize`, from where it was (no fresh burst), until Redis answers again (within a second
+ * of it coming back); logged once, counted in {@link rateLimitFallbacks}. A slow answer is
+ * waited for, never taken for an outage.
  *
  * @since 0.1.0
  * @category models
@@ -261,16 +292,20 @@ export const layerRedis = (options: RedisOptions): Layer.Layer<KaizenClient, Con
  * }
  */
 export interface FleetLimitOptions {
-  /** Passed to `new Redis(...)` of `ioredis` (`maxRetriesPerRequest` defaults to 1 here). */
+  /** Passed to `new Redis(...)` of `ioredis`; a cache given the same options shares the connection. */
   readonly redis: RedisConnection
   /** The shared name: every process using this key shares one limit (e.g. one per Kaizen account). */
   readonly key: string
   readonly maxRequestsPerSecond: number
   readonly maxRequestsPerMinute?: number | undefined
-  /** The longest a permit's Redis call may take before the process falls back (default 250 ms). */
+  /**
+   * How many processes share the limit, for each one's share in an outage (default: the number
+   * of processes that took a permit on this key in the last minute, as last seen in Redis; 1 if
+   * Redis was never reached).
+   */
+  readonly fleetSize?: number | undefined
+  /** A Redis command with no answer at all after this means Redis is unreachable (default 5 s). */
   readonly timeout?: Duration.DurationInput | undefined
-  /** After a Redis failure, how long the process keeps its own limit before asking again (default 5 s). */
-  readonly retryAfter?: Duration.DurationInput | undefined
 }
 
 /**

@@ -2,13 +2,14 @@
  * The caching `KaizenClient`: the encode routes of a given client, answered from a cache when
  * they can be and shared while in flight.
  *
- * One effect `Cache` in this process holds, per key, the fiber that computes the answer (the
- * shared tier's copy, else Kaizen's), forked into the layer's scope. So identical calls share
- * one request whether it is done or still running, and a caller that is interrupted (its own
- * timeout, say) stops waiting without cancelling the request for the others; a `Cache` of the
- * answers themselves would run the request in the first caller's fiber and interrupt everyone
- * with it. Only successes stay: a failed fiber is taken out of the `Cache` by the callers that
- * see it fail, and one found there already failed is replaced, never served.
+ * A call is first judged as the client would judge it (its Schema, its call options): one the
+ * client would refuse goes to the client, which refuses it with nothing sent, so no cached
+ * answer is ever given to a request the client would not send. Then its entry's name: an HMAC
+ * of the namespace (cache version, base URL), the fingerprint of the credential the call
+ * carries (tenancy.ts) and the request's meaning (key.ts). Calls with equal names share: an
+ * answer in memory (memory.ts), else one computation in flight, forked into the layer's scope,
+ * so a caller that is interrupted stops waiting without cancelling it for the others. Only
+ * successes are kept, in memory from when they arrive and in the shared tier if there is one.
  *
  * The decode routes pass through: they decode the caller's data (with an optional caller's
  * Schema, whose errors the client reports itself), and a stored copy would go through
@@ -16,23 +17,26 @@
  *
  * @internal
  */
-import * as Cache from "effect/Cache"
+import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Equal from "effect/Equal"
 import * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
-import * as Hash from "effect/Hash"
+import * as FiberId from "effect/FiberId"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type { CallOptions, EncodeOperation, ResponseInfo, Service } from "../KaizenClient.js"
 import type { KaizenAPIError, KaizenRequestError } from "../contract/errors.js"
+import { checkCallOptions, validateRequest } from "../internal/request.js"
 import type * as KaizenSchema from "../KaizenSchema.js"
+import type { Hmac } from "./digest.js"
 import { cacheKey } from "./key.js"
+import * as Memory from "./memory.js"
 import { hits, misses } from "./metrics.js"
 import type { Tier } from "./store.js"
+import * as Tenancy from "./tenancy.js"
 
 type KaizenError = KaizenRequestError | KaizenAPIError
 type EncodeRoute = "compress" | "optimize" | "optimizeRequest" | "promptsEncode"
@@ -44,20 +48,6 @@ interface Outcome {
   readonly source: "kaizen" | "store"
   /** The `X-Request-ID` of the request that produced it, when this process sent one. */
   readonly requestId: string | undefined
-}
-
-/** A `Cache` key: equal by the request's key alone; it carries the call that computes it. */
-class Lookup implements Equal.Equal {
-  private readonly hash: number
-  constructor(readonly key: string, readonly compute: Effect.Effect<Outcome, KaizenError>) {
-    this.hash = Hash.string(key)
-  }
-  [Equal.symbol](that: Equal.Equal): boolean {
-    return that instanceof Lookup && that.key === this.key
-  }
-  [Hash.symbol](): number {
-    return this.hash
-  }
 }
 
 const freeze = <A>(value: A): A => {
@@ -81,27 +71,37 @@ const nativeTracer = Effect.runSync(Effect.tracer)
 export interface WrapOptions {
   /** Answers kept in this process. */
   readonly capacity: number
-  /** How long this process keeps an answer (zero: only calls in flight are shared). */
+  /** Bytes of answers kept in this process (memory.ts's estimate). */
+  readonly maxBytes: number
+  /** How long this process keeps an answer, from its arrival (zero: only calls in flight are shared). */
   readonly timeToLive: Duration.Duration
   /** The shared tier behind this process's, if any. */
   readonly tier: Tier | undefined
+  /** Names entries (and fingerprints credentials): the store's secret, or a random one per process. */
+  readonly hmac: Hmac
+  /** The cache version and the base URL (without credentials), part of every name. */
+  readonly namespace: string
+  /** One entry for every credential: see KaizenCache.Options.shareAcrossKeys. */
+  readonly shareAcrossKeys: boolean
 }
 
 export const wrap = (inner: Service, options: WrapOptions): Effect.Effect<Service, never, Scope.Scope> =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
     const { tier } = options
-    const front = yield* Cache.make({
+    const memory = Memory.make<Outcome>({
       capacity: options.capacity,
-      timeToLive: options.timeToLive,
-      lookup: (lookup: Lookup) => Effect.forkIn(lookup.compute, scope)
+      maxBytes: options.maxBytes,
+      timeToLiveMillis: Duration.toMillis(options.timeToLive),
+      sizeOf: (outcome) => Memory.sizeOf(outcome.value)
     })
+    const inFlight = new Map<string, Deferred.Deferred<Outcome, KaizenError>>()
+    const tenancy = yield* Tenancy.make(inner.config, options.hmac, options.shareAcrossKeys)
     const configuredRequestId = inner.config.headers["x-request-id"]
-    const keepsAnswers = Duration.toMillis(options.timeToLive) > 0
 
     const compute = <Op extends EncodeRoute>(
       operation: Op,
-      key: string,
+      name: string,
       request: KaizenSchema.RequestInput<Op>,
       callOptions: CallOptions | undefined
     ): Effect.Effect<Outcome, KaizenError> => {
@@ -110,41 +110,53 @@ export const wrap = (inner: Service, options: WrapOptions): Effect.Effect<Servic
         (response): Outcome => ({ value: freeze(response), source: "kaizen", requestId: response.requestId })
       )
       if (tier === undefined) return sent
-      return Effect.flatMap(tier.get(key), Option.match({
+      return Effect.flatMap(tier.get(name), Option.match({
         onSome: (value): Effect.Effect<Outcome, KaizenError> =>
           Effect.succeed({ value: freeze(value), source: "store", requestId: undefined }),
-        onNone: () => Effect.tap(sent, (outcome) => tier.set(key, outcome.value))
+        onNone: () => Effect.tap(sent, (outcome) => tier.set(name, outcome.value))
       }))
     }
 
+    const requestIdFor = (callOptions: CallOptions | undefined): string =>
+      callOptions?.requestId ?? callOptions?.headers?.["x-request-id"] ?? configuredRequestId ?? globalThis.crypto.randomUUID()
+
     const served = (
-      lookup: Lookup,
-      callOptions: CallOptions | undefined,
-      retried: boolean
+      name: string,
+      computation: Effect.Effect<Outcome, KaizenError>,
+      callOptions: CallOptions | undefined
     ): Effect.Effect<{ readonly response: Response; readonly source: string }, KaizenError> =>
-      Effect.flatMap(front.getEither(lookup), (either) => {
-        const fiber = Either.merge(either)
-        const mine = Either.isRight(either)
-        const done = fiber.unsafePoll()
-        const forget = front.invalidateWhen(lookup, (kept) => kept === fiber)
-        // A failure still in the Cache (its callers have not taken it out yet) is not an answer.
-        if (!mine && done !== null && Exit.isFailure(done) && !retried) {
-          return Effect.zipRight(forget, served(lookup, callOptions, true))
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const kept = memory.get(name, now)
+        if (kept !== undefined) {
+          return Effect.as(Metric.increment(hits), { response: respond(kept.value, requestIdFor(callOptions), true), source: "memory" })
         }
-        return (done ?? Fiber.join(fiber)).pipe(
-          // With no time to live, an answer is shared only while in flight (the Cache would
-          // otherwise keep it for the rest of its millisecond).
-          Effect.onExit((exit) => keepsAnswers && (Exit.isSuccess(exit) || Exit.isInterrupted(exit)) ? Effect.void : forget),
-          Effect.flatMap((outcome) => {
-            const own = mine && outcome.source === "kaizen"
-            const source = mine ? outcome.source : done === null ? "inflight" : "memory"
-            const requestId = own && outcome.requestId !== undefined
-              ? outcome.requestId
-              : callOptions?.requestId ?? callOptions?.headers?.["x-request-id"] ?? configuredRequestId ??
-                globalThis.crypto.randomUUID()
+        const running = inFlight.get(name)
+        if (running !== undefined) {
+          return Effect.flatMap(Deferred.await(running), (outcome) =>
+            Effect.as(Metric.increment(hits), { response: respond(outcome.value, requestIdFor(callOptions), true), source: "inflight" }))
+        }
+        // This call computes the answer for every caller with the same name until it is done.
+        const deferred = Deferred.unsafeMake<Outcome, KaizenError>(FiberId.none)
+        inFlight.set(name, deferred)
+        const run = computation.pipe(
+          Effect.onExit((exit) =>
+            Effect.flatMap(Clock.currentTimeMillis, (answeredAt) => {
+              inFlight.delete(name)
+              // Counted from the answer: an answer slower than the time to live is still kept.
+              if (Exit.isSuccess(exit)) memory.set(name, exit.value, answeredAt)
+              return Deferred.done(deferred, exit)
+            })
+          ),
+          Effect.forkIn(scope)
+        )
+        return Effect.zipRight(
+          run,
+          Effect.flatMap(Deferred.await(deferred), (outcome) => {
+            const own = outcome.source === "kaizen"
+            const requestId = own && outcome.requestId !== undefined ? outcome.requestId : requestIdFor(callOptions)
             return Effect.as(Metric.increment(own ? misses : hits), {
               response: respond(outcome.value, requestId, !own),
-              source
+              source: outcome.source
             })
           })
         )
@@ -152,9 +164,24 @@ export const wrap = (inner: Service, options: WrapOptions): Effect.Effect<Servic
 
     const route = <Op extends EncodeRoute>(operation: Op): EncodeOperation<Op> => (request, callOptions) =>
       Effect.suspend(() => {
-        const key = cacheKey(operation, request)
-        if (key === undefined) return (inner[operation] as EncodeOperation<Op>)(request, callOptions)
-        const call = served(new Lookup(key, compute(operation, key, request, callOptions)), callOptions, false)
+        const passThrough = () => (inner[operation] as EncodeOperation<Op>)(request, callOptions)
+        // What the client would refuse, it refuses itself, with nothing sent: never a cached answer.
+        const body = validateRequest(operation, request)
+        if (Either.isLeft(body)) return passThrough()
+        const headers = callOptions === undefined
+          ? Either.right(undefined)
+          : checkCallOptions(operation, callOptions.requestId, callOptions.headers)
+        if (Either.isLeft(headers)) return passThrough()
+        const key = cacheKey(operation, body.right)
+        if (key === undefined) return passThrough()
+        const call = Effect.flatMap(
+          tenancy.fingerprint(headers.right),
+          (fingerprint) =>
+            Effect.flatMap(
+              options.hmac.hex(`entry\n${options.namespace}\n${fingerprint}\n${key}`),
+              (name) => served(name, compute(operation, name, request, callOptions), callOptions)
+            )
+        )
         return Effect.tracerWith((tracer) =>
           tracer === nativeTracer
             ? Effect.map(call, (served) => served.response)

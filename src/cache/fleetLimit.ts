@@ -1,108 +1,257 @@
 /**
- * A rate limit shared by every process that names the same key, on `@effect/experimental`'s
- * `RateLimiter` with its Redis store, shaped as the `RateLimiter` (`task => task`) that the
- * client's `rateLimiter` option takes.
+ * A rate limit shared by every process that names the same key, shaped as the `RateLimiter`
+ * (`task => task`) that the client's `rateLimiter` option takes.
  *
- * Token buckets in Redis: one per second (capacity and refill `maxRequestsPerSecond`), and
- * optionally one per minute. A permit is reserved in Redis (one Lua call per bucket) and the
- * attempt then sleeps until its slot, so the wait is an ordinary, interruptible `Effect.sleep`
- * inside the call, which the call's deadline bounds. A reservation given up (interrupted) is
- * not returned: the fleet errs on the side of sending less.
+ * Servers count starts in a sliding window ("at most 50 in the last second"), so that is the
+ * guarantee: starts are paced, one every `spacing` (the window over the limit, plus
+ * `HEADROOM`), on one schedule in Redis. Then any window of `interval` holds at most `limit`
+ * starts, from the first second on (a token bucket allows its burst plus its refill there).
+ * The headroom absorbs the few milliseconds between the schedule and the server's clock.
  *
- * When Redis is unavailable or slower than `timeout`, each process falls back to its own
- * in-memory token bucket at the same rates (effect's `RateLimiter`), and tries Redis again
- * after `retryAfter` (outage.ts logs the outage once and counts each fallback).
+ * One start, on the schedule (a Lua script, atomic, on Redis's clock):
+ * - `reserve` takes the next slot and returns how long to wait for it (and how many processes
+ *   took slots in the last minute: the fleet's size for an outage);
+ * - after waiting, `confirm` checks that no 429 paused the fleet meanwhile and that the start
+ *   is not late (a stalled worker's slot is given up, not used late: a late start would crowd
+ *   the next ones); if either, it gives a new slot. A start that did not wait needs no confirm.
+ * - a 429 with `Retry-After` seen by any process pauses the schedule until then, for all.
+ *
+ * Falling back: only when Redis cannot be reached (refused, closed, authentication; redis.ts
+ * knows at once, nothing waits on it) or gives no answer at all within `timeout`, never
+ * because an answer is slow. The process then paces itself at `limit / fleetSize`, continuing
+ * its own pace (no fresh burst), and returns to the schedule as soon as Redis is ready again.
+ * A reservation given up (an interrupted call, a crashed worker) is not returned: the fleet
+ * errs on the side of sending less.
  *
  * @internal
  */
-import * as ExperimentalRateLimiter from "@effect/experimental/RateLimiter"
+import * as Clock from "effect/Clock"
 import * as ConfigError from "effect/ConfigError"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import * as RateLimiter from "effect/RateLimiter"
+import * as Metric from "effect/Metric"
+import type * as RateLimiter from "effect/RateLimiter"
 import type * as Scope from "effect/Scope"
 import type { FleetLimitOptions } from "../KaizenCache.js"
 import { rateLimitFallbacks } from "./metrics.js"
-import { makeGuard } from "./outage.js"
+import * as Redis from "./redis.js"
 import * as settings from "./settings.js"
+
+/** The share of the limit kept unused, for the jitter between the schedule and the server. */
+export const HEADROOM = 0.05
 
 export interface LimitSettings {
   readonly key: string
+  /** Milliseconds between two starts across the fleet. */
+  readonly spacingMillis: number
+  /** A start later than this after its slot is given up for a new slot. */
+  readonly lateMillis: number
+  /** The window of the 429 pause when the answer has no `Retry-After`. */
+  readonly intervalMillis: number
+  /** The share in an outage is `1 / fleetSize`; undefined: the processes last seen on the schedule. */
+  readonly fleetSize: number | undefined
+  /** A Redis command with no answer after this: Redis is treated as unreachable. */
+  readonly timeout: Duration.Duration
+}
+
+/** The shared schedule: Redis (the Lua scripts below), or memory in tests. */
+export interface Schedule {
+  readonly reserve: (spacingMillis: number) => Effect.Effect<Slot, Redis.Unavailable>
+  readonly confirm: (at: number, spacingMillis: number, lateMillis: number) => Effect.Effect<Slot, Redis.Unavailable>
+  readonly pause: (millis: number) => Effect.Effect<void, Redis.Unavailable>
+  /** Logs the outage's one WARN. */
+  readonly report: (failure: Redis.Unavailable) => Effect.Effect<void>
+}
+
+export interface Slot {
+  /** How long to wait for it; 0: start now. */
+  readonly waitMillis: number
+  /** The slot, on the schedule's clock. */
+  readonly at: number
+  /** Processes that took a slot in the last minute, when the schedule knows. */
+  readonly fleetSize?: number | undefined
+}
+
+/** Derives the spacing from the options' limits (per second, per minute). */
+export const limitSettings = (options: {
+  readonly key: string
   readonly maxRequestsPerSecond: number
   readonly maxRequestsPerMinute: number | undefined
+  readonly fleetSize: number | undefined
   readonly timeout: Duration.Duration
-  readonly retryAfter: Duration.Duration
+}): LimitSettings => {
+  const windows = [settings.windowOf(options.maxRequestsPerSecond)]
+  if (options.maxRequestsPerMinute !== undefined) {
+    const perMinute = settings.windowOf(options.maxRequestsPerMinute / 60)
+    windows.push(perMinute)
+  }
+  const spacingMillis = Math.max(...windows.map((w) => (w.intervalMillis / w.limit) * (1 + HEADROOM)))
+  return {
+    key: options.key,
+    spacingMillis,
+    lateMillis: Math.min(...windows.map((w) => (w.intervalMillis * HEADROOM) / 2)),
+    intervalMillis: windows[0]!.intervalMillis,
+    fleetSize: options.fleetSize,
+    timeout: options.timeout
+  }
 }
 
-interface Bucket {
-  readonly key: string
-  readonly limit: number
-  readonly window: Duration.DurationInput
-}
+const isTooManyRequests = (error: unknown): error is { readonly retryAfter?: Duration.Duration | undefined } =>
+  typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "KaizenAPIError" &&
+  (error as { statusCode?: unknown }).statusCode === 429
 
-export const makeLimiter = (
-  settings: LimitSettings
-): Effect.Effect<RateLimiter.RateLimiter, never, ExperimentalRateLimiter.RateLimiterStore | Scope.Scope> =>
-  Effect.gen(function*() {
-    const shared = yield* ExperimentalRateLimiter.make
-    const guard = makeGuard({
-      name: `Kaizen fleet rate limit: Redis (key "${settings.key}")`,
-      fallback: "each process keeps to the limit on its own",
-      timeout: settings.timeout,
-      retryAfter: settings.retryAfter,
-      counter: rateLimitFallbacks
+export const makeLimiter = (limits: LimitSettings, schedule: Schedule): Effect.Effect<RateLimiter.RateLimiter> =>
+  Effect.sync(() => {
+    let fleetSeen = 1
+    // This process's own pace: used in an outage, and kept up to date meanwhile (no fresh burst).
+    let localNext = 0
+    let localPausedUntil = 0
+    const localSpacing = () => limits.spacingMillis * Math.max(1, limits.fleetSize ?? fleetSeen)
+
+    const started = Effect.map(Clock.currentTimeMillis, (now) => {
+      localNext = Math.max(localNext, now + localSpacing())
     })
-    const buckets: Array<Bucket> = [{ key: `${settings.key}:second`, limit: settings.maxRequestsPerSecond, window: "1 second" }]
-    if (settings.maxRequestsPerMinute !== undefined) {
-      buckets.unshift({ key: `${settings.key}:minute`, limit: settings.maxRequestsPerMinute, window: "1 minute" })
-    }
 
-    const locals: Array<RateLimiter.RateLimiter> = []
-    for (const bucket of buckets) {
-      locals.push(yield* RateLimiter.make({ limit: bucket.limit, interval: bucket.window, algorithm: "token-bucket" }))
-    }
-    const local = <A, E, R>(task: Effect.Effect<A, E, R>) => locals.reduceRight((inner, limit) => limit(inner), task)
+    const local = Effect.zipRight(
+      Metric.increment(rateLimitFallbacks),
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const at = Math.max(now, localNext, localPausedUntil)
+        localNext = at + localSpacing()
+        return Effect.sleep(Duration.millis(at - now))
+      })
+    )
 
-    // The minute's permit first: no second's slot is held while waiting for the minute.
-    const permit = (index: number): Effect.Effect<boolean> => {
-      if (index === buckets.length) return Effect.succeed(true)
-      const bucket = buckets[index]!
-      return Effect.flatMap(
-        guard.run(shared.consume({ ...bucket, algorithm: "token-bucket", onExceeded: "delay" })),
-        Option.match({
-          onNone: () => Effect.succeed(false),
-          onSome: (result) => Effect.zipRight(Effect.sleep(result.delay), permit(index + 1))
-        })
-      )
-    }
+    const fallBack = (failure: Redis.Unavailable) => Effect.zipRight(schedule.report(failure), local)
+
+    /** Waits for a slot confirmed on the schedule, or falls back. */
+    const waitFor = (slot: Slot): Effect.Effect<void> =>
+      slot.waitMillis <= 0
+        ? started
+        : Effect.zipRight(
+          Effect.sleep(Duration.millis(slot.waitMillis)),
+          Effect.matchEffect(schedule.confirm(slot.at, limits.spacingMillis, limits.lateMillis), {
+            onFailure: fallBack,
+            onSuccess: waitFor
+          })
+        )
+
+    const permit: Effect.Effect<void> = Effect.matchEffect(schedule.reserve(limits.spacingMillis), {
+      onFailure: fallBack,
+      onSuccess: (slot) => {
+        if (slot.fleetSize !== undefined) fleetSeen = slot.fleetSize
+        return waitFor(slot)
+      }
+    })
+
+    // A 429 pauses the fleet (and this process) until its Retry-After, or for one window.
+    const paused = (error: { readonly retryAfter?: Duration.Duration | undefined }) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const millis = error.retryAfter === undefined ? limits.intervalMillis : Duration.toMillis(error.retryAfter)
+        localPausedUntil = Math.max(localPausedUntil, now + millis)
+        return Effect.catchAll(schedule.pause(millis), schedule.report)
+      })
 
     return <A, E, R>(task: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-      Effect.flatMap(permit(0), (granted) => (granted ? task : local(task)))
+      Effect.zipRight(permit, Effect.tapError(task, (error) => (isTooManyRequests(error) ? paused(error) : Effect.void)))
   })
 
-/** The options checked, then the limiter over the Redis store (its connection in the Scope). */
+// The schedule's scripts. Times in milliseconds on Redis's clock, written with %.3f (Lua's
+// tostring keeps 14 digits, too few for epoch milliseconds with a fraction).
+const NOW = `
+pcall(redis.replicate_commands)
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local function fmt(x) return string.format('%.3f', x) end
+local function take(spacing)
+  local nextAt = tonumber(redis.call('HGET', KEYS[1], 'next') or '0')
+  local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
+  local at = math.max(now, nextAt, paused)
+  redis.call('HSET', KEYS[1], 'next', fmt(at + spacing))
+  redis.call('PEXPIRE', KEYS[1], math.ceil(at + spacing - now) + 60000)
+  return at
+end
+`
+
+const RESERVE = `${NOW}
+local at = take(tonumber(ARGV[1]))
+redis.call('ZADD', KEYS[2], now, ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - 60000)
+redis.call('PEXPIRE', KEYS[2], 60000)
+return { fmt(at - now), fmt(at), redis.call('ZCARD', KEYS[2]) }
+`
+
+const CONFIRM = `${NOW}
+local at = tonumber(ARGV[1])
+local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
+if (paused > at and paused > now) or now - at > tonumber(ARGV[3]) then
+  local again = take(tonumber(ARGV[2]))
+  return { fmt(again - now), fmt(again) }
+end
+return { '0', fmt(at) }
+`
+
+const PAUSE = `${NOW}
+local untilAt = now + tonumber(ARGV[1])
+local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
+if untilAt > paused then redis.call('HSET', KEYS[1], 'paused', fmt(untilAt)) end
+local nextAt = tonumber(redis.call('HGET', KEYS[1], 'next') or '0')
+if nextAt < untilAt then redis.call('HSET', KEYS[1], 'next', fmt(untilAt)) end
+redis.call('PEXPIRE', KEYS[1], math.ceil(math.max(untilAt, nextAt) - now) + 60000)
+return fmt(untilAt)
+`
+
+type Script = (...args: Array<string | number>) => Promise<unknown>
+
+/** The schedule in Redis, on the process's shared connection. */
+export const redisSchedule = (connection: Redis.Connection, key: string, timeout: Duration.Duration): Schedule => {
+  const client = connection.client
+  if (typeof client["kaizenFleetReserve"] !== "function") {
+    client.defineCommand("kaizenFleetReserve", { lua: RESERVE, numberOfKeys: 2 })
+    client.defineCommand("kaizenFleetConfirm", { lua: CONFIRM, numberOfKeys: 1 })
+    client.defineCommand("kaizenFleetPause", { lua: PAUSE, numberOfKeys: 1 })
+  }
+  const state = `kaizen-effect:rate:${key}`
+  const members = `${state}:members`
+  const member = globalThis.crypto.randomUUID()
+  const timeoutMillis = Duration.toMillis(timeout)
+  const run = (name: string, ...args: Array<string | number>) =>
+    connection.send((c) => (c[name] as Script).apply(c, args), timeoutMillis).pipe(
+      // No answer at all within the timeout: Redis is treated as unreachable until it answers.
+      Effect.tapError((failure) => Effect.sync(() => failure.timedOut && connection.stall()))
+    )
+  const slotOf = (reply: unknown): Slot => {
+    const [wait, at, size] = reply as [string, string, number | undefined]
+    return { waitMillis: Number(wait), at: Number(at), fleetSize: size }
+  }
+  return {
+    reserve: (spacing) => Effect.map(run("kaizenFleetReserve", state, members, spacing.toFixed(3), member), slotOf),
+    confirm: (at, spacing, late) =>
+      Effect.map(run("kaizenFleetConfirm", state, at.toFixed(3), spacing.toFixed(3), late.toFixed(3)), slotOf),
+    pause: (millis) => Effect.asVoid(run("kaizenFleetPause", state, Math.max(0, millis).toFixed(3))),
+    report: connection.report
+  }
+}
+
+/** The options checked, then the limiter over the schedule in Redis (the connection in the Scope). */
 export const make = (
   options: FleetLimitOptions
 ): Effect.Effect<RateLimiter.RateLimiter, ConfigError.ConfigError, Scope.Scope> =>
   Effect.gen(function*() {
     if (options.key === "") return yield* Effect.fail(ConfigError.InvalidData(["key"], "key must not be empty"))
-    const limits: LimitSettings = {
+    const limits = limitSettings({
       key: options.key,
       maxRequestsPerSecond: yield* settings.positiveRate("maxRequestsPerSecond", options.maxRequestsPerSecond),
       maxRequestsPerMinute: options.maxRequestsPerMinute === undefined
         ? undefined
         : yield* settings.positiveRate("maxRequestsPerMinute", options.maxRequestsPerMinute),
-      timeout: yield* settings.duration("timeout", options.timeout, "250 millis"),
-      retryAfter: yield* settings.duration("retryAfter", options.retryAfter, "5 seconds")
-    }
-    const redis = yield* settings.optionalPeer("ioredis", () => import("@effect/experimental/RateLimiter/Redis"))
-    // ioredis's own option types disagree under exactOptionalPropertyTypes; the value is theirs.
-    const connection = { ...settings.redisOptions(options.redis), prefix: "kaizen-effect:rate:" } as Parameters<
-      typeof redis.make
-    >[0]
-    const limiterStore = yield* redis.make(connection)
-    return yield* makeLimiter(limits).pipe(
-      Effect.provideService(ExperimentalRateLimiter.RateLimiterStore, limiterStore)
+      fleetSize: options.fleetSize === undefined
+        ? undefined
+        : yield* settings.positiveInteger("fleetSize", options.fleetSize, 1),
+      timeout: yield* settings.duration("timeout", options.timeout, "5 seconds")
+    })
+    const connection = yield* Redis.acquire(
+      options.redis,
+      `the fleet limit "${options.key}" paces this process at its share (1/${options.fleetSize ?? "the processes last seen"})`
     )
+    return yield* makeLimiter(limits, redisSchedule(connection, limits.key, limits.timeout))
   })

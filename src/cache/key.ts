@@ -23,7 +23,10 @@ import type * as KaizenSchema from "../KaizenSchema.js"
 
 const sortedFields = (value: Record<string, unknown>): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
-  for (const key of Object.keys(value).sort()) out[key] = value[key]
+  // defineProperty: an own "__proto__" field stays a field (assignment would set the prototype).
+  for (const key of Object.keys(value).sort()) {
+    Object.defineProperty(out, key, { value: value[key], enumerable: true, writable: true, configurable: true })
+  }
   return out
 }
 

@@ -4,14 +4,17 @@
  *
  * @internal
  */
-import type * as ConfigError from "effect/ConfigError"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import { fromEither, nonNegativeDuration, positiveInt, positiveNumber } from "../internal/config.js"
 import { shownUrl } from "../internal/errors.js"
 import type { RedisConnection } from "../KaizenCache.js"
 
 export const DEFAULT_CAPACITY = 1000
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 // The cache's options go through the client's validators (internal/config.ts): one path.
 export const positiveInteger = (
@@ -37,10 +40,41 @@ export const optionalPeer = <A>(name: string, load: () => Promise<A>): Effect.Ef
   )
 
 /**
- * ioredis holds a command issued during an outage for up to `maxRetriesPerRequest` (20)
- * reconnection attempts; 1 keeps that queue short. The caller's options win.
+ * ioredis holds a command caught by a dropped connection for up to `maxRetriesPerRequest` (20)
+ * reconnections; 0 fails it at once, so the caller falls back instead. The caller's options win.
  */
-export const redisOptions = (options: RedisConnection): RedisConnection => ({ maxRetriesPerRequest: 1, ...options })
+export const redisOptions = (options: RedisConnection): RedisConnection => ({ maxRetriesPerRequest: 0, ...options })
+
+const MIN_SECRET = 16
+
+/**
+ * The shared stores' secret: the `secret` option, else `KAIZEN_CACHE_SECRET`. Entries are filed
+ * under HMACs keyed by it, so it must be the same across the fleet and unknown to whoever can
+ * read the store. Never shown in an error.
+ */
+export const secret = (
+  given: Redacted.Redacted<string> | string | undefined
+): Effect.Effect<Redacted.Redacted<string>, ConfigError.ConfigError> => {
+  const check = (name: string, value: Redacted.Redacted<string>) =>
+    Redacted.value(value).length >= MIN_SECRET
+      ? Effect.succeed(value)
+      : Effect.fail(ConfigError.InvalidData(
+        [name],
+        `${name} must be at least ${MIN_SECRET} characters (e.g. the output of \`openssl rand -hex 32\`); it is not shown`
+      ))
+  if (given !== undefined) return check("secret", Redacted.isRedacted(given) ? given : Redacted.make(given))
+  return Effect.flatMap(Config.redacted("KAIZEN_CACHE_SECRET"), (value) => check("KAIZEN_CACHE_SECRET", value))
+}
+
+/**
+ * A rate as the window a server counts in: `limit` starts per `intervalMillis`. Below 1/s that
+ * is one start per `1/rate` s (0.5/s: one every 2 s); above, `floor(rate)` per `floor(rate)/rate` s,
+ * which is 1 s for a whole rate.
+ */
+export const windowOf = (ratePerSecond: number): { readonly limit: number; readonly intervalMillis: number } => {
+  const limit = Math.max(1, Math.floor(ratePerSecond))
+  return { limit, intervalMillis: (limit / ratePerSecond) * 1000 }
+}
 
 /**
  * The store's namespace: the cache version and the Kaizen base URL (without credentials, which

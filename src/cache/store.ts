@@ -1,7 +1,8 @@
 /**
- * The shared tier: answers filed in an `@effect/experimental` `ResultPersistence` store
- * (Redis, a `KeyValueStore` such as files, memory), under the SHA-256 of their key, in a
- * namespace of the cache version and the client's base URL.
+ * The shared tier: answers in an `@effect/experimental` `ResultPersistence` store (a
+ * `KeyValueStore` such as files, memory, LMDB) or in Redis directly (redisTier.ts), filed under
+ * the entry's name: an HMAC under the store's secret (client.ts), so the store holds no request
+ * and nobody without the secret can tell which request an entry answers.
  *
  * Only successes are written (`timeToLive` is zero for a failure, which the store skips). A
  * stored entry that no longer decodes (written by another version) reads as a miss. The
@@ -11,6 +12,7 @@
  * @internal
  */
 import * as Persistence from "@effect/experimental/Persistence"
+import type * as ConfigError from "effect/ConfigError"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -18,86 +20,107 @@ import * as Option from "effect/Option"
 import * as PrimaryKey from "effect/PrimaryKey"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
-import type * as ConfigError from "effect/ConfigError"
 import type { StoreOptions } from "../KaizenCache.js"
 import type { Service } from "../KaizenClient.js"
 import * as KaizenSchema from "../KaizenSchema.js"
 import type { WrapOptions } from "./client.js"
-import { digest } from "./key.js"
+import * as Digest from "./digest.js"
 import { storeErrors } from "./metrics.js"
 import { type Guard, makeGuard } from "./outage.js"
 import * as settings from "./settings.js"
 
-/** The version of what is stored: bumped when the key or the stored form changes. */
-export const CACHE_VERSION = "v1"
+/** The version of what is stored: bumped when the names or the stored form change. */
+export const CACHE_VERSION = "v2"
 
-/** The entry's name in the store is its digest; its value is the encode route's envelope. */
+/** The entry's name in the store is its HMAC; its value is the encode route's envelope. */
 class Entry extends Schema.TaggedRequest<Entry>()("KaizenCacheEntry", {
   failure: Schema.Never,
   success: KaizenSchema.EncodeResponse,
-  payload: { digest: Schema.String }
+  payload: { name: Schema.String }
 }) {
   [PrimaryKey.symbol]() {
-    return this.digest
+    return this.name
   }
 }
 
-/** Where answers are shared beyond this process. */
+/** Where answers are shared beyond this process, by entry name. */
 export interface Tier {
-  readonly get: (key: string) => Effect.Effect<Option.Option<KaizenSchema.EncodeResponse>>
-  readonly set: (key: string, value: KaizenSchema.EncodeResponse) => Effect.Effect<void>
+  readonly get: (name: string) => Effect.Effect<Option.Option<KaizenSchema.EncodeResponse>>
+  readonly set: (name: string, value: KaizenSchema.EncodeResponse) => Effect.Effect<void>
 }
 
-const entryOf = (key: string) => Effect.map(Effect.promise(() => digest(key)), (name) => new Entry({ digest: name }))
-
 export const makeTier = (options: {
-  readonly namespace: string
   readonly timeToLive: Duration.Duration
   readonly guard: Guard
 }): Effect.Effect<Tier, never, Persistence.ResultPersistence | Scope.Scope> =>
   Effect.gen(function*() {
     const persistence = yield* Persistence.ResultPersistence
     const store = yield* persistence.make({
-      storeId: options.namespace,
+      storeId: `kaizen-effect:cache:${CACHE_VERSION}`,
       timeToLive: (_key, exit) => (Exit.isSuccess(exit) ? options.timeToLive : 0)
     })
     return {
-      get: (key) =>
-        Effect.flatMap(entryOf(key), (entry) =>
-          store.get(entry).pipe(
-            // An entry this version cannot read is a miss, not an outage.
-            Effect.catchIf((error) => error.reason === "ParseError", () => Effect.succeedNone),
-            options.guard.run,
-            Effect.map((found) =>
-              Option.flatMap(Option.flatten(found), (exit) => (Exit.isSuccess(exit) ? Option.some(exit.value) : Option.none()))
-            )
-          )),
-      set: (key, value) =>
-        Effect.flatMap(entryOf(key), (entry) => Effect.asVoid(options.guard.run(store.set(entry, Exit.succeed(value)))))
+      get: (name) =>
+        store.get(new Entry({ name })).pipe(
+          // An entry this version cannot read is a miss, not an outage.
+          Effect.catchIf((error) => error.reason === "ParseError", () => Effect.succeedNone),
+          options.guard.run,
+          Effect.map((found) =>
+            Option.flatMap(Option.flatten(found), (exit) => (Exit.isSuccess(exit) ? Option.some(exit.value) : Option.none()))
+          )
+        ),
+      set: (name, value) => Effect.asVoid(options.guard.run(store.set(new Entry({ name }), Exit.succeed(value))))
     }
   })
 
-/** A store-backed cache's settings for `inner`: its options checked, its tier made. */
-export const settingsFor = (
+/** What every cache layer shares: the memory tier's bounds and the entry names' namespace. */
+export const memorySettings = (
   inner: Service,
-  options: StoreOptions
-): Effect.Effect<WrapOptions, ConfigError.ConfigError, Persistence.ResultPersistence | Scope.Scope> =>
+  options: StoreOptions,
+  timeToLive: { readonly name: string; readonly fallback: Duration.DurationInput }
+) =>
+  Effect.all({
+    capacity: settings.positiveInteger("capacity", options.capacity, settings.DEFAULT_CAPACITY),
+    maxBytes: settings.positiveInteger("maxBytes", options.maxBytes, settings.DEFAULT_MAX_BYTES),
+    timeToLive: settings.duration(
+      timeToLive.name,
+      (options as Record<string, Duration.DurationInput | undefined>)[timeToLive.name],
+      timeToLive.fallback
+    ),
+    namespace: Effect.succeed(settings.namespace(CACHE_VERSION, inner.config.baseUrl)),
+    shareAcrossKeys: Effect.succeed(options.shareAcrossKeys === true)
+  })
+
+/** A shared store's settings for `inner`: its options checked, its secret read, its tier made. */
+export const settingsFor = <R>(
+  inner: Service,
+  options: StoreOptions,
+  tier: (common: { readonly timeToLive: Duration.Duration; readonly timeout: Duration.Duration; readonly retryAfter: Duration.Duration }) => Effect.Effect<Tier, never, R>
+): Effect.Effect<WrapOptions, ConfigError.ConfigError, R> =>
   Effect.gen(function*() {
-    const guard = makeGuard({
+    const memory = yield* memorySettings(inner, options, { name: "inMemoryTimeToLive", fallback: "1 minute" })
+    const common = {
+      timeToLive: yield* settings.duration("timeToLive", options.timeToLive, "1 day"),
+      timeout: yield* settings.duration("timeout", options.timeout, "250 millis"),
+      retryAfter: yield* settings.duration("retryAfter", options.retryAfter, "5 seconds")
+    }
+    const hmac = yield* Digest.make(yield* settings.secret(options.secret))
+    return { ...memory, hmac, tier: yield* tier(common) }
+  })
+
+/** The tier over a provided `ResultPersistence`. */
+export const persistenceTier = (common: {
+  readonly timeToLive: Duration.Duration
+  readonly timeout: Duration.Duration
+  readonly retryAfter: Duration.Duration
+}) =>
+  makeTier({
+    timeToLive: common.timeToLive,
+    guard: makeGuard({
       name: "Kaizen cache: the shared store",
       fallback: "calls go to Kaizen uncached",
-      timeout: yield* settings.duration("timeout", options.timeout, "250 millis"),
-      retryAfter: yield* settings.duration("retryAfter", options.retryAfter, "5 seconds"),
+      timeout: common.timeout,
+      retryAfter: common.retryAfter,
       counter: storeErrors
     })
-    const tier = yield* makeTier({
-      namespace: settings.namespace(CACHE_VERSION, inner.config.baseUrl),
-      timeToLive: yield* settings.duration("timeToLive", options.timeToLive, "1 day"),
-      guard
-    })
-    return {
-      capacity: yield* settings.positiveInteger("capacity", options.capacity, settings.DEFAULT_CAPACITY),
-      timeToLive: yield* settings.duration("inMemoryTimeToLive", options.inMemoryTimeToLive, "1 minute"),
-      tier
-    }
   })

@@ -1,111 +1,163 @@
 /**
- * The fleet limiter's own decisions (src/cache/fleetLimit.ts), over an in-memory store under a
- * TestClock: which bucket is asked first, and what a call does when the store cannot answer.
- * fleet.test.ts shows the same limiter across processes on a real redis-server.
+ * The fleet limiter's own decisions (src/cache/fleetLimit.ts), over the schedule in memory
+ * under a TestClock: the pace, a rate below 1/s, the fleet-wide pause on a 429, and what a
+ * process does when Redis cannot be reached. fleet.test.ts runs the same limiter across
+ * processes on a real redis-server, with the schedule's Lua scripts.
  */
-import * as ExperimentalRateLimiter from "@effect/experimental/RateLimiter"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Metric, TestClock } from "effect"
+import { limitSettings, makeLimiter } from "../../src/cache/fleetLimit.js"
 import * as KaizenCache from "../../src/KaizenCache.js"
-import { type LimitSettings, makeLimiter } from "../../src/cache/fleetLimit.js"
+import { KaizenAPIError } from "../../src/index.js"
+import { memorySchedule } from "./support/memorySchedule.js"
 
-const settings = (overrides: Partial<LimitSettings> = {}): LimitSettings => ({
-  key: "fleet",
-  maxRequestsPerSecond: 5,
-  maxRequestsPerMinute: undefined,
-  timeout: Duration.millis(250),
-  retryAfter: Duration.hours(1),
-  ...overrides
-})
-
-/** The in-memory store, recording the key of every bucket asked, in order. */
-const recordingStore = Effect.gen(function*() {
-  const store = yield* ExperimentalRateLimiter.RateLimiterStore
-  const asked: Array<string> = []
-  const recording = ExperimentalRateLimiter.RateLimiterStore.of({
-    fixedWindow: (options) => Effect.zipRight(Effect.sync(() => asked.push(options.key)), store.fixedWindow(options)),
-    tokenBucket: (options) => Effect.zipRight(Effect.sync(() => asked.push(options.key)), store.tokenBucket(options))
+const limits = (maxRequestsPerSecond: number, fleetSize?: number) =>
+  limitSettings({
+    key: "fleet",
+    maxRequestsPerSecond,
+    maxRequestsPerMinute: undefined,
+    fleetSize,
+    timeout: Duration.seconds(5)
   })
-  return { store, recording, asked }
-}).pipe(Effect.provide(ExperimentalRateLimiter.layerStoreMemory))
-
-/** A store that is down: every operation fails as a Redis connection error would. */
-const downStore = ExperimentalRateLimiter.RateLimiterStore.of({
-  fixedWindow: () => Effect.fail(new ExperimentalRateLimiter.RateLimitStoreError({ message: "connection refused" })),
-  tokenBucket: () => Effect.fail(new ExperimentalRateLimiter.RateLimitStoreError({ message: "connection refused" }))
-})
 
 const fallbacks = Effect.map(Metric.value(KaizenCache.rateLimitFallbacks), (state) => state.count)
 
+const tooManyRequests = (retryAfter: Duration.DurationInput) =>
+  new KaizenAPIError({
+    statusCode: 429,
+    message: "slow down",
+    method: "POST",
+    path: "/v1/compress",
+    payload: undefined,
+    headers: {},
+    retryAfter: Duration.decode(retryAfter)
+  })
+
+/** Forks `n` calls through the limiter; `started` counts those whose task has begun. */
+const fork = (limiter: <A, E, R>(task: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>, n: number) =>
+  Effect.gen(function*() {
+    const counter = { started: 0 }
+    const fiber = yield* Effect.fork(
+      Effect.all(Array.from({ length: n }, () => limiter(Effect.sync(() => counter.started++))), { concurrency: "unbounded" })
+    )
+    return { counter, fiber }
+  })
+
 describe("the fleet limiter", () => {
-  it.scoped("asks for the minute's permit first: a call waiting for the minute holds no second's slot", () =>
+  it.effect("starts are paced one every interval/limit plus the headroom: no burst, even at first", () =>
     Effect.gen(function*() {
-      const { asked, recording, store } = yield* recordingStore
-      const limiter = yield* makeLimiter(settings({ maxRequestsPerSecond: 5, maxRequestsPerMinute: 1 })).pipe(
-        Effect.provideService(ExperimentalRateLimiter.RateLimiterStore, recording)
-      )
-      let ran = 0
-      const task = Effect.sync(() => ran++)
-      yield* limiter(task)
-      expect(asked).toEqual(["fleet:minute", "fleet:second"])
-
-      // The minute's only permit is taken: the next call waits a minute for it.
-      const waiting = yield* Effect.fork(limiter(task))
-      // Less than one refill of the second's bucket (200 ms): it has what the first call left.
-      yield* TestClock.adjust("100 millis")
-      expect(ran).toBe(1)
-      // It asked for the minute alone; the second's bucket still has 4 of its 5 permits.
-      expect(asked).toEqual(["fleet:minute", "fleet:second", "fleet:minute"])
-      const secondsLeft = yield* store.tokenBucket({
-        key: "fleet:second",
-        tokens: 0,
-        limit: 5,
-        refillRate: Duration.millis(200),
-        allowOverflow: false
-      })
-      expect(secondsLeft).toBe(4)
-
-      yield* TestClock.adjust("1 minute")
-      yield* Fiber.join(waiting)
-      expect(ran).toBe(2)
-      expect(asked).toEqual(["fleet:minute", "fleet:second", "fleet:minute", "fleet:second"])
+      const { schedule } = memorySchedule()
+      // 2/s: one start every 500 ms x 1.05 = 525 ms.
+      const limiter = yield* makeLimiter(limits(2), schedule)
+      const { counter, fiber } = yield* fork(limiter, 4)
+      yield* TestClock.adjust("0 millis")
+      expect(counter.started).toBe(1)
+      yield* TestClock.adjust("524 millis")
+      expect(counter.started).toBe(1)
+      yield* TestClock.adjust("1 millis")
+      expect(counter.started).toBe(2)
+      yield* TestClock.adjust("1050 millis")
+      yield* Fiber.join(fiber)
+      expect(counter.started).toBe(4)
     }))
 
-  it.scoped("with the store down, calls keep to this process's own limit at the same rate", () =>
+  it.effect("a rate below 1/s works: 0.5/s is one start every 2 s (2.1 s with the headroom)", () =>
     Effect.gen(function*() {
-      const limiter = yield* makeLimiter(settings({ maxRequestsPerSecond: 2 })).pipe(
-        Effect.provideService(ExperimentalRateLimiter.RateLimiterStore, downStore)
-      )
+      const { schedule } = memorySchedule()
+      const limiter = yield* makeLimiter(limits(0.5), schedule)
+      const { counter, fiber } = yield* fork(limiter, 3)
+      yield* TestClock.adjust("0 millis")
+      expect(counter.started).toBe(1)
+      yield* TestClock.adjust("2099 millis")
+      expect(counter.started).toBe(1)
+      yield* TestClock.adjust("1 millis")
+      expect(counter.started).toBe(2)
+      yield* TestClock.adjust("2100 millis")
+      yield* Fiber.join(fiber)
+      expect(counter.started).toBe(3)
+    }))
+
+  it.effect("a 429 with Retry-After seen by one process pauses the others on the schedule until then", () =>
+    Effect.gen(function*() {
+      const { schedule } = memorySchedule()
+      // 10/s: slots every 105 ms. This process takes 0 and 105 (the one answered 429), the other 210.
+      const seeing = yield* makeLimiter(limits(10), schedule)
+      const other = yield* makeLimiter(limits(10), schedule)
+      yield* seeing(Effect.void)
+      const refused = yield* Effect.fork(Effect.flip(seeing(Effect.fail(tooManyRequests("3 seconds")))))
+      yield* TestClock.adjust("0 millis")
+      const { counter, fiber } = yield* fork(other, 1)
+      yield* TestClock.adjust("105 millis")
+      yield* Fiber.join(refused)
+      // Paused until 105 + 3000: the other's slot at 210 is not used.
+      yield* TestClock.adjust("2999 millis")
+      expect(counter.started).toBe(0)
+      yield* TestClock.adjust("1 millis")
+      yield* Fiber.join(fiber)
+      expect(counter.started).toBe(1)
+    }))
+
+  it.effect("a start later than its slot (a stalled worker) is given a new slot, not used late", () =>
+    Effect.gen(function*() {
+      const { schedule, state } = memorySchedule()
+      const limiter = yield* makeLimiter(limits(10), schedule)
+      yield* limiter(Effect.void)
+      const { counter, fiber } = yield* fork(limiter, 1)
+      yield* TestClock.adjust("0 millis")
+      expect(state.next).toBe(210)
+      // The schedule's clock runs 200 ms ahead when the waiting call wakes (at 105): it is late,
+      // so its slot is given up and it takes the next one, which is free now (305).
+      state.skew = 200
+      yield* TestClock.adjust("105 millis")
+      yield* Fiber.join(fiber)
+      expect(counter.started).toBe(1)
+      expect(state.next).toBe(305 + 105)
+    }))
+
+  it.effect("Redis unreachable: each process paces itself at limit / fleetSize, counted, and back on the schedule when Redis is", () =>
+    Effect.gen(function*() {
+      const { schedule, state } = memorySchedule()
+      // 10/s over 2 processes: 5/s each, one start every 210 ms.
+      const limiter = yield* makeLimiter(limits(10, 2), schedule)
+      yield* limiter(Effect.void)
       const before = yield* fallbacks
-      let ran = 0
-      const calls = yield* Effect.fork(
-        Effect.all(Array.from({ length: 3 }, () => limiter(Effect.sync(() => ran++))), { concurrency: "unbounded" })
-      )
-      // A local bucket of 2 refilled every 500 ms: two calls at once, the third waits.
-      yield* TestClock.adjust("100 millis")
-      expect(ran).toBe(2)
+      state.down = true
+      const { counter, fiber } = yield* fork(limiter, 3)
+      // No fresh burst: the first start on its own waits for this process's pace (210 ms).
+      yield* TestClock.adjust("209 millis")
+      expect(counter.started).toBe(0)
+      yield* TestClock.adjust("1 millis")
+      expect(counter.started).toBe(1)
+      yield* TestClock.adjust("420 millis")
+      yield* Fiber.join(fiber)
+      expect(counter.started).toBe(3)
       expect((yield* fallbacks) - before).toBe(3)
-      yield* TestClock.adjust("400 millis")
-      yield* Fiber.join(calls)
-      expect(ran).toBe(3)
+      expect(state.reports).toBe(3)
+      // Redis back: the next permit comes from the schedule again.
+      state.down = false
+      const reserved = state.reserved
+      yield* limiter(Effect.void)
+      expect(state.reserved).toBe(reserved + 1)
+      expect((yield* fallbacks) - before).toBe(3)
     }))
+})
 
-  it.scoped("with the store answering, its permits pace the calls and nothing falls back", () =>
+describe("the client's own limiter (maxRequestsPerSecond) below 1/s", () => {
+  it.effect("0.5/s is one request every 2 s, not none at all", () =>
     Effect.gen(function*() {
-      const { recording } = yield* recordingStore
-      const limiter = yield* makeLimiter(settings({ maxRequestsPerSecond: 2 })).pipe(
-        Effect.provideService(ExperimentalRateLimiter.RateLimiterStore, recording)
-      )
-      const before = yield* fallbacks
-      let ran = 0
-      const calls = yield* Effect.fork(
-        Effect.all(Array.from({ length: 4 }, () => limiter(Effect.sync(() => ran++))), { concurrency: "unbounded" })
-      )
-      yield* TestClock.adjust("100 millis")
-      expect(ran).toBe(2)
-      yield* TestClock.adjust("900 millis")
+      const { json, mockHttp } = yield* Effect.promise(() => import("../support/mockHttp.js"))
+      const { KaizenClient } = yield* Effect.promise(() => import("../../src/index.js"))
+      const kaizen = mockHttp(() => json({ operation: "compress", status: "success", result: "a: 1" }))
+      const client = yield* KaizenClient.make({ maxRequestsPerSecond: 0.5, retry: false }).pipe(Effect.provide(kaizen.layer))
+      const calls = yield* Effect.fork(Effect.all([1, 2, 3].map((data) => client.compress({ data })), { concurrency: "unbounded" }))
+      yield* TestClock.adjust("0 millis")
+      expect(kaizen.requests).toHaveLength(1)
+      yield* TestClock.adjust("1999 millis")
+      expect(kaizen.requests).toHaveLength(1)
+      yield* TestClock.adjust("1 millis")
+      expect(kaizen.requests).toHaveLength(2)
+      yield* TestClock.adjust("2 seconds")
       yield* Fiber.join(calls)
-      expect(ran).toBe(4)
-      expect((yield* fallbacks) - before).toBe(0)
-    }))
+      expect(kaizen.requests).toHaveLength(3)
+    }).pipe(Effect.scoped))
 })

@@ -43,6 +43,9 @@ const storeErrors = Effect.map(Metric.value(KaizenCache.storeErrors), (s) => s.c
  */
 const timeout = "10 seconds"
 
+/** The store's secret (shared stores need one: entry names are HMACs under it). */
+const secret = "store-test-secret-0123456789"
+
 /** The log lines written while `effect` runs. */
 const logged = <A, E, R>(effect: Effect.Effect<A, E, R>) => {
   const lines: Array<string> = []
@@ -56,16 +59,16 @@ describe("KaizenCache.layerFileSystem", () => {
       const dir = mkdtempSync(join(tmpdir(), "kaizen-cache-"))
       yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
       const kaizen = server()
-      const first = yield* compress({ a: 1 }).pipe(Effect.provide(processWith(KaizenCache.layerFileSystem(dir, { timeout }), kaizen)))
-      yield* Effect.exit(compress("fail").pipe(Effect.provide(processWith(KaizenCache.layerFileSystem(dir, { timeout }), kaizen))))
+      const first = yield* compress({ a: 1 }).pipe(Effect.provide(processWith(KaizenCache.layerFileSystem(dir, { timeout, secret }), kaizen)))
+      yield* Effect.exit(compress("fail").pipe(Effect.provide(processWith(KaizenCache.layerFileSystem(dir, { timeout, secret }), kaizen))))
       expect(readdirSync(dir)).toHaveLength(1)
-      const second = yield* compress({ a: 1 }).pipe(Effect.provide(processWith(KaizenCache.layerFileSystem(dir, { timeout }), kaizen)))
+      const second = yield* compress({ a: 1 }).pipe(Effect.provide(processWith(KaizenCache.layerFileSystem(dir, { timeout, secret }), kaizen)))
       expect(kaizen.requests).toHaveLength(2)
       expect(second).toEqual(first)
       expect(KaizenCache.isCached(second)).toBe(true)
       // Another deployment (base URL) does not share the entry.
       yield* compress({ a: 1 }).pipe(
-        Effect.provide(processWith(KaizenCache.layerFileSystem(dir, { timeout }), kaizen, "http://other.test"))
+        Effect.provide(processWith(KaizenCache.layerFileSystem(dir, { timeout, secret }), kaizen, "http://other.test"))
       )
       expect(kaizen.requests).toHaveLength(3)
     }).pipe(Effect.scoped))
@@ -75,7 +78,7 @@ RedisServer.describeRedis("KaizenCache.layerRedis (a real redis-server)", () => 
   it.live("processes share answers through Redis, only successes", () =>
     Effect.gen(function*() {
       const redis = yield* RedisServer.make
-      const cache = () => KaizenCache.layerRedis({ redis: { host: redis.host, port: redis.port }, inMemoryTimeToLive: 0, timeout })
+      const cache = () => KaizenCache.layerRedis({ redis: { host: redis.host, port: redis.port }, inMemoryTimeToLive: 0, timeout, secret })
       const kaizen = server()
       const first = yield* compress({ n: [1, 2] }).pipe(Effect.provide(processWith(cache(), kaizen)))
       const failed = yield* Effect.exit(compress("fail").pipe(Effect.provide(processWith(cache(), kaizen))))
@@ -95,7 +98,7 @@ RedisServer.describeRedis("KaizenCache.layerRedis (a real redis-server)", () => 
       const redis = yield* RedisServer.make
       const kaizen = server()
       const layer = processWith(
-        KaizenCache.layerRedis({ redis: { host: redis.host, port: redis.port }, inMemoryTimeToLive: 0, retryAfter: "1 hour", timeout }),
+        KaizenCache.layerRedis({ redis: { host: redis.host, port: redis.port }, inMemoryTimeToLive: 0, retryAfter: "1 hour", timeout, secret }),
         kaizen
       )
       const { lines, result } = yield* logged(Effect.gen(function*() {
@@ -119,7 +122,7 @@ RedisServer.describeRedis("KaizenCache.layerRedis (a real redis-server)", () => 
       const redis = yield* RedisServer.make
       yield* redis.kill()
       const kaizen = server()
-      const layer = processWith(KaizenCache.layerRedis({ redis: { host: redis.host, port: redis.port }, inMemoryTimeToLive: 0, timeout }), kaizen)
+      const layer = processWith(KaizenCache.layerRedis({ redis: { host: redis.host, port: redis.port }, inMemoryTimeToLive: 0, timeout, secret }), kaizen)
       const responses = yield* Effect.all([compress(1), compress(1)]).pipe(Effect.provide(layer))
       expect(responses.map(KaizenCache.isCached)).toEqual([false, false])
       expect(kaizen.requests).toHaveLength(2)

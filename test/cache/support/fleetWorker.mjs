@@ -1,17 +1,16 @@
-// One worker of the fleet test (fleet.test.ts), a separate Node process on the built package:
-// a KaizenClient over the Node transport whose attempts pass the fleet's Redis limit. It says
-// "ready" once built, waits for "go" on stdin, sends its requests, then prints "done <n>".
-import { Effect, Layer } from "effect"
+// One worker of the fleet tests (fleet.test.ts) and of bench/fleet.ts, a separate Node process
+// on the built package: a KaizenClient over the Node transport whose attempts pass the fleet's
+// Redis limit. It says "ready" once built, waits for "go" on stdin, sends its requests (8 in
+// flight), then prints "done <succeeded> <failed>" and ends on its own (its scope closes).
+import { Effect } from "effect"
 import { KaizenClient } from "../../../dist/index.js"
 import * as KaizenCache from "../../../dist/KaizenCache.js"
 import * as KaizenNode from "../../../dist/KaizenNode.js"
 
-const [baseUrl, redisPort, key, perSecond, count] = process.argv.slice(2)
+const [baseUrl, redisPort, key, perSecond, count, inFlight = "8"] = process.argv.slice(2)
 
-// Redis's timeout far beyond its answers on a busy machine: past the default 250 ms, a slow
-// answer sends a worker to its own limit (its own burst of 50), and the fleet over the shared one.
 const live = KaizenCache.layerFleetLimit(
-  { redis: { host: "127.0.0.1", port: Number(redisPort) }, key, maxRequestsPerSecond: Number(perSecond), timeout: "10 seconds" },
+  { redis: { host: "127.0.0.1", port: Number(redisPort) }, key, maxRequestsPerSecond: Number(perSecond) },
   (rateLimiter) => KaizenNode.layer({ baseUrl, rateLimiter, retry: false })
 )
 
@@ -27,17 +26,19 @@ const program = Effect.gen(function*() {
   const kaizen = yield* KaizenClient
   process.stdout.write("ready\n")
   yield* Effect.promise(() => go)
-  const responses = yield* Effect.all(
-    Array.from({ length: Number(count) }, (_, i) => kaizen.compress({ data: { worker: process.pid, i } })),
-    { concurrency: 16 }
+  const outcomes = yield* Effect.all(
+    Array.from({ length: Number(count) }, (_, i) => Effect.either(kaizen.compress({ data: { worker: process.pid, i } }))),
+    { concurrency: Number(inFlight) }
   )
-  process.stdout.write(`done ${responses.length}\n`)
+  const failed = outcomes.filter((outcome) => outcome._tag === "Left").length
+  process.stdout.write(`done ${outcomes.length - failed} ${failed}\n`)
 })
 
 Effect.runPromise(program.pipe(Effect.provide(live), Effect.scoped)).then(
-  () => process.exit(0),
+  () => process.stdin.destroy(),
   (error) => {
     process.stderr.write(`${error}\n`)
-    process.exit(1)
+    process.exitCode = 1
+    process.stdin.destroy()
   }
 )
