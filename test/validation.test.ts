@@ -55,6 +55,14 @@ const cases: Array<Case> = [
   { name: "Infinity", call: (k) => k.compress({ data: [1, Infinity] }), mentions: ["data[1]", "Infinity"] },
   { name: "-Infinity", call: (k) => k.optimize({ data: { t: -Infinity } }), mentions: ["data.t", "-Infinity"] },
   { name: "a Map", call: (k) => k.compress({ data: new Map([["a", 1]]) }), mentions: ["data", "Map"] },
+  { name: "an Error", call: (k) => k.compress({ data: { e: new Error("x") } }), mentions: ["data.e", "an Error"] },
+  { name: "a TypeError", call: (k) => k.compress({ data: [new TypeError("x")] }), mentions: ["data[0]", "an Error"] },
+  {
+    // A `null` to drop makes the client copy the request: the copy keeps `__proto__` as a field.
+    name: "a `__proto__` field beside a null option",
+    call: (k) => k.compress(JSON.parse(`{"data":1,"options":null,"__proto__":{"options":{"indent":8}}}`)),
+    mentions: ["__proto__", "is unexpected"]
+  },
   { name: "undefined in an array", call: (k) => k.compress({ data: [1, undefined] }), mentions: ["data[1]", "undefined"] },
   {
     name: "a nested unknown option",
@@ -214,7 +222,7 @@ const jsonMeaning = (value: unknown, key: string, inArray: boolean, ancestors: S
   if (object instanceof Date) return Number.isFinite(object.getTime()) ? object.toISOString() : unrepresentable
   if (
     object instanceof Map || object instanceof Set || object instanceof WeakMap || object instanceof WeakSet ||
-    object instanceof RegExp || ArrayBuffer.isView(object) || object instanceof ArrayBuffer || object instanceof Promise
+    object instanceof RegExp || object instanceof Error || ArrayBuffer.isView(object) || object instanceof ArrayBuffer || object instanceof Promise
   ) return unrepresentable
   const toJSON = (object as { toJSON?: unknown }).toJSON
   if (typeof toJSON === "function") return jsonMeaning(toJSON.call(object, key), key, inArray, ancestors)
@@ -285,5 +293,5 @@ describe("every input is refused with a path, or sent exactly", () => {
         expect(meaning === unrepresentable || meaning === dropped).toBe(false)
         expect(JSON.parse(mock.requests.at(-1)!.body!)).toEqual({ data: meaning })
       }
-    }), { fastCheck: { numRuns: 1000 } })
+    }), { fastCheck: { numRuns: 1000 }, timeout: 120_000 })
 })

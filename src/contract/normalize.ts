@@ -10,7 +10,8 @@ const requiredFields = new Set(["data", "prompt", "ktof"])
 
 // Most requests have no null to drop: answer that without copying the request.
 const hasNullOption = (input: object): boolean => {
-  for (const key in input) {
+  // Own keys only: a request is what it holds, not what a prototype adds.
+  for (const key of Object.keys(input)) {
     const value = (input as Record<string, unknown>)[key]
     if (value === null && !requiredFields.has(key)) return true
     if (key === "options" && typeof value === "object" && value !== null && hasNullOption(value)) return true
@@ -32,7 +33,10 @@ export const dropNullOptions = (input: unknown): unknown => {
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(input)) {
     if (value === null && !requiredFields.has(key)) continue
-    out[key] = key === "options" ? dropNullOptions(value) : value
+    const kept = key === "options" ? dropNullOptions(value) : value
+    // Defined, not assigned: assigning `__proto__` would set the copy's prototype and drop the
+    // key, which the Schema then never sees (and refuses, as it refuses any unknown field).
+    Object.defineProperty(out, key, { value: kept, enumerable: true, writable: true, configurable: true })
   }
   return out
 }

@@ -19,6 +19,7 @@
 import type { EncodeSettings, KtofEncodeError } from "./codec.js"
 import { encode } from "./codec.js"
 import { findProblem, MAX_DEPTH } from "./guard.js"
+import { parseJson as parseExactJson } from "./json/parse.js"
 import { codePointLength, codePointPrefix } from "./json/text.js"
 import type { JsonValue } from "./json/value.js"
 import type { Result } from "./result.js"
@@ -234,7 +235,8 @@ export const findBlocks = (text: string): ReadonlyArray<Block> => {
 
 const parseJson = (text: string): JsonValue | undefined => {
   try {
-    return JSON.parse(text) as JsonValue
+    // Integers past 2^53 stay exact, as in a request's own fields (json/parse.ts).
+    return parseExactJson(text) as JsonValue
   } catch {
     return undefined
   }

@@ -8,11 +8,12 @@
  * the reference itself or by 2.3.1; the layout the engine writes instead is read identically
  * by both (checked against the committed reference fixtures, test/reference.test.ts).
  *
- * 1. Numbers are JSON doubles. The reference keeps Python's int/float split (`1.0` stays
- *    `1.0`, integers past 2^53 keep every digit); the engine receives the request through
- *    `JSON.parse`, so it writes the double's shortest form, always as a plain decimal
- *    (`1e+21` -> `1000000000000000000000`, `1.5e-7` -> `0.00000015`), as the reference does
- *    for floats. Both decoders read either spelling as the same double.
+ * 1. Numbers are JSON doubles, except integer literals past 2^53. The reference keeps Python's
+ *    int/float split (`1.0` stays `1.0`); the engine writes a double's shortest form, always
+ *    as a plain decimal (`1e+21` -> `1000000000000000000000`, `1.5e-7` -> `0.00000015`), as
+ *    the reference does for floats. Both decoders read either spelling as the same double.
+ *    An integer literal past 2^53 in a request's text (`9007199254740993`) is read exactly
+ *    (json/parse.ts) and written digit for digit, as the reference writes a Python int.
  * 2. Strings that start or end with U+FEFF are quoted. Python's `strip()` keeps U+FEFF, so the
  *    reference leaves `a\uFEFF` bare, but JavaScript's `trim()` (which 2.3.1 applies to every
  *    token) drops it.
@@ -121,13 +122,15 @@ export const encodeNumber = (value: number): string => {
 }
 
 /** A JSON primitive as KTOF. */
-export const encodePrimitive = (value: string | number | boolean | null, delimiter: string): string =>
+export const encodePrimitive = (value: string | number | bigint | boolean | null, delimiter: string): string =>
   value === null
     ? "null"
     : typeof value === "string"
     ? encodeString(value, delimiter)
     : typeof value === "number"
     ? encodeNumber(value)
+    : typeof value === "bigint"
+    ? value.toString() // rule 1: an integer past 2^53, every digit
     : value ? "true" : "false"
 
 // On input from anyone: indentation (spaces or tabs, strict mode judges them later), a list

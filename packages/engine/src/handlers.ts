@@ -12,6 +12,7 @@ import { DEFAULT_MAX_BODY_BYTES } from "./defaults.js"
 import type { EngineError } from "./errors.js"
 import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors.js"
 import type { BodyMeasure } from "./json/measure.js"
+import { stringifyJson } from "./json/parse.js"
 import * as Operations from "./operations.js"
 import type { Envelope, OperationContext, Outcome } from "./operations.js"
 import type { BodyOperation, RequestOf } from "./requests.js"
@@ -52,7 +53,8 @@ export interface EngineOptions {
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): EngineResponse => ({
   status,
   headers: { "content-type": "application/json", ...headers },
-  body: JSON.stringify(body)
+  // A request's integers past 2^53 (bigints, json/parse.ts) are echoed digit for digit.
+  body: stringifyJson(body)
 })
 
 /** The service's answer to a failure. */

@@ -107,7 +107,9 @@ const expected = (what: string, value: unknown) => `Expected ${what}, actual ${f
 const anyJson: Check = () => {}
 
 const indent: Check = (value, path, items) => {
-  if (typeof value !== "number") items.push(item(path, expected("number", value), "type_error"))
+  // An integer past 2^53 (a bigint, json/parse.ts) is no indent either, named with its digits.
+  if (typeof value === "bigint") items.push(item(path, expected("an integer", value), "value_error"))
+  else if (typeof value !== "number") items.push(item(path, expected("number", value), "type_error"))
   else if (!Number.isSafeInteger(value)) items.push(item(path, expected("an integer", value), "value_error"))
   else if (value < 1) items.push(item(path, "indent must be a whole number >= 1", "value_error"))
 }
@@ -158,6 +160,11 @@ const struct = (identifier: string, fields: ReadonlyArray<Field>): Check => (val
     if (has(value, field.name)) field.check(value[field.name], [...path, field.name], items)
     else if (field.required) items.push(item([...path, field.name], "Field required", "missing"))
   }
+  // Other fields are ignored, but not this one: a JavaScript reader that assigns it sets the
+  // object's prototype, and whatever is read through that is a request nobody sent.
+  if (has(value, "__proto__")) {
+    items.push(item([...path, "__proto__"], `"__proto__" is not a field of ${identifier}`, "extra_forbidden"))
+  }
 }
 
 const encodeOptions = struct("EncodeOptions", [
@@ -200,13 +207,21 @@ const pick = (value: Record<string, unknown>, keep: ReadonlyArray<string>): Reco
   return out
 }
 
-const requiredFields = new Set(["data", "prompt", "ktof"])
+// Copies a field as data: assigning `__proto__` would set the prototype instead.
+const put = (object: Record<string, unknown>, key: string, value: unknown): void => {
+  if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true })
+  else object[key] = value
+}
+
+// `null` stays in these: data where it is data, and `__proto__`, refused whatever it holds.
+const keptNull = new Set(["data", "prompt", "ktof", "__proto__"])
 
 // Most requests have no null to drop: answer that without copying the request.
 const hasNullOption = (input: object): boolean => {
-  for (const key in input) {
+  // Own keys only: a request is what it holds, not what a prototype adds.
+  for (const key of Object.keys(input)) {
     const value = (input as Record<string, unknown>)[key]
-    if (value === null && !requiredFields.has(key)) return true
+    if (value === null && !keptNull.has(key)) return true
     if (key === "options" && typeof value === "object" && value !== null && hasNullOption(value)) return true
   }
   return false
@@ -220,8 +235,8 @@ export const dropNullOptions = (input: unknown): unknown => {
   if (!isObject(input) || !hasNullOption(input)) return input
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(input)) {
-    if (value === null && !requiredFields.has(key)) continue
-    out[key] = key === "options" ? dropNullOptions(value) : value
+    if (value === null && !keptNull.has(key)) continue
+    put(out, key, key === "options" ? dropNullOptions(value) : value)
   }
   return out
 }

@@ -8,6 +8,7 @@
  * `prompts/decode`) measure the decoded result and the KTOF they were given. Lengths are code
  * points, as Python's `len`.
  */
+import { stringifyJson } from "./json/parse.js"
 import { codePointLength } from "./json/text.js"
 
 /** The service's size statistics. */
@@ -24,7 +25,7 @@ export interface Stats {
  * A JSON value as compact JSON. `JSON.stringify` already writes no whitespace and keeps
  * non-ASCII as is; the engine only ever passes it values parsed from JSON, so it cannot fail.
  */
-export const compactJson = (value: unknown): string => JSON.stringify(value)
+export const compactJson = (value: unknown): string => stringifyJson(value)
 
 /** Compares the compact JSON of a value with its KTOF. */
 export const compare = (json: string, ktof: string): Stats => compareLength(codePointLength(json), ktof)

@@ -8,6 +8,7 @@ import type { EngineError, InvalidRequest } from "./errors.js"
 import { invalidField, invalidRequest, payloadTooLarge } from "./errors.js"
 import type { Problem } from "./guard.js"
 import { findProblem, MAX_DEPTH } from "./guard.js"
+import { parseJson } from "./json/parse.js"
 import { utf8Length } from "./json/text.js"
 import type { BodyOperation, RequestOf } from "./requests.js"
 import { validateRequest } from "./requests.js"
@@ -72,7 +73,8 @@ export const readJson = (body: Uint8Array | string, maxBodyBytes: number): Resul
   }
   let value: unknown
   try {
-    value = JSON.parse(text)
+    // Integers past 2^53 stay exact (as bigints), as the service's Python reads them.
+    value = parseJson(text)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     return fail(jsonInvalid(errorPosition(message, text), message))

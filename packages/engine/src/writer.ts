@@ -8,7 +8,7 @@
  */
 import { encodeKey, encodePrimitive } from "./dialect.js"
 
-type Primitive = string | number | boolean | null
+type Primitive = string | number | bigint | boolean | null
 type Json = Primitive | ReadonlyArray<unknown> | { readonly [key: string]: unknown }
 
 /** How to write KTOF. */

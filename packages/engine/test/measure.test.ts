@@ -47,7 +47,8 @@ describe("measureBody", () => {
       expect(measureBody({ data })).toBeUndefined()
     }
     expect(measureBody({ data: new Map() })).toBeUndefined()
-    expect(measureBody({ data: Object.create(null) })).toBeUndefined()
+    // A null-prototype object is what its text says (nothing inherited): it measures as that text.
+    expect(measureBody({ data: Object.create(null) })).toEqual(fromText({ data: {} }))
     expect(measureBody({ data: "\uDBFF" })).toBeUndefined()
     expect(measureBody({ data: deep(MAX_DEPTH + 1) })).toBeUndefined()
     expect(measureBody({ data: deep(MAX_DEPTH) })).toEqual(fromText({ data: deep(MAX_DEPTH) }))

@@ -24,6 +24,7 @@ const lossyObject = (value: object): string | undefined => {
   if (value instanceof WeakMap || value instanceof WeakSet) return "a WeakMap or WeakSet has no JSON form"
   if (value instanceof Promise) return "a Promise has no JSON form; await it first"
   if (value instanceof RegExp) return "a RegExp has no JSON form (it would be sent as {}); convert it to a string"
+  if (value instanceof Error) return "an Error has no JSON form (it would be sent as {}); send its message as a string"
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
     return "binary data has no JSON form; encode it (e.g. base64) as a string"
   }
@@ -95,6 +96,9 @@ const plainlyJson = (value: unknown, depth: number): boolean => {
 }
 
 const isPlainlyJson = (value: unknown): boolean => {
+  // for-in above would also list what a polluted Object.prototype adds, which JSON.stringify
+  // never writes: then only the walk, which reads own keys, judges.
+  for (const _ in Object.prototype) return false
   try {
     return plainlyJson(value, 0)
   } catch {

@@ -131,12 +131,13 @@ const addValue = (value: unknown, depth: number, tally: Tally): void => {
         }
         return
       }
-      if (Object.getPrototypeOf(value) !== Object.prototype) {
+      const proto = Object.getPrototypeOf(value)
+      if (proto !== Object.prototype && proto !== null) {
         tally.ok = false
         return
       }
       // for-in lists own enumerable keys in JSON.stringify's order here: measureBody has
-      // checked that Object.prototype adds none.
+      // checked that Object.prototype adds none, and a null prototype adds nothing.
       let count = 0
       for (const key in value) {
         count++
@@ -161,7 +162,8 @@ const addValue = (value: unknown, depth: number, tally: Tally): void => {
  */
 export const measureBody = (body: unknown): BodyMeasure | undefined => {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined
-  if (Object.getPrototypeOf(body) !== Object.prototype) return undefined
+  const proto = Object.getPrototypeOf(body)
+  if (proto !== Object.prototype && proto !== null) return undefined
   // An enumerable property on Object.prototype (a polluted prototype) would show in for-in.
   for (const _ in Object.prototype) return undefined
   const tally: Tally = { ok: true, bytes: 0, points: 0 }
