@@ -89,7 +89,7 @@ const redisPort = await freePort()
 const redis = await startUntil("redis-server", [
   "--port", String(redisPort), "--bind", "127.0.0.1", "--dir", redisDir, "--save", "", "--appendonly", "no"
 ], /Ready to accept connections/)
-const served = await startUntil(process.execPath, ["dist/cli/main.js", "serve", "--port", "0"], /listening on (http:\/\/\S+)/)
+const served = await startUntil(process.execPath, ["packages/cli/dist/main.js", "serve", "--port", "0"], /listening on (http:\/\/\S+)/)
 
 try {
   const local = KaizenNode.layer({ baseUrl: "local" })

@@ -1,16 +1,18 @@
 /**
- * The dependency rules of ARCHITECTURE.md, read from every import in src/ and in the engine
- * package's src/ (static, type-only and dynamic alike: an arrow is an arrow, whenever it loads):
+ * The dependency rules of ARCHITECTURE.md, read from every import in src/ and in the engine's
+ * and the CLI's src/ (static, type-only and dynamic alike: an arrow is an arrow, whenever it loads):
  *
  * - the client core (KaizenClient, KaizenConfig, KaizenRetry, KaizenSchema, KaizenError,
- *   internal/) imports nothing from local/ or cli/, and of the engine only its JSON helpers;
+ *   internal/) imports nothing from local/, and of the engine only its JSON helpers;
  * - local/ (the engine's Effect adapters) imports only local/ and the contract (KaizenSchema,
  *   KaizenError, contract/) among the library's files;
  * - contract/ sits below both: it imports only the contract (and the engine's JSON helpers);
  * - the library reaches the engine by its package name only, never by a path into packages/;
  * - the engine (packages/engine/src) imports no Effect and nothing of the library: only its own
  *   files, the codec and the tokenizer; its JSON helpers load neither;
- * - nothing but cli/ imports cli/, or touches process.stdout, stderr, argv or exit;
+ * - the CLI (packages/cli/src) reaches the library and the engine by their package names and
+ *   public entry points only, never by a path; nothing of the library imports the CLI, and no
+ *   library file touches process.stdout, stderr, argv or exit (the CLI's job);
  * - the package root loads (statically) no Node module, no undici, no engine, no tokenizer;
  *   the Node transport and the engine load on demand;
  * - the codec and the tokenizer are imported by the engine only, and Node in local/ only by its server.
@@ -22,6 +24,7 @@ import { dirname, join, relative, resolve } from "node:path"
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..")
 const src = join(root, "src")
 const engineSrc = join(root, "packages", "engine", "src")
+const cliSrc = join(root, "packages", "cli", "src")
 
 const sources = (dir: string): Array<string> =>
   readdirSync(dir).flatMap((name) => {
@@ -60,13 +63,13 @@ const arrowsUnder = (base: string): ReadonlyArray<readonly [string, string, Arro
 
 const arrows = arrowsUnder(src)
 const engineArrows = arrowsUnder(engineSrc)
+const cliArrows = arrowsUnder(cliSrc)
 const isEnginePackage = (m: string) => m === "@kaizen-effect/engine" || m.startsWith("@kaizen-effect/engine/")
 
 const coreFaces = ["KaizenClient.ts", "KaizenConfig.ts", "KaizenRetry.ts", "KaizenSchema.ts", "KaizenError.ts"]
 const isCore = (file: string) => coreFaces.includes(file) || file.startsWith("internal/")
 const isContract = (file: string) => file === "KaizenSchema.ts" || file === "KaizenError.ts" || file.startsWith("contract/")
 const isLocal = (file: string) => file.startsWith("local/")
-const isCli = (file: string) => file.startsWith("cli/")
 const isFile = (imported: string) => imported.endsWith(".ts")
 
 const violations = (rule: (from: string, to: string) => boolean) =>
@@ -99,10 +102,11 @@ describe("dependency rules", () => {
     expect(arrows.length).toBeGreaterThan(100)
     expect(arrows.some(([from, to]) => from === "KaizenLocal.ts" && to === "@kaizen-effect/engine")).toBe(true)
     expect(engineArrows.length).toBeGreaterThan(40)
+    expect(cliArrows.some(([from, to]) => from === "app.ts" && to === "kaizen-effect")).toBe(true)
   })
 
-  it("the client core imports nothing from local/ or cli/, and of the engine only its JSON helpers", () => {
-    expect(violations((from, to) => isCore(from) && (isLocal(to) || isCli(to)))).toEqual([])
+  it("the client core imports nothing from local/, and of the engine only its JSON helpers", () => {
+    expect(violations((from, to) => isCore(from) && isLocal(to))).toEqual([])
     const engine = arrows.filter(([from, to]) => isCore(from) && isEnginePackage(to) && to !== "@kaizen-effect/engine/json")
     expect(engine.map(([from, to]) => `${from} -> ${to}`)).toEqual([])
   })
@@ -136,10 +140,17 @@ describe("dependency rules", () => {
     expect(reachable("index.ts", engineArrows).has("@toon-format/toon")).toBe(true)
   })
 
-  it("nothing outside cli/ imports cli/ or touches process.stdout, stderr, argv or exit", () => {
-    expect(violations((from, to) => !isCli(from) && isCli(to))).toEqual([])
+  it("the CLI reaches the library and the engine by package name, through their public entry points only", () => {
+    const publicEntries = ["kaizen-effect", "kaizen-effect/node", "@kaizen-effect/engine", "@kaizen-effect/engine/defaults", "@kaizen-effect/engine/json"]
+    const outside = cliArrows.filter(([, to]) =>
+      isFile(to) ? to.startsWith("..") : (to.startsWith("kaizen-effect") || isEnginePackage(to)) && !publicEntries.includes(to)
+    )
+    expect(outside.map(([from, to]) => `${from} -> ${to}`)).toEqual([])
+  })
+
+  it("the library imports nothing of the CLI, and no library file touches process.stdout, stderr, argv or exit", () => {
+    expect(arrows.filter(([, to]) => to.startsWith("@kaizen-effect/cli")).map(([from, to]) => `${from} -> ${to}`)).toEqual([])
     const touching = sources(src)
-      .filter((file) => !isCli(relative(src, file)))
       .filter((file) => /\bprocess\.(stdout|stderr|argv|exit)\b/.test(withoutComments(readFileSync(file, "utf8"))))
       .map((file) => relative(src, file))
     expect(touching).toEqual([])

@@ -3,7 +3,7 @@
  * its flags say. Each test starts one server.
  */
 import { expect, it } from "vitest"
-import { connect } from "../support/rawHttp.js"
+import { connect } from "../../../test/support/rawHttp.js"
 import { serve } from "./support.js"
 
 const head = (length: number) =>

@@ -4,6 +4,9 @@
  * engine (`--local`, `KAIZEN_BASE_URL=local`) the engine takes the service's body limit unless
  * `--max-body-bytes` says otherwise, so a local run refuses what production would.
  *
+ * The Node transport (`kaizen-effect/node`, with undici: two thirds of the bundle) is loaded
+ * only when the run goes to the network, so a `--local` run starts without it.
+ *
  * @internal
  */
 import * as Options from "@effect/cli/Options"
@@ -13,10 +16,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import type { KaizenClient } from "../KaizenClient.js"
-import * as KaizenConfig from "../KaizenConfig.js"
-import * as KaizenLocal from "../KaizenLocal.js"
-import * as KaizenNode from "../KaizenNode.js"
+import { KaizenConfig, KaizenLocal, type KaizenClient } from "kaizen-effect"
+import type * as KaizenNode from "kaizen-effect/node"
 import type { Engine } from "./failure.js"
 import { CliError } from "./failure.js"
 import type { FlagHelp } from "./flags.js"
@@ -68,24 +69,34 @@ export const help: ReadonlyArray<FlagHelp> = [
   }
 ]
 
+const loadNode = Effect.promise(() => import("kaizen-effect/node"))
+
+/** Whether options name the embedded engine. */
+const isLocal = (options: KaizenConfig.Options): boolean =>
+  typeof options.baseUrl === "string" && options.baseUrl.trim() === KaizenConfig.LOCAL_BASE_URL
+
 /**
- * The client options: the environment's, read with `KaizenNode.fromEnv`, overridden by
- * the flags. A bad value in either fails with the `ConfigError` naming it.
+ * The client options: the environment's, overridden by the flags. The engine reads the client's
+ * variables (`KaizenConfig.fromEnv`); the network, the Node transport's too (`KaizenNode.fromEnv`).
+ * A bad value in either fails with the `ConfigError` naming it.
  */
-export const options = (connection: ConnectionFlags): Effect.Effect<KaizenNode.Options, ConfigError.ConfigError | CliError> =>
+const options = (connection: ConnectionFlags): Effect.Effect<KaizenNode.Options, ConfigError.ConfigError | CliError> =>
   Effect.gen(function*() {
     if (connection.local && Option.isSome(connection.baseUrl)) {
       return yield* new CliError({ message: "--local and --base-url name two different engines; pass one of them" })
     }
-    const fromEnv = yield* KaizenNode.fromEnv
-    return {
-      ...fromEnv,
-      ...(connection.local ? { baseUrl: KaizenConfig.LOCAL_BASE_URL } : {}),
-      ...Option.match(connection.baseUrl, { onNone: () => ({}), onSome: (baseUrl) => ({ baseUrl }) }),
-      ...Option.match(connection.apiKey, { onNone: () => ({}), onSome: (apiKey) => ({ apiKey }) }),
-      ...Option.match(connection.timeout, { onNone: () => ({}), onSome: (seconds) => ({ timeout: Duration.seconds(seconds) }) })
-    }
+    const client = withFlags(connection, yield* KaizenConfig.fromEnv)
+    return isLocal(client) ? client : withFlags(connection, yield* Effect.flatMap(loadNode, (node) => node.fromEnv))
   })
+
+/** Options from the environment, with the connection flags on top. */
+const withFlags = <A extends KaizenConfig.Options>(connection: ConnectionFlags, fromEnv: A): A => ({
+  ...fromEnv,
+  ...(connection.local ? { baseUrl: KaizenConfig.LOCAL_BASE_URL } : {}),
+  ...Option.match(connection.baseUrl, { onNone: () => ({}), onSome: (baseUrl) => ({ baseUrl }) }),
+  ...Option.match(connection.apiKey, { onNone: () => ({}), onSome: (apiKey) => ({ apiKey }) }),
+  ...Option.match(connection.timeout, { onNone: () => ({}), onSome: (seconds) => ({ timeout: Duration.seconds(seconds) }) })
+})
 
 /** The client layer for the flags, and the engine it runs on (for the hints of its errors). */
 export interface Connection {
@@ -100,14 +111,15 @@ export interface Connection {
 export const connect = (connection: ConnectionFlags): Effect.Effect<Connection, ConfigError.ConfigError | CliError> =>
   Effect.gen(function*() {
     const resolved = yield* options(connection)
-    if (typeof resolved.baseUrl !== "string" || resolved.baseUrl.trim() !== KaizenConfig.LOCAL_BASE_URL) {
+    if (!isLocal(resolved)) {
       if (Option.isSome(connection.maxBodyBytes)) {
         return yield* new CliError({
           message: "--max-body-bytes sets the embedded engine's limit; a remote service keeps its own",
           hint: "pass --local too, or leave --max-body-bytes out"
         })
       }
-      return { layer: KaizenNode.layer(resolved), engine: { _tag: "Remote" } }
+      const node = yield* loadNode
+      return { layer: node.layer(resolved), engine: { _tag: "Remote" } }
     }
     const maxBodyBytes = Option.getOrElse(connection.maxBodyBytes, () => KaizenLocal.DEFAULT_MAX_BODY_BYTES)
     return {

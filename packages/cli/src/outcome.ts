@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import type * as KaizenSchema from "../KaizenSchema.js"
+import type { KaizenSchema } from "kaizen-effect"
 import type { Input } from "./input.js"
 
 /** Which way an operation converts: JSON (or a prompt) to KTOF, or KTOF back to JSON. */

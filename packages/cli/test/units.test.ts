@@ -1,6 +1,6 @@
 /**
  * The CLI's pure parts, in-process: the command-line rewriting, the secrets it knows, reading
- * `token_stats` in both of the contract's spellings, and `--help` kept complete.
+ * `token_stats` in both of the contract's spellings, `--help` kept complete, and the version.
  */
 import * as CliConfig from "@effect/cli/CliConfig"
 import * as Command from "@effect/cli/Command"
@@ -8,11 +8,20 @@ import * as CommandDescriptor from "@effect/cli/CommandDescriptor"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import { describe, expect, it } from "@effect/vitest"
 import { HashMap } from "effect"
-import { kaizen } from "../../src/cli/app.js"
-import { commandNames, flagsOf } from "../../src/cli/help.js"
-import { normalize, secretsOf, STDIN, subcommandOf } from "../../src/cli/argv.js"
-import { tokensOf } from "../../src/cli/outcome.js"
-import { scrub } from "../../src/cli/terminal.js"
+import { readFileSync } from "node:fs"
+import { kaizen } from "../src/app.js"
+import { commandNames, flagsOf } from "../src/help.js"
+import { normalize, secretsOf, STDIN, subcommandOf } from "../src/argv.js"
+import { tokensOf } from "../src/outcome.js"
+import { scrub } from "../src/terminal.js"
+import { version } from "../src/version.js"
+
+describe("version", () => {
+  it("kaizen --version prints this package's version (package.json's)", () => {
+    const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+    expect(version).toBe(manifest.version)
+  })
+})
 
 describe("argv", () => {
   it("- becomes the stdin stand-in before --; after it, names starting with - are made paths", () => {

@@ -7,9 +7,7 @@
 import * as Options from "@effect/cli/Options"
 import type * as Arr from "effect/Array"
 import type * as Effect from "effect/Effect"
-import type { KaizenClient } from "../KaizenClient.js"
-import type { KaizenError } from "../KaizenError.js"
-import type * as KaizenSchema from "../KaizenSchema.js"
+import type { KaizenClient, KaizenError, KaizenSchema } from "kaizen-effect"
 import * as flags from "./flags.js"
 import type { Input, InputKind } from "./input.js"
 import type { Direction, Envelope } from "./outcome.js"
@@ -46,10 +44,10 @@ export const send = <Flags>(
   op: Operation<Flags>,
   input: Input,
   flags: Flags
-): Effect.Effect<Envelope, KaizenError> =>
+): Effect.Effect<Envelope, KaizenError.KaizenError> =>
   (kaizen[op.route] as (request: KaizenSchema.RequestInput<KaizenSchema.BodyOperation>) => Effect.Effect<
     Envelope,
-    KaizenError
+    KaizenError.KaizenError
   >)(op.request(input, flags))
 
 const valueOf = (input: Input): unknown => (input._tag === "Json" ? input.value : input.text)

@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import * as KaizenLocal from "../KaizenLocal.js"
+import { KaizenLocal } from "kaizen-effect"
 import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_IN_FLIGHT_BYTES, DEFAULT_PORT } from "@kaizen-effect/engine/defaults"
 import * as Connection from "./connection.js"
 import type { FlagHelp } from "./flags.js"

@@ -7,8 +7,7 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { KaizenClient } from "../KaizenClient.js"
-import type { KaizenError } from "../KaizenError.js"
+import { KaizenClient, type KaizenError } from "kaizen-effect"
 import type { CliError } from "./failure.js"
 import type { OutputFlags } from "./flags.js"
 import * as Input from "./input.js"
@@ -32,7 +31,7 @@ const convert = <Flags>(
   flags: Flags,
   source: Input.Source,
   asEnvelope: boolean
-): Effect.Effect<Outcome, CliError | KaizenError, FileSystem.FileSystem | KaizenClient> =>
+): Effect.Effect<Outcome, CliError | KaizenError.KaizenError, FileSystem.FileSystem | KaizenClient> =>
   Effect.gen(function*() {
     const input = yield* load(op, flags, source)
     const envelope = yield* send(yield* KaizenClient, op, input, flags)
@@ -49,7 +48,7 @@ export const run = <Flags>(
   flags: Flags,
   source: Input.Source,
   output: OutputFlags
-): Effect.Effect<void, CliError | KaizenError, FileSystem.FileSystem | KaizenClient> =>
+): Effect.Effect<void, CliError | KaizenError.KaizenError, FileSystem.FileSystem | KaizenClient> =>
   Effect.gen(function*() {
     const result = yield* convert(op, flags, source, output.json)
     yield* Option.match(output.output, {

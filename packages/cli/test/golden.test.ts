@@ -1,6 +1,6 @@
 /**
  * The `kaizen` command as a user types it, in a shell, compared with committed golden output
- * (`golden/*.txt`; after a deliberate change, `npx vitest run test/cli/golden.test.ts -u`
+ * (`golden/*.txt`; after a deliberate change, `npx vitest run packages/cli/test/golden.test.ts -u`
  * rewrites them, and the diff is reviewed like code):
  *
  * - piped: standard output and standard error apart, as a script sees them;
@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { commandNames } from "../../src/cli/help.js"
+import { commandNames } from "../src/help.js"
 import { bin, fakeApi, inProcess, PROCESS_TIMEOUT, type Run, shell, tempDir } from "./support.js"
 
 let scratch: ReturnType<typeof tempDir>

@@ -12,9 +12,7 @@ import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
-import * as KaizenBatch from "../KaizenBatch.js"
-import type { KaizenClient } from "../KaizenClient.js"
-import type { KaizenError } from "../KaizenError.js"
+import { KaizenBatch, type KaizenClient, type KaizenError } from "kaizen-effect"
 import type { Engine } from "./failure.js"
 import { BatchFailed, CliError, describe } from "./failure.js"
 import * as Input from "./input.js"
@@ -128,7 +126,7 @@ const makeProgress = (total: number, tty: boolean) => {
 }
 
 /** How a run of inputs, one or many, fails. */
-export type Failure = CliError | KaizenError | BatchFailed
+export type Failure = CliError | KaizenError.KaizenError | BatchFailed
 
 /** What a run of inputs needs. */
 export type Requirements = FileSystem.FileSystem | Path.Path | KaizenClient
@@ -159,7 +157,7 @@ export const run = <Flags>(batch: Batch<Flags>): Effect.Effect<void, CliError | 
       )
     )
     // Each answer is written as it comes; writing is part of the input's outcome.
-    const written = (result: Either.Either<Envelope, CliError | KaizenError>, index: number) => {
+    const written = (result: Either.Either<Envelope, CliError | KaizenError.KaizenError>, index: number) => {
       // Set whenever there is an envelope: only a loaded input is sent.
       const input = inputs[index]
       inputs[index] = undefined
@@ -184,7 +182,7 @@ export const run = <Flags>(batch: Batch<Flags>): Effect.Effect<void, CliError | 
     )
     yield* progress.finish
     // Back in the order the inputs were given, for the table and the exit code.
-    const results: Array<Either.Either<Outcome, CliError | KaizenError>> = []
+    const results: Array<Either.Either<Outcome, CliError | KaizenError.KaizenError>> = []
     for (const [[result, index]] of ended) results[index] = result
     const rows = results.map((result, i): Table.Row => {
       const { input, output } = planned[i]!
@@ -197,7 +195,7 @@ export const run = <Flags>(batch: Batch<Flags>): Effect.Effect<void, CliError | 
     const failures = results.flatMap((result) => (Either.isLeft(result) ? [result.left] : []))
     const first = failures[0]
     if (first === undefined) return
-    const reports = failures.map((error: CliError | KaizenError) => describe(error, batch.engine))
+    const reports = failures.map((error: CliError | KaizenError.KaizenError) => describe(error, batch.engine))
     return yield* new BatchFailed({
       failed: failures.length,
       total: planned.length,

@@ -1,5 +1,5 @@
 /**
- * Running the built `kaizen` bin (`dist/cli/main.js`, built by the global setup) as a
+ * Running the built `kaizen` bin (`packages/cli/dist/main.js`, built by the global setup) as a
  * subprocess, as a user's shell does, or the same command in-process; and the small servers
  * the CLI tests talk to.
  */
@@ -12,11 +12,12 @@ import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { run } from "../../src/cli/run.js"
-import { CurrentStreams, type Streams } from "../../src/cli/terminal.js"
+import { run } from "../src/run.js"
+import { CurrentStreams, type Streams } from "../src/terminal.js"
 
-export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..")
-export const bin = join(root, "dist", "cli", "main.js")
+/** The repository's root: the commands run there, as the README's do. */
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
+export const bin = join(root, "packages", "cli", "dist", "main.js")
 export const examplePrompt = join(root, "examples", "prompt.json")
 
 /**
@@ -72,13 +73,6 @@ const collect = (child: ChildProcess, stdin: string | undefined): Promise<Run> =
 export const kaizen = (args: ReadonlyArray<string>, options: RunOptions = {}): Promise<Run> =>
   collect(
     spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? root, env: cleanEnv(options.env) }),
-    options.stdin
-  )
-
-/** Runs an example (a TypeScript file of the repository) with tsx, as `npx tsx FILE ...args` does. */
-export const runScript = (file: string, args: ReadonlyArray<string>, options: RunOptions = {}): Promise<Run> =>
-  collect(
-    spawn(process.execPath, ["--import", "tsx", file, ...args], { cwd: options.cwd ?? root, env: cleanEnv(options.env) }),
     options.stdin
   )
 

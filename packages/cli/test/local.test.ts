@@ -9,8 +9,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { KaizenClient } from "../../src/KaizenClient.js"
-import * as KaizenLocal from "../../src/KaizenLocal.js"
+import { KaizenClient, KaizenLocal } from "kaizen-effect"
 import { examplePrompt, inProcess, PROCESS_TIMEOUT, root, shell, tempDir } from "./support.js"
 
 const data = { users: [{ id: 1, name: "Ada", tags: ["math"] }, { id: 2, name: "Grace", tags: [] }] }

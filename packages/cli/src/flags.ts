@@ -12,7 +12,7 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
 import * as Option from "effect/Option"
-import type * as KaizenSchema from "../KaizenSchema.js"
+import type { KaizenSchema } from "kaizen-effect"
 
 /** A flag as `--help` lists it: `--indent N` and what it does. */
 export interface FlagHelp {

@@ -21,8 +21,7 @@ import * as ConfigError from "effect/ConfigError"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
-import type { KaizenAPIError, KaizenRequestError } from "../contract/errors.js"
-import { isKaizenError } from "../KaizenError.js"
+import { KaizenError, type KaizenAPIError, type KaizenRequestError } from "kaizen-effect"
 
 /** The exit codes of the `kaizen` command. */
 export const ExitCode = { Success: 0, Usage: 1, Api: 2, NoCommand: 2, Transport: 3, Interrupted: 130 } as const
@@ -171,7 +170,7 @@ export const describe = (error: unknown, engine: Engine = remote): Report => {
       code: ExitCode.Usage
     }
   }
-  if (isKaizenError(error)) {
+  if (KaizenError.isKaizenError(error)) {
     if (error._tag === "KaizenAPIError") return { message: error.message, hints: hintsOf(apiHint(error, engine)), code: ExitCode.Api }
     return {
       message: error.message,
