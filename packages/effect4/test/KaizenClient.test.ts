@@ -6,10 +6,18 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import { KaizenAPIError, KaizenClient, KaizenConfig, KaizenError, KaizenRequestError, KaizenRetry } from "../src/index.js"
+import * as KaizenNode from "../src/KaizenNode.js"
 import { json, serve } from "./support/server.js"
 
-const client = (options: KaizenConfig.Options) =>
-  KaizenClient.make(options).pipe(Effect.provide(FetchHttpClient.layer))
+// One behaviour on every transport: effect/http's fetch client, the Node layer's direct undici
+// exchange, and the Node layer's HttpClient (what `transformClient` middleware wraps).
+const transports = {
+  "HttpClient (FetchHttpClient)": (options: KaizenConfig.Options) =>
+    KaizenClient.make(options).pipe(Effect.provide(FetchHttpClient.layer)),
+  "KaizenNode (undici)": (options: KaizenConfig.Options) => KaizenNode.make(options),
+  "KaizenNode (undici, as an HttpClient)": (options: KaizenConfig.Options) =>
+    KaizenNode.make({ ...options, transformClient: (client) => client })
+}
 
 const failure = <A>(effect: Effect.Effect<A, KaizenError.KaizenError>) =>
   Effect.flatMap(Effect.flip(effect), (error) => Effect.succeed(error))
@@ -17,7 +25,7 @@ const failure = <A>(effect: Effect.Effect<A, KaizenError.KaizenError>) =>
 const data = { users: [{ id: 1, name: "Ada" }, { id: 2, name: "Grace" }] }
 const ktof = "users[2]{id,name}:\n  1,Ada\n  2,Grace"
 
-describe("KaizenClient over HttpClient (FetchHttpClient, a real server on 127.0.0.1)", () => {
+describe.each(Object.entries(transports))("KaizenClient on %s, a real server on 127.0.0.1", (_name, client) => {
   it.live("the eight operations, answered by the engine behind a real socket", () =>
     Effect.gen(function*() {
       const server = yield* serve()
@@ -198,7 +206,7 @@ describe("KaizenClient over HttpClient (FetchHttpClient, a real server on 127.0.
       const error = yield* failure(kaizen.health())
       expect(error._tag === "KaizenRequestError" && error.reason).toBe("Transport")
       expect(KaizenError.isTransient(error)).toBe(true)
-    }))
+    }).pipe(Effect.scoped))
 
   it.live("a 200 that is not the envelope is a malformed-response API error", () =>
     Effect.gen(function*() {

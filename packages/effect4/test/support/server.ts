@@ -20,6 +20,12 @@ export type Handler = (request: Recorded, response: ServerResponse, index: numbe
 export interface TestServer {
   readonly url: string
   readonly requests: Array<Recorded>
+  /** Sockets ever accepted. */
+  readonly sockets: () => number
+  /** Sockets open now. */
+  readonly open: () => number
+  /** Resolves once at least `n` sockets have closed. */
+  readonly closed: (n: number) => Promise<void>
 }
 
 const engine = makeHandler({})
@@ -59,11 +65,24 @@ export const serve = (handler: Handler = engineHandler): Effect.Effect<TestServe
             })
           })
         })
+        let accepted = 0
+        let closed = 0
+        const waiting: Array<{ n: number; resolve: () => void }> = []
+        server.on("connection", (socket) => {
+          accepted++
+          socket.on("close", () => {
+            closed++
+            for (const w of waiting.filter((w) => closed >= w.n)) w.resolve()
+          })
+        })
         server.listen(0, "127.0.0.1", () => {
           const { port } = server.address() as AddressInfo
           resolve({
             url: `http://127.0.0.1:${port}`,
             requests,
+            sockets: () => accepted,
+            open: () => accepted - closed,
+            closed: (n) => closed >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve })),
             close: () =>
               new Promise<void>((done) => {
                 server.closeAllConnections()
