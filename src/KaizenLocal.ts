@@ -29,6 +29,7 @@ import * as defaults from "@kaizen-effect/engine/defaults"
 import { measureBody } from "@kaizen-effect/engine/json"
 import { fromEngine } from "./local/answer.js"
 import * as httpClient from "./local/httpClient.js"
+import { loadServer } from "./local/loadServer.js"
 import type * as serveOptions from "./local/serveOptions.js"
 
 // The models below are interfaces over the engine's own types, not aliases of them, so that the
@@ -201,7 +202,9 @@ export const layer = (options: ClientOptions = {}): Layer.Layer<KaizenClient, Co
 /**
  * Serves the engine over HTTP on Node until the scope closes, and succeeds with the address
  * once it listens, so the caller can print where to connect. The Node server is loaded only
- * when this runs, so importing this module needs no Node APIs.
+ * when this runs, so importing this module needs no Node APIs. It needs `@effect/platform-node`
+ * (an optional peer dependency: `npm install @effect/platform-node@^0.108.2`); without it, the
+ * effect dies with an error that says so.
  *
  * @since 0.1.0
  * @category servers
@@ -223,7 +226,8 @@ export const serve = (
   options: ServeOptions = {}
 ): Effect.Effect<Address, HttpServerError.ServeError, Scope.Scope> =>
   Effect.flatMap(
-    // Not named by a type import: the declarations users see must not reach node:http.
-    Effect.promise(() => import("./local/server.js")),
+    // Not named by a type import: the declarations users see must not reach node:http. The
+    // server needs @effect/platform-node, an optional peer: without it, a defect says how to install it.
+    loadServer(() => import("./local/server.js")),
     (module) => module.serve(options)
   )
