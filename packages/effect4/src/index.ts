@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 export { KaizenClient } from "./KaizenClient.js"
+export * as KaizenBatch from "./KaizenBatch.js"
 export * as KaizenConfig from "./KaizenConfig.js"
 export * as KaizenLocal from "./KaizenLocal.js"
 export * as KaizenRetry from "./KaizenRetry.js"
