@@ -21,7 +21,6 @@ export {
 
 export {
   DecodeResponse,
-  decodeResponseOf,
   EncodeResponse,
   ErrorBody,
   HealthResponse,
