@@ -10,7 +10,9 @@
 #      bundled `file:../engine` dependency, copied in (`--install-links`); a warm run keeps
 #      node_modules and refreshes only that copy from the engine's fresh dist.
 #   4. type-check, build, tests (vitest 5, real sockets on 127.0.0.1), the offline example.
-#   5. With --pack: npm pack, then a new project installs the tarball with effect@4 from the
+#   5. The conformance suite (packages/effect4/conformance) on the Effect 3 line too: the root's
+#      sources on the system Node 20 through the root's tsx; this line runs it inside its tests.
+#   6. With --pack: npm pack, then a new project installs the tarball with effect@4 from the
 #      registry (as a user would) and runs a round trip on the engine, and a strict consumer
 #      that handles the exact error union type-checks against the installed types.
 #
@@ -43,6 +45,9 @@ step() {
     tail -n 80 "$log" >&2
   fi
   # The test step's counts go into the summary.
+  if [[ "$name" == conformance* ]]; then
+    conformance_line=$(grep -E "^conformance " "$log" | tail -1)
+  fi
   if [ "$name" = "tests (vitest 5)" ]; then
     tests_line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "^\s*Tests\s" | tail -1 | xargs)
     files_line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "^\s*Test Files\s" | tail -1 | xargs)
@@ -56,6 +61,7 @@ finish() {
   printf '%s\n' "${summary[@]}"
   [ -n "${files_line:-}" ] && echo "      $files_line"
   [ -n "${tests_line:-}" ] && echo "      $tests_line"
+  [ -n "${conformance_line:-}" ] && echo "      $conformance_line"
   [ "$pack" = 0 ] && echo "SKIP         pack as a user (run with --pack)"
   if [ "$failed" = 0 ]; then echo "effect4: all passed"; else echo "effect4: FAILED"; fi
   exit "$failed"
@@ -144,5 +150,6 @@ step "build (dist/)" in_pkg npm run build
 step "type-check (src, test, examples)" in_pkg npm run typecheck
 step "tests (vitest 5)" in_pkg npx vitest run
 step "offline example on the engine" in_pkg node examples/offline.ts
+step "conformance on the Effect 3 line (system Node, root's tsx)" npx tsx packages/effect4/conformance/effect3.ts
 [ "$pack" = 1 ] && step "pack, install as a user with effect@4, run, type-check a consumer" pack_as_user
 finish
