@@ -12,7 +12,17 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
 import type * as HttpClient from "effect/http/HttpClient"
-import { checkApiKey, decodeDuration, envFields, fromResult, parseBaseUrl, parseRetries, positiveInt, toRedacted } from "./internal/config.js"
+import {
+  checkApiKey,
+  decodeDuration,
+  envFields,
+  fromResult,
+  parseBaseUrl,
+  parseRetries,
+  positiveInt,
+  positiveNumber,
+  toRedacted
+} from "./internal/config.js"
 import * as Defaults from "./internal/defaults.js"
 import { checkHeaders } from "./internal/headers.js"
 import type { KaizenError } from "./KaizenError.js"
@@ -58,9 +68,30 @@ export interface Options {
   readonly deadline?: Duration.Input | undefined
   /** At most this many requests in flight across all calls of the client (default unlimited). */
   readonly maxConcurrency?: number | undefined
+  /**
+   * A sustained rate of requests started per second, as a token bucket (Effect 4's
+   * `effect/persistence/RateLimiter` over its in-memory store): bursts of up to this many, then
+   * one every `1/n` s (default unlimited; `KAIZEN_MAX_REQUESTS_PER_SECOND`).
+   */
+  readonly maxRequestsPerSecond?: number | undefined
+  /**
+   * A rate limit that every attempt (each retry too) passes through, in place of the token
+   * bucket of `maxRequestsPerSecond`: for example one shared by many processes through Redis
+   * (`RateLimiter.makeWithRateLimiter` from `effect/persistence/RateLimiter`, its errors
+   * handled). Waiting for a permit counts against the call's deadline, and is interruptible.
+   */
+  readonly rateLimiter?: RateLimit | undefined
   /** HttpClient middleware applied after the client's own (base URL, headers). */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
+
+/**
+ * A rate limit as a function over an attempt: what the Effect 3 line's `effect/RateLimiter` is.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RateLimit = <A, E, R>(attempt: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 
 /**
  * Configuration after validation and defaults.
@@ -77,6 +108,8 @@ export interface Resolved {
   readonly retry: number | Schedule.Schedule<unknown, KaizenError> | false
   readonly deadline: Duration.Duration | undefined
   readonly maxConcurrency: number | undefined
+  readonly maxRequestsPerSecond: number | undefined
+  readonly rateLimiter: RateLimit | undefined
   readonly transformClient: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
@@ -99,13 +132,27 @@ export const resolve = (options: Options = {}): Effect.Effect<Resolved, Config.C
     const maxConcurrency = options.maxConcurrency === undefined
       ? undefined
       : yield* fromResult("maxConcurrency", positiveInt("max concurrency")(options.maxConcurrency))
+    const maxRequestsPerSecond = options.maxRequestsPerSecond === undefined
+      ? undefined
+      : yield* fromResult("maxRequestsPerSecond", positiveNumber("max requests per second")(options.maxRequestsPerSecond))
     const retry = typeof options.retry === "number" || options.retry === undefined
       ? yield* fromResult("retry", parseRetries(options.retry ?? Defaults.DEFAULT_RETRIES))
       : options.retry
     const headers = yield* fromResult("headers", checkHeaders(options.headers ?? {}))
     const apiKey = toRedacted(options.apiKey)
     if (Option.isSome(apiKey)) yield* fromResult("apiKey", checkApiKey(apiKey.value))
-    return { baseUrl, apiKey, timeout, headers, retry, deadline, maxConcurrency, transformClient: options.transformClient }
+    return {
+      baseUrl,
+      apiKey,
+      timeout,
+      headers,
+      retry,
+      deadline,
+      maxConcurrency,
+      maxRequestsPerSecond,
+      rateLimiter: options.rateLimiter,
+      transformClient: options.transformClient
+    }
   })
 
 /**
@@ -120,6 +167,7 @@ export const resolve = (options: Options = {}): Effect.Effect<Resolved, Config.C
  * | `KAIZEN_HEADERS` | none | extra headers: `Name=value,Other=value` or a JSON object |
  * | `KAIZEN_DEADLINE` | none | overall deadline of one call across retries, seconds |
  * | `KAIZEN_MAX_CONCURRENCY` | none | requests in flight at once, across all calls |
+ * | `KAIZEN_MAX_REQUESTS_PER_SECOND` | none | sustained requests per second (token bucket) |
  *
  * The Node transport's own variables are read by `@kaizen-effect/effect4/node` (`KaizenNode.fromEnv`).
  *

@@ -1,13 +1,13 @@
 /**
  * Every behaviour the client promises, over any exchange (exchange.ts): the Effect 3 line's
- * src/internal/client.ts on Effect 4. Not ported: the client-side rate limiter
- * (`maxRequestsPerSecond`, `rateLimiter`) and the operation span.
+ * src/internal/client.ts on Effect 4. Not ported: the operation span and trace propagation.
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Semaphore from "effect/Semaphore"
+import * as RateLimiter from "effect/persistence/RateLimiter"
 import { type BodyOperation, Endpoints, type Operation } from "../contract/endpoints.js"
 import type { KaizenAPIError, KaizenRequestError } from "../contract/errors.js"
 import * as Responses from "../contract/responses.js"
@@ -34,6 +34,23 @@ const decodeEncodeResponse: Decoder<Responses.EncodeResponse> = Schema.decodeUnk
 const decodeDecodeResponse = Schema.decodeUnknownResult(Responses.DecodeResponse) as Decoder<Responses.DecodeResponse>
 const decodeHealthResponse: Decoder<Responses.HealthResponse> = Schema.decodeUnknownResult(Responses.HealthResponse)
 
+/**
+ * `maxRequestsPerSecond` as a token bucket of Effect 4's `effect/persistence/RateLimiter` over
+ * its in-memory store (per client). The limiter never grants a fraction of a permit: a rate r is
+ * floor(r) permits (at least one) per floor(r)/r seconds, as in the Effect 3 line.
+ */
+const tokenBucket = (perSecond: number): Effect.Effect<KaizenConfig.RateLimit> =>
+  Effect.map(Effect.provide(RateLimiter.make, RateLimiter.layerStoreMemory), (limiter) => {
+    const limit = Math.max(1, Math.floor(perSecond))
+    const take = RateLimiter.sleep(limiter, {
+      algorithm: "token-bucket",
+      window: Duration.millis((limit / perSecond) * 1000),
+      limit,
+      key: "kaizen-effect"
+    }).pipe(Effect.orDie)
+    return <A, E, R>(attempt: Effect.Effect<A, E, R>) => Effect.andThen(take, attempt)
+  })
+
 const newRequestId = (): string => globalThis.crypto.randomUUID()
 
 /** The engine's validator is loaded here, with the client, not when the package is imported. */
@@ -52,8 +69,10 @@ export const makeService = (config: KaizenConfig.Resolved, exchange: Exchange): 
       ? KaizenRetry.policy({ maxRetries: config.retry })
       : config.retry
 
-    // Per client: each attempt takes a permit (a retry is a request too), none held while waiting.
+    // Per client: each attempt takes a permit and a rate token (a retry is a request too), none held while waiting.
     const semaphore = config.maxConcurrency === undefined ? undefined : yield* Semaphore.make(config.maxConcurrency)
+    const rateLimit = config.rateLimiter ??
+      (config.maxRequestsPerSecond === undefined ? undefined : yield* tokenBucket(config.maxRequestsPerSecond))
 
     const call = <A>(
       operation: Operation,
@@ -85,6 +104,7 @@ export const makeService = (config: KaizenConfig.Resolved, exchange: Exchange): 
           orElse: () => Effect.fail(timeoutError(info, shownBaseUrl, "no complete response", config.timeout))
         })
       }
+      if (rateLimit !== undefined) attempt = rateLimit(attempt)
       if (semaphore !== undefined) attempt = semaphore.withPermits(1)(attempt)
       let whole = retry === undefined ? attempt : retryAfterFailure(attempt, retry)
       if (config.deadline !== undefined) {

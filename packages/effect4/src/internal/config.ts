@@ -54,6 +54,9 @@ export const parseTimeoutSeconds = (seconds: number): Result.Result<Duration.Dur
 export const positiveInt = (what: string) => (n: number): Result.Result<number, string> =>
   Number.isInteger(n) && n >= 1 ? Result.succeed(n) : Result.fail(`${what} must be a whole number >= 1, got ${n}`)
 
+export const positiveNumber = (what: string) => (n: number): Result.Result<number, string> =>
+  Number.isFinite(n) && n > 0 ? Result.succeed(n) : Result.fail(`${what} must be a positive number, got ${n}`)
+
 export const decodeDuration = (input: Duration.Input): Result.Result<Duration.Duration, string> =>
   Option.match(Duration.fromInput(input), {
     onNone: () => Result.fail(`"${String(input)}" is not a duration`),
@@ -98,5 +101,8 @@ export const envFields = {
   deadline: optionalConfig(validated("KAIZEN_DEADLINE", Config.Number("KAIZEN_DEADLINE"), parseTimeoutSeconds)),
   maxConcurrency: optionalConfig(
     validated("KAIZEN_MAX_CONCURRENCY", Config.Int("KAIZEN_MAX_CONCURRENCY"), positiveInt("max concurrency"))
+  ),
+  maxRequestsPerSecond: optionalConfig(
+    validated("KAIZEN_MAX_REQUESTS_PER_SECOND", Config.Number("KAIZEN_MAX_REQUESTS_PER_SECOND"), positiveNumber("max requests per second"))
   )
 }
