@@ -72,16 +72,19 @@ export const gather = (
 ): Effect.Effect<Uint8Array, BodyProblem> =>
   body.pipe(
     Stream.runFoldEffect(
-      { size: 0, chunks: [] as Array<Uint8Array> },
-      (acc, chunk): Effect.Effect<{ size: number; chunks: Array<Uint8Array> }, BodyProblem> => {
+      { size: 0, chunks: [] as Array<Uint8Array>, busy: false },
+      (acc, chunk): Effect.Effect<{ size: number; chunks: Array<Uint8Array>; busy: boolean }, BodyProblem> => {
         const size = acc.size + chunk.byteLength
         if (size > bounds.maxBodyBytes) return Effect.fail(new BodyTooLarge())
-        if (!share.cover(size)) return Effect.fail(new ServerBusy())
+        // Past the budget, the body is still read (and dropped) to its end or its limit: a
+        // body over the limit is 413 whenever it is refused, never 503 "retry" (a gzip bomb
+        // retried is the same bomb). Reading it holds nothing but the decoder's window.
+        if (acc.busy || !share.cover(size)) return Effect.succeed({ size, chunks: [], busy: true })
         acc.chunks.push(chunk)
-        return Effect.succeed({ size, chunks: acc.chunks })
+        return Effect.succeed({ size, chunks: acc.chunks, busy: false })
       }
     ),
-    Effect.map(({ chunks, size }) => join(chunks, size)),
+    Effect.flatMap(({ busy, chunks, size }) => busy ? Effect.fail(new ServerBusy()) : Effect.succeed(join(chunks, size))),
     // The HTTP server runs each request uninterruptibly; the deadline must be able to stop this.
     Effect.interruptible,
     Effect.timeoutFail({ duration: bounds.timeout, onTimeout: () => new BodyTimeout() })

@@ -29,6 +29,18 @@ export interface ServeOptions {
    * other is held, so a value below `maxBodyBytes` takes large bodies one at a time.
    */
   readonly maxInFlightBytes?: number | undefined
+  /**
+   * JSON values (objects, arrays, strings, numbers, literals) one body may hold (default 6
+   * million, more than a 10 MiB body can); over it, 413. Counted on the bytes before parsing.
+   */
+  readonly maxValues?: number | undefined
+  /**
+   * JSON values held parsed at once across all requests (default 4 million): what bounds
+   * memory, since a value costs far more parsed than on the wire (a 9.4 MB array of `{}` is
+   * 3.1 million objects). A request whose values would pass it is answered 503 with
+   * `Retry-After: 1`; a body is always admitted when no other is held.
+   */
+  readonly maxInFlightValues?: number | undefined
 }
 
 /** Where the server listens, once it does. */

@@ -24,6 +24,8 @@ import * as Stream from "effect/Stream"
 import type { Server } from "node:http"
 import { createServer } from "node:http"
 import type { Readable, Transform } from "node:stream"
+import * as v8 from "node:v8"
+import * as vm from "node:vm"
 import * as zlib from "node:zlib"
 import type { EngineResponse, Handler } from "@kaizen-effect/engine"
 import { errorResponse, makeHandler } from "@kaizen-effect/engine"
@@ -32,8 +34,11 @@ import {
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_IN_FLIGHT_BYTES,
+  DEFAULT_MAX_IN_FLIGHT_VALUES,
+  DEFAULT_MAX_VALUES,
   DEFAULT_PORT
 } from "@kaizen-effect/engine/defaults"
+import { countValues } from "@kaizen-effect/engine/json"
 import { fromEngine } from "./answer.js"
 import * as InFlight from "./inFlight.js"
 import type { Address, ServeOptions } from "./serveOptions.js"
@@ -62,6 +67,9 @@ const unsupportedCoding = (header: string) =>
   )
 
 const busy = problem(503, "The server holds as many request bodies as it allows; retry shortly", { "retry-after": "1" })
+
+const tooManyValues = (limit: number) =>
+  problem(413, `Request body too large: it holds more than ${limit} JSON values (objects, arrays, strings, numbers)`)
 
 // Decoders stream with backpressure: they inflate only as far as the reader pulls, so stopping
 // the read at the limit stops the decoding there too.
@@ -168,10 +176,45 @@ const answerEarly = (
 const answerAndClose = (answer: EngineResponse) =>
   toServerResponse({ ...answer, headers: { ...answer.headers, connection: "close" } })
 
+/*
+ * A full garbage collection after a request that parsed many values. Such a request leaves
+ * hundreds of megabytes of garbage (3.1 million parsed `{}` are about 250 MB of heap), all of
+ * it promoted to V8's old generation, which V8 lets grow to about 800 MB before it collects:
+ * without this, eight such requests in a row took the server past 1 GB of RSS although only
+ * one was ever parsed at a time (BENCHMARKS.md, "serve's memory"). Collecting a heap that is
+ * mostly garbage takes tens of milliseconds, against seconds for the request. `gc` is V8's,
+ * reached without `--expose-gc` on the command line; if it cannot be had, nothing is collected
+ * early.
+ */
+let collect: (() => void) | null | undefined
+
+const gcFunction = (): (() => void) | null => {
+  if (collect !== undefined) return collect
+  try {
+    v8.setFlagsFromString("--expose-gc")
+    const gc: unknown = vm.runInNewContext("gc")
+    collect = typeof gc === "function" ? () => gc() : null
+  } catch {
+    collect = null
+  }
+  return collect
+}
+
+/** Values past which a request's garbage is collected at once: a quarter of the default budget. */
+const COLLECT_AFTER_VALUES = 1_000_000
+
+/** Collects the garbage of a request that parsed `values` values, if that is many. */
+const afterRequest = (values: number): void => {
+  if (values >= COLLECT_AFTER_VALUES) gcFunction()?.()
+}
+
 interface Settings {
   readonly maxBodyBytes: number
   readonly bodyTimeout: Duration.Duration
   readonly inFlight: InFlight.InFlight
+  readonly maxValues: number
+  /** The same kind of budget as `inFlight`, counted in JSON values instead of bytes. */
+  readonly valuesInFlight: InFlight.InFlight
 }
 
 const tooLarge = (limit: number) => errorResponse({ _tag: "PayloadTooLarge", limit })
@@ -222,7 +265,15 @@ const app = (handle: Handler, settings: Settings) =>
       const { answer, early: stillSending } = refusal(body.left, settings)
       return stillSending ? yield* early(answer) : answerAndClose(answer)
     }
-    return toServerResponse(yield* fromEngine(handle({ method: request.method, path: request.url, body: body.right })))
+    // What the body becomes once parsed, counted on its bytes: memory follows values, not
+    // bytes (a 9.4 MB array of `{}` is 3.1 million objects). Held until the answer is made.
+    const values = countValues(body.right)
+    if (values > settings.maxValues) return toServerResponse(tooManyValues(settings.maxValues))
+    const valueShare = yield* settings.valuesInFlight.share
+    if (!valueShare.cover(values)) return toServerResponse(busy)
+    const answer = yield* fromEngine(handle({ method: request.method, path: request.url, body: body.right }))
+    afterRequest(values)
+    return toServerResponse(answer)
   }).pipe(Effect.scoped) // the share is given back once the handler is done with the body
 
 const millis = (input: Duration.DurationInput | undefined, fallback: number): number => {
@@ -237,11 +288,26 @@ const millis = (input: Duration.DurationInput | undefined, fallback: number): nu
  */
 export const makeNodeServer = (options: ServeOptions = {}): Server => {
   const headersTimeout = millis(options.headersTimeout, DEFAULT_HEADERS_TIMEOUT_MS)
-  return createServer({
+  const server = createServer({
     headersTimeout,
     requestTimeout: 0,
     connectionsCheckingInterval: headersTimeout === 0 ? 30_000 : Math.min(1_000, Math.ceil(headersTimeout / 2))
   })
+  // `Expect: 100-continue`: Node answers `100 Continue` by itself unless this event has a
+  // listener. A declared size over the limit is refused instead, before the client sends a
+  // byte of the body; anything else is continued and served as usual.
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  server.on("checkContinue", (request, response) => {
+    if (Number(request.headers["content-length"] ?? 0) > maxBodyBytes) {
+      const answer = tooLarge(maxBodyBytes)
+      response.writeHead(answer.status, { ...answer.headers, connection: "close", "content-length": Buffer.byteLength(answer.body) })
+      response.end(answer.body)
+      return
+    }
+    response.writeContinue()
+    server.emit("request", request, response)
+  })
+  return server
 }
 
 const urlHost = (hostname: string): string => hostname.includes(":") ? `[${hostname}]` : hostname
@@ -258,7 +324,9 @@ export const serveOn = (
     yield* http.serve(app(makeHandler(options), {
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       bodyTimeout: bodyTimeout === 0 ? Duration.infinity : Duration.millis(bodyTimeout),
-      inFlight: InFlight.make(options.maxInFlightBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES)
+      inFlight: InFlight.make(options.maxInFlightBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES),
+      maxValues: options.maxValues ?? DEFAULT_MAX_VALUES,
+      valuesInFlight: InFlight.make(options.maxInFlightValues ?? DEFAULT_MAX_IN_FLIGHT_VALUES)
     }))
     const address = http.address
     const hostname = address._tag === "TcpAddress" ? address.hostname : host

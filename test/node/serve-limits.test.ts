@@ -232,6 +232,23 @@ describe("kaizen serve: the bytes held across requests are capped", () => {
       })))
 })
 
+describe("kaizen serve: what a body becomes once parsed is bounded", () => {
+  // `[{},{},...]` of n objects under "data": n + 3 values (the body, the array, "data"'s value
+  // is the array: body 1 + array 1 + n objects).
+  const objects = (n: number) => Buffer.from(`{"data":[${Array(n).fill("{}").join(",")}]}`)
+
+  it.live("a body holding more values than maxValues is 413; at the limit it is served exactly", () =>
+    withServer({ maxValues: 1002 }, (port) =>
+      Effect.gen(function*() {
+        const at = yield* exchange(port, objects(1000), { connection: "close" })
+        expect(at.response?.status).toBe(200)
+        expect((JSON.parse(at.response!.body) as { result: string }).result.split("\n")).toHaveLength(1001)
+        const over = yield* exchange(port, objects(1001), { connection: "close" })
+        expect(over.response?.status).toBe(413)
+        expect(detail(over.response?.body)).toBe("Request body too large: it holds more than 1002 JSON values (objects, arrays, strings, numbers)")
+      })))
+})
+
 describe("kaizen serve: Content-Encoding", () => {
   const json = compressBody(2 * KiB)
   const encoders: Record<string, (b: Buffer) => Buffer> = {
@@ -293,6 +310,62 @@ describe("kaizen serve: Content-Encoding", () => {
         const bomb = Buffer.concat(Array.from({ length: 1024 }, () => member))
         const ending = yield* exchange(port, bomb, { "content-encoding": "gzip" })
         expectAnsweredThenClosed(ending, 413)
+      })))
+
+  it.live("a body over the limit once decoded is 413 even while the in-flight budget is full, never 503", () =>
+    withServer({ maxBodyBytes: 64 * KiB, maxInFlightBytes: 100 * KiB }, (port, server) =>
+      Effect.gen(function*() {
+        // One client holds 60 KiB of the budget (announced, not yet sent).
+        const holder = yield* open(port)
+        const held = compressBody(60 * KiB)
+        yield* promise(holder.send(head({ "content-length": held.byteLength, connection: "close" })))
+        yield* server.requests(1)
+        // A gzip bomb passes the budget before it passes the limit: still 413, as it would be alone.
+        const member = zlib.gzipSync(Buffer.alloc(1024 * KiB))
+        const bomb = yield* exchange(port, Buffer.concat([member, member]), { "content-encoding": "gzip" })
+        expectAnsweredThenClosed(bomb, 413)
+        // Within the limit but past the budget: 503, once the body is in.
+        const fits = yield* exchange(port, zlib.gzipSync(compressBody(50 * KiB)), { "content-encoding": "gzip" })
+        expectAnsweredThenClosed(fits, 503)
+        yield* promise(holder.send(held))
+        expect((yield* promise(holder.response))?.status).toBe(200)
+        yield* promise(holder.ended)
+      })))
+
+  it.live("Expect: 100-continue with a declared size over the limit is refused before 100 Continue", () =>
+    withServer({ maxBodyBytes: 64 * KiB }, (port) =>
+      Effect.gen(function*() {
+        const refused = yield* open(port)
+        yield* promise(refused.send(head({ "content-length": 20 * 1024 * KiB, expect: "100-continue" })))
+        const ending = yield* promise(refused.ended)
+        // The first (and only) status line the client read is the 413: no interim 100.
+        expectAnsweredThenClosed(ending, 413)
+        expect(detail(ending.response?.body)).toBe(`Request body too large: the limit is ${64 * KiB} bytes`)
+        // Within the limit: 100 Continue, then the body, then the answer (node:http as the client).
+        const body = compressBody(1 * KiB)
+        const outcome = yield* promise(
+          new Promise<{ continued: boolean; status: number | undefined }>((resolve, reject) => {
+            let continued = false
+            const request = http.request({
+              host: "127.0.0.1",
+              port,
+              method: "POST",
+              path: "/v1/compress",
+              agent: false,
+              headers: { "content-length": body.byteLength, expect: "100-continue" }
+            })
+            request.on("continue", () => {
+              continued = true
+              request.end(body)
+            })
+            request.on("response", (response) => {
+              response.resume()
+              response.on("end", () => resolve({ continued, status: response.statusCode }))
+            })
+            request.on("error", reject)
+          })
+        )
+        expect(outcome).toEqual({ continued: true, status: 200 })
       })))
 
   it.live("a body that is not what its Content-Encoding says is answered 400", () =>

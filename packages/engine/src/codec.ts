@@ -60,7 +60,7 @@ const describe = (error: unknown): string => error instanceof Error ? error.mess
 /** Encodes a JSON value as Kaizen-dialect KTOF. */
 export const encode = (value: unknown, settings: EncodeSettings): Result<string, KtofEncodeError> => {
   try {
-    return succeed(writeKtof(value, settings, MAX_KTOF_CHARS).join("\n"))
+    return succeed(writeKtof(value, settings, MAX_KTOF_CHARS))
   } catch (error) {
     if (error instanceof OutputTooLarge) {
       return fail(encodeError("TooLarge", `the KTOF would be longer than ${MAX_KTOF_CHARS} characters; use a smaller indent`))

@@ -22,3 +22,19 @@ export const DEFAULT_BODY_TIMEOUT_MS = 30_000
  * 64 MiB (six bodies at the default size limit).
  */
 export const DEFAULT_MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024
+
+/**
+ * JSON values (objects, arrays, strings, numbers, literals) one request body may hold: 6
+ * million, more than a body at the default size limit can (`[0,0,...]` is 5.2 million). A
+ * value costs far more memory parsed than on the wire; this bounds a server whose body limit
+ * is raised. Over it: 413.
+ */
+export const DEFAULT_MAX_VALUES = 6_000_000
+
+/**
+ * JSON values the server holds parsed at once, across all requests, before answering 503: 4
+ * million. A 9.4 MB array of `{}` is 3.1 million values and peaks near 300 MB of memory on its
+ * own, so such bodies are taken one at a time (BENCHMARKS.md, "serve's memory"). A body is
+ * always admitted when no other is held.
+ */
+export const DEFAULT_MAX_IN_FLIGHT_VALUES = 4_000_000

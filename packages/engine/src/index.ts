@@ -19,6 +19,8 @@ export {
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_IN_FLIGHT_BYTES,
+  DEFAULT_MAX_IN_FLIGHT_VALUES,
+  DEFAULT_MAX_VALUES,
   DEFAULT_PORT
 } from "./defaults.js"
 export type { Block, Detection, Replacement } from "./detect.js"

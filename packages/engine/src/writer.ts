@@ -26,9 +26,15 @@ const isObject = (value: unknown): value is { readonly [key: string]: unknown } 
   value !== null && typeof value === "object" && !Array.isArray(value)
 const allPrimitive = (items: ReadonlyArray<unknown>): boolean => items.every(isPrimitive)
 
+// Lines are joined into one string every this many: a document of millions of short lines
+// (an array of 3 million `{}` is 3 million `-` lines) holds a few flat strings, not one string
+// object per line (about 100 MB more at that size).
+const LINES_PER_CHUNK = 4096
+
 /** Collects indented lines, and stops once they would hold more than `limit` characters. */
 class Writer {
-  readonly lines: Array<string> = []
+  private readonly lines: Array<string> = []
+  private readonly chunks: Array<string> = []
   private size = 0
   private readonly pads: Array<string> = [""]
   constructor(readonly options: WriteOptions, private readonly limit: number) {}
@@ -42,6 +48,17 @@ class Writer {
     this.size += pad.length + content.length + 1
     if (this.size > this.limit) throw new OutputTooLarge()
     this.lines.push(pad + content)
+    if (this.lines.length === LINES_PER_CHUNK) {
+      this.chunks.push(this.lines.join("\n"))
+      this.lines.length = 0
+    }
+  }
+
+  /** The lines written, as one text. */
+  text(): string {
+    if (this.lines.length > 0 || this.chunks.length === 0) this.chunks.push(this.lines.join("\n"))
+    this.lines.length = 0
+    return this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join("\n")
   }
 
   primitive(value: Primitive): string {
@@ -156,11 +173,11 @@ const writeObjectItem = (w: Writer, object: Record<string, unknown>, depth: numb
 }
 
 /**
- * The KTOF lines of a JSON value (`{}` has none). Throws `OutputTooLarge` past `limit`
+ * The KTOF text of a JSON value (`{}` is empty). Throws `OutputTooLarge` past `limit`
  * characters, and a `RangeError` if the stack runs out.
  */
-export const writeKtof = (value: unknown, options: WriteOptions, limit: number): Array<string> => {
+export const writeKtof = (value: unknown, options: WriteOptions, limit: number): string => {
   const w = new Writer(options, limit)
   writeValue(w, value as Json, 0)
-  return w.lines
+  return w.text()
 }

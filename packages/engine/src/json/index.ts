@@ -6,6 +6,7 @@
  */
 export type { JsonProblem } from "./check.js"
 export { findJsonProblem, formatPath } from "./check.js"
+export { countValues } from "./count.js"
 export { MAX_DEPTH } from "./limits.js"
 export type { BodyMeasure } from "./measure.js"
 export { measureBody } from "./measure.js"
