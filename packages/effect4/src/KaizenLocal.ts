@@ -11,6 +11,9 @@ import type * as Engine from "@kaizen-effect/engine"
 import * as defaults from "@kaizen-effect/engine/defaults"
 import { measureBody } from "@kaizen-effect/engine/json"
 import type * as Config from "effect/Config"
+import type * as Duration from "effect/Duration"
+import type * as HttpServerError from "effect/http/HttpServerError"
+import type * as Scope from "effect/Scope"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Result from "effect/Result"
@@ -122,3 +125,43 @@ export const make = (options: ClientOptions = {}): Effect.Effect<KaizenClient.Se
  */
 export const layer = (options: ClientOptions = {}): Layer.Layer<KaizenClient, Config.ConfigError> =>
   Layer.effect(KaizenClient, make(options))
+
+/**
+ * Settings of the HTTP server: the engine's, plus `port` (default 8787; `0` picks a free one),
+ * `host` (default `127.0.0.1`) and how long headers and a body may take (default 30 s each).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServeOptions extends Options {
+  readonly port?: number | undefined
+  readonly host?: string | undefined
+  readonly headersTimeout?: Duration.Input | undefined
+  readonly bodyTimeout?: Duration.Input | undefined
+}
+
+/**
+ * Where a running server listens: `hostname`, `port`, and `url`, the base URL for a client.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Address {
+  readonly hostname: string
+  readonly port: number
+  readonly url: string
+}
+
+/**
+ * Serves the engine over HTTP on Node until the scope closes, and succeeds with the address once
+ * it listens. The Node server is loaded only when this runs.
+ *
+ * @since 0.1.0
+ * @category servers
+ */
+export const serve = (options: ServeOptions = {}): Effect.Effect<Address, HttpServerError.ServeError, Scope.Scope> =>
+  Effect.flatMap(
+    // Not named by a type import: the declarations users see must not reach node:http.
+    Effect.promise(() => import("./local/server.js")),
+    (module) => module.serve(options)
+  )

@@ -28,8 +28,7 @@ describe("the public surface", () => {
     expect(names(Root.KaizenError)).toEqual(["isKaizenError", "isTransient"])
     expect(names(Root.KaizenRetry)).toEqual(["none", "policy", "retryAfterOf"])
     expect(names(Root.KaizenBatch)).toEqual(["stream", "streamUnordered"])
-    // Not yet here: `serve` (the engine as an HTTP server; the Effect 3 line's runs on @effect/platform-node).
-    expect(names(Root.KaizenLocal)).toEqual(["DEFAULT_MAX_BODY_BYTES", "layer", "layerHttpClient", "make"])
+    expect(names(Root.KaizenLocal)).toEqual(["DEFAULT_MAX_BODY_BYTES", "layer", "layerHttpClient", "make", "serve"])
     expect(names(Root.KaizenSchema)).toEqual([
       "DecodeOptions",
       "DecodeRequest",
