@@ -5,11 +5,16 @@
  * - importing it and running one `compress` on the embedded engine (`KAIZEN_BASE_URL=local`),
  *   which loads the codec on that first request;
  * - the same call with `token_models`, which also loads the tokenizer's encoding; the
- *   difference is what token counting adds on first use.
+ *   difference is what token counting adds on first use;
+ * - the `kaizen` command (`@kaizen-effect/cli`, its built bundle): `kaizen compress` of a
+ *   one-line file with `--local`, from the process's spawn to its exit, next to `node -e 0`.
  *
  *   npm run bench:cold
  */
 import { execFileSync } from "node:child_process"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { median, writeSection } from "./report.js"
 
 const runs = 7
@@ -43,9 +48,28 @@ const measure = (source: string): number =>
     }).trim()
   )
 
-const results: Record<keyof typeof scripts, Array<number>> = { importOnly: [], firstCall: [], firstCallTokens: [] }
-for (let i = 0; i < runs; i++) {
-  for (const name of Object.keys(scripts) as Array<keyof typeof scripts>) results[name].push(measure(scripts[name]))
+// The whole process, as a shell sees it: spawn to exit (`--local` says where, not the environment).
+const { KAIZEN_BASE_URL: _unused, ...withoutBaseUrl } = process.env
+const timed = (args: ReadonlyArray<string>, cwd: string): number => {
+  const started = performance.now()
+  execFileSync(process.execPath, args, { cwd, env: withoutBaseUrl, stdio: "ignore" })
+  return performance.now() - started
+}
+const scratch = mkdtempSync(join(tmpdir(), "kaizen-cold-"))
+writeFileSync(join(scratch, "one.json"), "{\"users\":[{\"id\":1,\"name\":\"Ada\"}]}\n")
+const kaizenBin = new URL("../packages/cli/bin/kaizen.js", import.meta.url).pathname
+
+const results: Record<keyof typeof scripts | "node" | "kaizen", Array<number>> = {
+  importOnly: [], firstCall: [], firstCallTokens: [], node: [], kaizen: []
+}
+try {
+  for (let i = 0; i < runs; i++) {
+    for (const name of Object.keys(scripts) as Array<keyof typeof scripts>) results[name].push(measure(scripts[name]))
+    results.node.push(timed(["-e", "0"], scratch))
+    results.kaizen.push(timed([kaizenBin, "compress", "one.json", "--local"], scratch))
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true })
 }
 const importMs = median(results.importOnly)
 const callMs = median(results.firstCall)
@@ -58,7 +82,14 @@ const body = [
   `| import the package (\`effect\` and \`kaizen-effect\`) | ${importMs.toFixed(1)} |`,
   `| import and one \`compress\` on the embedded engine (\`KAIZEN_BASE_URL=local\`; loads the codec) | ${callMs.toFixed(1)} |`,
   `| the same with \`token_models: ["gpt-4o"]\` (also loads the o200k encoding) | ${tokensMs.toFixed(1)} |`,
-  `| what \`token_models\` adds on first use | ${(tokensMs - callMs).toFixed(1)} |`
+  `| what \`token_models\` adds on first use | ${(tokensMs - callMs).toFixed(1)} |`,
+  "",
+  `The \`kaizen\` command (\`@kaizen-effect/cli\`, its esbuild bundle): median of ${runs} fresh processes each, milliseconds from spawn to exit.`,
+  "",
+  "| what | ms |",
+  "| --- | ---: |",
+  `| \`node -e 0\` (Node's own start) | ${median(results.node).toFixed(1)} |`,
+  `| \`kaizen compress one.json --local\` (a one-line file, on the embedded engine) | ${median(results.kaizen).toFixed(1)} |`
 ].join("\n")
 console.log(body)
 await writeSection("Cold start", "npm run bench:cold", body)
