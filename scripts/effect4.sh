@@ -13,8 +13,10 @@
 #   5. The conformance suite (packages/effect4/conformance) on the Effect 3 line too: the root's
 #      sources on the system Node 20 through the root's tsx; this line runs it inside its tests.
 #   6. With --pack: npm pack, then a new project installs the tarball with effect@4 from the
-#      registry (as a user would) and runs a round trip on the engine, and a strict consumer
-#      that handles the exact error union type-checks against the installed types.
+#      registry (as a user would) and runs packages/effect4/scripts/user-check.mjs (the engine
+#      round trip and its KTOF, typed request and API errors, the default retry on a 503, the key
+#      from the environment, a vanished server); a strict consumer handling the exact error
+#      union type-checks against the installed types.
 #
 # Usage: scripts/effect4.sh [--pack]       Exit status: 0 when every step passed.
 set -uo pipefail
@@ -112,19 +114,7 @@ pack_as_user() (
   cd "$out/project"
   npm init -y >/dev/null && npm pkg set type=module >/dev/null
   npm install --no-audit --no-fund "$out"/kaizen-effect-effect4-*.tgz effect@4
-  cat > check.mjs <<'EOF'
-import assert from "node:assert/strict"
-import { Effect } from "effect"
-import { KaizenClient } from "@kaizen-effect/effect4"
-import * as KaizenNode from "@kaizen-effect/effect4/node"
-const [ktof, back] = await Effect.runPromise(Effect.gen(function*() {
-  const kaizen = yield* KaizenClient
-  const encoded = yield* kaizen.compress({ data: { users: [{ id: 1, name: "Ada" }] } })
-  return [encoded.result, (yield* kaizen.decompress({ data: encoded.result })).result]
-}).pipe(Effect.provide(KaizenNode.layer({ baseUrl: "local" }))))
-assert.equal(ktof, "users[1]{id,name}:\n  1,Ada")
-assert.deepEqual(back, { users: [{ id: 1, name: "Ada" }] })
-EOF
+  cp "$pkg/scripts/user-check.mjs" check.mjs
   node check.mjs
   cat > consumer.ts <<'EOF'
 import { Effect } from "effect"

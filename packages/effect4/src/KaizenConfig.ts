@@ -81,6 +81,11 @@ export interface Options {
    * handled). Waiting for a permit counts against the call's deadline, and is interruptible.
    */
   readonly rateLimiter?: RateLimit | undefined
+  /**
+   * Send W3C `traceparent` / `b3` headers to the Kaizen API, default `false`: trace context
+   * is internal detail that a third-party API has no need for. Opt in for your own gateway.
+   */
+  readonly tracePropagation?: boolean | undefined
   /** HttpClient middleware applied after the client's own (base URL, headers). */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
@@ -110,6 +115,7 @@ export interface Resolved {
   readonly maxConcurrency: number | undefined
   readonly maxRequestsPerSecond: number | undefined
   readonly rateLimiter: RateLimit | undefined
+  readonly tracePropagation: boolean
   readonly transformClient: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
@@ -151,6 +157,7 @@ export const resolve = (options: Options = {}): Effect.Effect<Resolved, Config.C
       maxConcurrency,
       maxRequestsPerSecond,
       rateLimiter: options.rateLimiter,
+      tracePropagation: options.tracePropagation ?? false,
       transformClient: options.transformClient
     }
   })

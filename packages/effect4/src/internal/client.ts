@@ -1,6 +1,7 @@
 /**
  * Every behaviour the client promises, over any exchange (exchange.ts): the Effect 3 line's
- * src/internal/client.ts on Effect 4. Not ported: the operation span and trace propagation.
+ * src/internal/client.ts on Effect 4. The operation span is always made here (the Effect 3 line
+ * skips it when no tracer is installed, a measured saving not yet measured on Effect 4).
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -93,9 +94,16 @@ export const makeService = (config: KaizenConfig.Resolved, exchange: Exchange): 
       if (Result.isFailure(prepared)) return Effect.fail(prepared.failure)
       const send = prepared.success
 
+      const facts = { attempts: 0, lastStatus: undefined as number | undefined }
       let attempt: Effect.Effect<A & ResponseInfo, KaizenError> = Effect.flatMap(
-        send,
-        (answer) => readAnswer(info, answer, decode, requestId)
+        Effect.suspend(() => {
+          facts.attempts++
+          return send
+        }),
+        (answer) => {
+          facts.lastStatus = answer.status
+          return readAnswer(info, answer, decode, requestId)
+        }
       )
       // One clock for headers and body: a server that sends headers and then stalls times out too.
       if (!exchange.enforcesTimeout) {
@@ -114,7 +122,20 @@ export const makeService = (config: KaizenConfig.Resolved, exchange: Exchange): 
           orElse: () => Effect.fail(timeoutError(info, shownBaseUrl, "overall deadline across retries", deadline))
         })
       }
-      return whole
+      const traced = whole
+      return Effect.useSpan(
+        `KaizenClient.${operation}`,
+        { kind: "client", attributes: { "kaizen.operation": operation, "kaizen.request_id": requestId } },
+        (span) =>
+          Effect.ensuring(
+            // The span is the parent of what runs in the call (middleware, trace headers).
+            traced.pipe(Effect.withParentSpan(span)),
+            Effect.sync(() => {
+              span.attribute("kaizen.attempts", facts.attempts)
+              if (facts.lastStatus !== undefined) span.attribute("http.response.status_code", facts.lastStatus)
+            })
+          )
+      )
     }
 
     const encodeRoute = <Op extends BodyOperation>(operation: Op): EncodeOperation<Op> => (request, options) =>

@@ -8,9 +8,10 @@ import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpBody from "effect/http/HttpBody"
-import type * as HttpClient from "effect/http/HttpClient"
+import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as HttpTraceContext from "effect/http/HttpTraceContext"
 import { type BodyOperation, Endpoints, type Operation } from "../contract/endpoints.js"
 import type { KaizenRequestError } from "../contract/errors.js"
 import type * as KaizenConfig from "../KaizenConfig.js"
@@ -34,18 +35,35 @@ const causeOf = (error: HttpClientError.HttpClientError): unknown => {
   return reason.cause ?? (reason.description === undefined ? error.reason._tag : new Error(reason.description))
 }
 
+const disabled = () => true
+
 export const make = (
   httpClient: HttpClient.HttpClient,
   config: KaizenConfig.Resolved,
   options: Options = {}
 ): Exchange => {
   const staticHeaders = staticHeadersOf(config)
-  const client = config.transformClient ? config.transformClient(httpClient) : httpClient
+  // Trace headers from the operation span (the caller's span is its parent), only when asked for.
+  const base = config.tracePropagation
+    ? HttpClient.mapRequestEffect(httpClient, (request) =>
+      Effect.map(
+        Effect.option(Effect.currentSpan),
+        Option.match({
+          onNone: () => request,
+          onSome: (span) => HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))
+        })
+      ))
+    : httpClient
+  const client = config.transformClient ? config.transformClient(base) : base
+  // No platform span (and so no trace headers from it): users see the operation span, and trace
+  // context goes out only with `tracePropagation`, as in the Effect 3 line.
+  const send = (request: HttpClientRequest.HttpClientRequest) =>
+    Effect.provideService(client.execute(request), HttpClient.TracerDisabledWhen, disabled)
   const execute = options.followsRedirects === false
-    ? (request: HttpClientRequest.HttpClientRequest) => client.execute(request)
+    ? send
     : (request: HttpClientRequest.HttpClientRequest) =>
       Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
-        Effect.provideService(client.execute(request), FetchHttpClient.RequestInit, {
+        Effect.provideService(send(request), FetchHttpClient.RequestInit, {
           ...Option.getOrUndefined(init),
           redirect: "manual"
         }))

@@ -1,11 +1,13 @@
 /**
  * The Node layer's exchange, with no `HttpClient` between it and undici: it ends each attempt at
  * the timeout itself and follows no redirect. Ported from the Effect 3 line's
- * src/internal/undiciExchange.ts (without trace propagation, which this line does not have yet).
+ * src/internal/undiciExchange.ts.
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Result from "effect/Result"
+import * as HttpTraceContext from "effect/http/HttpTraceContext"
 import type { Dispatcher } from "undici"
 import { type BodyOperation, Endpoints, type Operation } from "../contract/endpoints.js"
 import type { KaizenRequestError } from "../contract/errors.js"
@@ -106,7 +108,13 @@ export const make = (dispatcher: Dispatcher, config: KaizenConfig.Resolved, opti
       headersTimeout: 0,
       bodyTimeout: 0
     }
-    return Result.succeed(dispatch(dispatcher, request, new CallOutcomes(call.info, shownBaseUrl, config.timeout), limits))
+    const outcomes = new CallOutcomes(call.info, shownBaseUrl, config.timeout)
+    if (!config.tracePropagation) return Result.succeed(dispatch(dispatcher, request, outcomes, limits))
+    // Trace headers from the operation span (the caller's span is its parent), per attempt.
+    return Result.succeed(Effect.flatMap(Effect.option(Effect.currentSpan), (span) =>
+      Option.isNone(span)
+        ? dispatch(dispatcher, request, outcomes, limits)
+        : dispatch(dispatcher, { ...request, headers: { ...headers, ...HttpTraceContext.toHeaders(span.value) } }, outcomes, limits)))
   }
 
   return { enforcesTimeout: true, poolSize: options.poolSize, prepare }
