@@ -61,7 +61,7 @@ describe("real transports", () => {
         Effect.withConfigProvider(noEnv)
       )
       checkRoundTrip(data, 17, results)
-    })))
+    })), 120_000) // 600 requests: about 5 s alone, past 30 s on a contended machine
 
   it.effect("the embedded engine under the client (KaizenLocal.layerHttpClient()): the same round trip", () =>
     Effect.gen(function*() {

@@ -45,6 +45,9 @@ const encoded = (value: unknown, s: EncodeSettings): string => {
   return text.value
 }
 
+// 10,000 values each: a few seconds alone, and past vitest's 30 s on a contended machine.
+const PROPERTY_TIMEOUT = 120_000
+
 describe("KTOF codec properties", () => {
   it("decode(encode(value)) is the value, for every JSON value and every option", () => {
     FastCheck.assert(
@@ -53,7 +56,7 @@ describe("KTOF codec properties", () => {
       }),
       { numRuns: 10_000 }
     )
-  })
+  }, PROPERTY_TIMEOUT)
 
   const palette = [" ", "-", ":", ",", "|", "\t", "\"", "\\", "[", "]", "{", "}", "#", "\n", "0", "1", ".", "e", "a", "\u0085", "\ufeff"]
   const mutation = FastCheck.record({
@@ -98,7 +101,7 @@ describe("KTOF codec properties", () => {
       }),
       { numRuns: 10_000 }
     )
-  })
+  }, PROPERTY_TIMEOUT)
 })
 
 // ---------------------------------------------------------------------------------------------
