@@ -24,7 +24,8 @@ const codecDir = dirname(dirname(require.resolve(codec)))
 const { version } = JSON.parse(readFileSync(join(codecDir, "package.json"), "utf8"))
 if (version !== "2.3.1") throw new Error(`${codec} ${version} is installed; the engine is built with 2.3.1`)
 const licence = readFileSync(join(codecDir, "LICENSE"), "utf8").trim().split("\n").map((line) => ` * ${line}`.trimEnd())
-mkdirSync(join(dist, "vendor"))
+// recursive: a build running at the same time (a test run's buildIfStale) may have made it already.
+mkdirSync(join(dist, "vendor"), { recursive: true })
 const vendored = join(dist, "vendor", "toon.js")
 writeFileSync(
   vendored,
