@@ -268,10 +268,11 @@ export const layerRedis = (options: RedisOptions): Layer.Layer<KaizenClient, Con
  *
  * What it guarantees, while Redis answers: across the fleet, at most `maxRequestsPerSecond`
  * attempts start in any window of one second (any, not per calendar second: how servers
- * count), retries included, from the first second on; with `maxRequestsPerMinute`, also at
- * most that many in any minute. Starts are paced evenly on one schedule in Redis, at 95% of the
- * limit: the 5% absorbs the milliseconds between the schedule and the server's clock. A rate
- * below 1/s is one start per `1/rate` seconds (0.5: one every 2 s). A 429 with `Retry-After`
+ * count), retries included, from the first second on; with `maxRequestsPerMinute`, starts are
+ * also paced to that rate. A log of the fleet's starts in Redis holds them to `limit` per
+ * `interval` plus 8% (the 8% absorbs the milliseconds between Redis's clock and the server's);
+ * starts are paced one every `interval / limit` and at least half that apart, so late workers
+ * never start together. A rate below 1/s is one start per `1/rate` seconds (0.5: one every 2 s). A 429 with `Retry-After`
  * seen by any process pauses every process on the key until then.
  *
  * If Redis cannot be reached (connection refused or closed, authentication refused) or gives

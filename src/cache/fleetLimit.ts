@@ -3,17 +3,19 @@
  * (`task => task`) that the client's `rateLimiter` option takes.
  *
  * Servers count starts in a sliding window ("at most 50 in the last second"), so that is the
- * guarantee: starts are paced, one every `spacing` (the window over the limit, plus
- * `HEADROOM`), on one schedule in Redis. Then any window of `interval` holds at most `limit`
- * starts, from the first second on (a token bucket allows its burst plus its refill there).
- * The headroom absorbs the few milliseconds between the schedule and the server's clock.
+ * guarantee: a log in Redis of the fleet's starts lets at most `limit` start in any window of
+ * `interval` plus `HEADROOM` (the headroom absorbs the milliseconds between Redis's clock and
+ * the server's), from the first second on (a token bucket allows its burst plus its refill
+ * there). Starts are also paced, one every `spacing` (the interval over the limit), and at
+ * least half a spacing apart in the log, so they spread evenly instead of arriving together.
  *
- * One start, on the schedule (a Lua script, atomic, on Redis's clock):
- * - `reserve` takes the next slot and returns how long to wait for it (and how many processes
- *   took slots in the last minute: the fleet's size for an outage);
- * - after waiting, `confirm` checks that no 429 paused the fleet meanwhile and that the start
- *   is not late (a stalled worker's slot is given up, not used late: a late start would crowd
- *   the next ones); if either, it gives a new slot. A start that did not wait needs no confirm.
+ * One start (Lua scripts, atomic, on Redis's clock):
+ * - `reserve` takes the next paced slot and returns how long to wait for it (and how many
+ *   processes took slots in the last minute: the fleet's size for an outage); a slot due now
+ *   starts at once if the log has room;
+ * - after waiting, `confirm` checks that no 429 paused the fleet meanwhile (else a new slot)
+ *   and that the log has room (else the wait until it has): a worker that woke late still
+ *   starts, but never past the limit.
  * - a 429 with `Retry-After` seen by any process pauses the schedule until then, for all.
  *
  * Falling back: only when Redis cannot be reached (refused, closed, authentication; redis.ts
@@ -37,15 +39,16 @@ import { rateLimitFallbacks } from "./metrics.js"
 import * as Redis from "./redis.js"
 import * as settings from "./settings.js"
 
-/** The share of the limit kept unused, for the jitter between the schedule and the server. */
-export const HEADROOM = 0.05
+/** The window's extension, for the jitter between Redis's clock and the server's (BENCHMARKS.md). */
+export const HEADROOM = 0.08
 
 export interface LimitSettings {
   readonly key: string
   /** Milliseconds between two starts across the fleet. */
   readonly spacingMillis: number
-  /** A start later than this after its slot is given up for a new slot. */
-  readonly lateMillis: number
+  /** At most `windowLimit` starts in any `windowMillis` (the interval plus the headroom). */
+  readonly windowLimit: number
+  readonly windowMillis: number
   /** The window of the 429 pause when the answer has no `Retry-After`. */
   readonly intervalMillis: number
   /** The share in an outage is `1 / fleetSize`; undefined: the processes last seen on the schedule. */
@@ -56,8 +59,8 @@ export interface LimitSettings {
 
 /** The shared schedule: Redis (the Lua scripts below), or memory in tests. */
 export interface Schedule {
-  readonly reserve: (spacingMillis: number) => Effect.Effect<Slot, Redis.Unavailable>
-  readonly confirm: (at: number, spacingMillis: number, lateMillis: number) => Effect.Effect<Slot, Redis.Unavailable>
+  readonly reserve: (limits: LimitSettings) => Effect.Effect<Slot, Redis.Unavailable>
+  readonly confirm: (at: number, limits: LimitSettings) => Effect.Effect<Slot, Redis.Unavailable>
   readonly pause: (millis: number) => Effect.Effect<void, Redis.Unavailable>
   /** Logs the outage's one WARN. */
   readonly report: (failure: Redis.Unavailable) => Effect.Effect<void>
@@ -85,11 +88,12 @@ export const limitSettings = (options: {
     const perMinute = settings.windowOf(options.maxRequestsPerMinute / 60)
     windows.push(perMinute)
   }
-  const spacingMillis = Math.max(...windows.map((w) => (w.intervalMillis / w.limit) * (1 + HEADROOM)))
+  const spacingMillis = Math.max(...windows.map((w) => w.intervalMillis / w.limit))
   return {
     key: options.key,
     spacingMillis,
-    lateMillis: Math.min(...windows.map((w) => (w.intervalMillis * HEADROOM) / 2)),
+    windowLimit: windows[0]!.limit,
+    windowMillis: windows[0]!.intervalMillis * (1 + HEADROOM),
     intervalMillis: windows[0]!.intervalMillis,
     fleetSize: options.fleetSize,
     timeout: options.timeout
@@ -129,13 +133,13 @@ export const makeLimiter = (limits: LimitSettings, schedule: Schedule): Effect.E
         ? started
         : Effect.zipRight(
           Effect.sleep(Duration.millis(slot.waitMillis)),
-          Effect.matchEffect(schedule.confirm(slot.at, limits.spacingMillis, limits.lateMillis), {
+          Effect.matchEffect(schedule.confirm(slot.at, limits), {
             onFailure: fallBack,
             onSuccess: waitFor
           })
         )
 
-    const permit: Effect.Effect<void> = Effect.matchEffect(schedule.reserve(limits.spacingMillis), {
+    const permit: Effect.Effect<void> = Effect.matchEffect(schedule.reserve(limits), {
       onFailure: fallBack,
       onSuccess: (slot) => {
         if (slot.fleetSize !== undefined) fleetSeen = slot.fleetSize
@@ -156,13 +160,15 @@ export const makeLimiter = (limits: LimitSettings, schedule: Schedule): Effect.E
   })
 
 // The schedule's scripts. Times in milliseconds on Redis's clock, written with %.3f (Lua's
-// tostring keeps 14 digits, too few for epoch milliseconds with a fraction).
+// tostring keeps 14 digits, too few for epoch milliseconds with a fraction). KEYS[1]: the
+// schedule (next slot, pause), KEYS[2]: the log of starts; ARGV[1..3]: spacing, limit, window.
 const NOW = `
 pcall(redis.replicate_commands)
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local spacing, limit, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local function fmt(x) return string.format('%.3f', x) end
-local function take(spacing)
+local function take()
   local nextAt = tonumber(redis.call('HGET', KEYS[1], 'next') or '0')
   local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
   local at = math.max(now, nextAt, paused)
@@ -170,28 +176,48 @@ local function take(spacing)
   redis.call('PEXPIRE', KEYS[1], math.ceil(at + spacing - now) + 60000)
   return at
 end
+-- 0 and the start logged if the log has room now and the last start is half a spacing ago
+-- (late workers do not start together), else how long until then.
+local function start()
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+  local n = redis.call('ZCARD', KEYS[2])
+  if n >= limit then
+    local oldest = redis.call('ZRANGE', KEYS[2], n - limit, n - limit, 'WITHSCORES')
+    return math.max(tonumber(oldest[2]) + window - now, 0.001)
+  end
+  if n > 0 then
+    local newest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+    local gap = tonumber(newest[2]) + spacing / 2 - now
+    if gap > 0 then return gap end
+  end
+  redis.call('ZADD', KEYS[2], now, fmt(now) .. ':' .. redis.call('HINCRBY', KEYS[1], 'seq', 1))
+  redis.call('PEXPIRE', KEYS[2], math.ceil(window) + 1000)
+  return 0
+end
 `
 
 const RESERVE = `${NOW}
-local at = take(tonumber(ARGV[1]))
-redis.call('ZADD', KEYS[2], now, ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - 60000)
-redis.call('PEXPIRE', KEYS[2], 60000)
-return { fmt(at - now), fmt(at), redis.call('ZCARD', KEYS[2]) }
+local at = take()
+redis.call('ZADD', KEYS[3], now, ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 60000)
+redis.call('PEXPIRE', KEYS[3], 60000)
+local size = redis.call('ZCARD', KEYS[3])
+if at > now then return { fmt(at - now), fmt(at), size } end
+return { fmt(start()), fmt(at), size }
 `
 
 const CONFIRM = `${NOW}
-local at = tonumber(ARGV[1])
+local at = tonumber(ARGV[4])
 local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
-if (paused > at and paused > now) or now - at > tonumber(ARGV[3]) then
-  local again = take(tonumber(ARGV[2]))
+if paused > at and paused > now then
+  local again = take()
   return { fmt(again - now), fmt(again) }
 end
-return { '0', fmt(at) }
+return { fmt(start()), fmt(at) }
 `
 
 const PAUSE = `${NOW}
-local untilAt = now + tonumber(ARGV[1])
+local untilAt = now + tonumber(ARGV[4])
 local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
 if untilAt > paused then redis.call('HSET', KEYS[1], 'paused', fmt(untilAt)) end
 local nextAt = tonumber(redis.call('HGET', KEYS[1], 'next') or '0')
@@ -206,12 +232,13 @@ type Script = (...args: Array<string | number>) => Promise<unknown>
 export const redisSchedule = (connection: Redis.Connection, key: string, timeout: Duration.Duration): Schedule => {
   const client = connection.client
   if (typeof client["kaizenFleetReserve"] !== "function") {
-    client.defineCommand("kaizenFleetReserve", { lua: RESERVE, numberOfKeys: 2 })
-    client.defineCommand("kaizenFleetConfirm", { lua: CONFIRM, numberOfKeys: 1 })
-    client.defineCommand("kaizenFleetPause", { lua: PAUSE, numberOfKeys: 1 })
+    client.defineCommand("kaizenFleetReserve", { lua: RESERVE, numberOfKeys: 3 })
+    client.defineCommand("kaizenFleetConfirm", { lua: CONFIRM, numberOfKeys: 2 })
+    client.defineCommand("kaizenFleetPause", { lua: PAUSE, numberOfKeys: 2 })
   }
   const state = `kaizen-effect:rate:${key}`
   const members = `${state}:members`
+  const log = `${state}:starts`
   const member = globalThis.crypto.randomUUID()
   const timeoutMillis = Duration.toMillis(timeout)
   const run = (name: string, ...args: Array<string | number>) =>
@@ -223,11 +250,17 @@ export const redisSchedule = (connection: Redis.Connection, key: string, timeout
     const [wait, at, size] = reply as [string, string, number | undefined]
     return { waitMillis: Number(wait), at: Number(at), fleetSize: size }
   }
+  const limitArgs = (limits: LimitSettings) =>
+    [limits.spacingMillis.toFixed(3), limits.windowLimit, limits.windowMillis.toFixed(3)] as const
+  let current: LimitSettings | undefined
   return {
-    reserve: (spacing) => Effect.map(run("kaizenFleetReserve", state, members, spacing.toFixed(3), member), slotOf),
-    confirm: (at, spacing, late) =>
-      Effect.map(run("kaizenFleetConfirm", state, at.toFixed(3), spacing.toFixed(3), late.toFixed(3)), slotOf),
-    pause: (millis) => Effect.asVoid(run("kaizenFleetPause", state, Math.max(0, millis).toFixed(3))),
+    reserve: (limits) => {
+      current = limits
+      return Effect.map(run("kaizenFleetReserve", state, log, members, ...limitArgs(limits), member), slotOf)
+    },
+    confirm: (at, limits) => Effect.map(run("kaizenFleetConfirm", state, log, ...limitArgs(limits), at.toFixed(3)), slotOf),
+    pause: (millis) =>
+      Effect.asVoid(run("kaizenFleetPause", state, log, ...limitArgs(current!), Math.max(0, millis).toFixed(3))),
     report: connection.report
   }
 }

@@ -44,35 +44,40 @@ const fork = (limiter: <A, E, R>(task: Effect.Effect<A, E, R>) => Effect.Effect<
   })
 
 describe("the fleet limiter", () => {
-  it.effect("starts are paced one every interval/limit plus the headroom: no burst, even at first", () =>
+  it.effect("starts are paced one every interval/limit, and at most the limit start in any window plus the headroom: no burst, even at first", () =>
     Effect.gen(function*() {
       const { schedule } = memorySchedule()
-      // 2/s: one start every 500 ms x 1.05 = 525 ms.
+      // 2/s: one start every 500 ms, and at most 2 in any 1080 ms.
       const limiter = yield* makeLimiter(limits(2), schedule)
       const { counter, fiber } = yield* fork(limiter, 4)
       yield* TestClock.adjust("0 millis")
       expect(counter.started).toBe(1)
-      yield* TestClock.adjust("524 millis")
+      yield* TestClock.adjust("499 millis")
       expect(counter.started).toBe(1)
       yield* TestClock.adjust("1 millis")
       expect(counter.started).toBe(2)
-      yield* TestClock.adjust("1050 millis")
+      // The third slot (1000) waits for the first start to leave the window (1080).
+      yield* TestClock.adjust("579 millis")
+      expect(counter.started).toBe(2)
+      yield* TestClock.adjust("1 millis")
+      expect(counter.started).toBe(3)
+      yield* TestClock.adjust("1 second")
       yield* Fiber.join(fiber)
       expect(counter.started).toBe(4)
     }))
 
-  it.effect("a rate below 1/s works: 0.5/s is one start every 2 s (2.1 s with the headroom)", () =>
+  it.effect("a rate below 1/s works: 0.5/s is one start every 2 s (2.16 s with the headroom)", () =>
     Effect.gen(function*() {
       const { schedule } = memorySchedule()
       const limiter = yield* makeLimiter(limits(0.5), schedule)
       const { counter, fiber } = yield* fork(limiter, 3)
       yield* TestClock.adjust("0 millis")
       expect(counter.started).toBe(1)
-      yield* TestClock.adjust("2099 millis")
+      yield* TestClock.adjust("2159 millis")
       expect(counter.started).toBe(1)
       yield* TestClock.adjust("1 millis")
       expect(counter.started).toBe(2)
-      yield* TestClock.adjust("2100 millis")
+      yield* TestClock.adjust("2160 millis")
       yield* Fiber.join(fiber)
       expect(counter.started).toBe(3)
     }))
@@ -80,16 +85,16 @@ describe("the fleet limiter", () => {
   it.effect("a 429 with Retry-After seen by one process pauses the others on the schedule until then", () =>
     Effect.gen(function*() {
       const { schedule } = memorySchedule()
-      // 10/s: slots every 105 ms. This process takes 0 and 105 (the one answered 429), the other 210.
+      // 10/s: slots every 100 ms. This process takes 0 and 100 (the one answered 429), the other 200.
       const seeing = yield* makeLimiter(limits(10), schedule)
       const other = yield* makeLimiter(limits(10), schedule)
       yield* seeing(Effect.void)
       const refused = yield* Effect.fork(Effect.flip(seeing(Effect.fail(tooManyRequests("3 seconds")))))
       yield* TestClock.adjust("0 millis")
       const { counter, fiber } = yield* fork(other, 1)
-      yield* TestClock.adjust("105 millis")
+      yield* TestClock.adjust("100 millis")
       yield* Fiber.join(refused)
-      // Paused until 105 + 3000: the other's slot at 210 is not used.
+      // Paused until 100 + 3000: the other's slot at 200 is not used.
       yield* TestClock.adjust("2999 millis")
       expect(counter.started).toBe(0)
       yield* TestClock.adjust("1 millis")
@@ -97,38 +102,39 @@ describe("the fleet limiter", () => {
       expect(counter.started).toBe(1)
     }))
 
-  it.effect("a start later than its slot (a stalled worker) is given a new slot, not used late", () =>
+  it.effect("every start is logged on the schedule, and none makes more than the limit in any window", () =>
     Effect.gen(function*() {
       const { schedule, state } = memorySchedule()
-      const limiter = yield* makeLimiter(limits(10), schedule)
+      // 2/s: at most 2 starts in any 1080 ms, paced 500 ms apart.
+      const limiter = yield* makeLimiter(limits(2), schedule)
       yield* limiter(Effect.void)
-      const { counter, fiber } = yield* fork(limiter, 1)
+      const { counter, fiber } = yield* fork(limiter, 2)
       yield* TestClock.adjust("0 millis")
-      expect(state.next).toBe(210)
-      // The schedule's clock runs 200 ms ahead when the waiting call wakes (at 105): it is late,
-      // so its slot is given up and it takes the next one, which is free now (305).
-      state.skew = 200
-      yield* TestClock.adjust("105 millis")
-      yield* Fiber.join(fiber)
+      // The log holds the starts at 0 and 500; the third may start only once 0 has left the window.
+      yield* TestClock.adjust("1079 millis")
       expect(counter.started).toBe(1)
-      expect(state.next).toBe(305 + 105)
+      expect(state.log).toEqual([0, 500])
+      yield* TestClock.adjust("1 millis")
+      yield* Fiber.join(fiber)
+      expect(counter.started).toBe(2)
+      expect(state.log).toEqual([500, 1080])
     }))
 
   it.effect("Redis unreachable: each process paces itself at limit / fleetSize, counted, and back on the schedule when Redis is", () =>
     Effect.gen(function*() {
       const { schedule, state } = memorySchedule()
-      // 10/s over 2 processes: 5/s each, one start every 210 ms.
+      // 10/s over 2 processes: 5/s each, one start every 200 ms.
       const limiter = yield* makeLimiter(limits(10, 2), schedule)
       yield* limiter(Effect.void)
       const before = yield* fallbacks
       state.down = true
       const { counter, fiber } = yield* fork(limiter, 3)
-      // No fresh burst: the first start on its own waits for this process's pace (210 ms).
-      yield* TestClock.adjust("209 millis")
+      // No fresh burst: the first start on its own waits for this process's pace (200 ms).
+      yield* TestClock.adjust("199 millis")
       expect(counter.started).toBe(0)
       yield* TestClock.adjust("1 millis")
       expect(counter.started).toBe(1)
-      yield* TestClock.adjust("420 millis")
+      yield* TestClock.adjust("400 millis")
       yield* Fiber.join(fiber)
       expect(counter.started).toBe(3)
       expect((yield* fallbacks) - before).toBe(3)
