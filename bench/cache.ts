@@ -97,7 +97,7 @@ try {
     await measure("hit, in memory", KaizenCache.layer().pipe(Layer.provide(local)), 100_000),
     await measure(
       "hit, in Redis (loopback)",
-      KaizenCache.layerRedis({ redis: { host: "127.0.0.1", port: redisPort }, inMemoryTimeToLive: 0 }).pipe(
+      KaizenCache.layerRedis({ redis: { host: "127.0.0.1", port: redisPort }, inMemoryTimeToLive: 0, secret: "bench-secret-0123456789abcdef" }).pipe(
         Layer.provide(local)
       ),
       10_000

@@ -165,7 +165,7 @@ const main = async () => {
     console.log(outageRow)
     await writeSection(
       "Fleet limit across processes",
-      "npm run bench:fleet",
+      "npm run build && TSX_TSCONFIG_PATH=tsconfig.bench.json node --import tsx bench/fleet.ts",
       [
         `Workers (separate Node processes, 8 calls in flight each) share ${LIMIT} requests/s through one redis-server; the server answers 429 to a request that finds ${LIMIT} others in the last second. Every figure is what that server recorded.`,
         "",
