@@ -126,7 +126,8 @@ pack_as_user() (
   set -e
   out=$root/.cache/effect4-pack
   rm -rf "$out" && mkdir -p "$out/project"
-  cd "$pkg" && npm pack --pack-destination "$out" >/dev/null
+  # dist/ was built by the build step: pack it as it is.
+  cd "$pkg" && npm pack --ignore-scripts --pack-destination "$out" >/dev/null
   cd "$out/project"
   npm init -y >/dev/null && npm pkg set type=module >/dev/null
   npm install --no-audit --no-fund "$out"/kaizen-effect-effect4-*.tgz effect@4
