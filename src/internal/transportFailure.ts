@@ -5,6 +5,7 @@
 import { findCode, KaizenRequestError, type RequestErrorReason } from "../contract/errors.js"
 import type { CallInfo } from "./response.js"
 import { describeCause } from "./response.js"
+import { UNEXPECTED_1XX } from "./undiciDispatch.js"
 
 export interface Deterministic {
   readonly reason: Extract<RequestErrorReason, "InvalidRequest" | "InvalidResponse">
@@ -24,6 +25,10 @@ const byCode: Readonly<Record<string, Deterministic>> = {
   HPE_HEADER_OVERFLOW: {
     reason: "InvalidResponse",
     advice: "the response headers are larger than the HTTP parser accepts; check what stands between you and Kaizen"
+  },
+  [UNEXPECTED_1XX]: {
+    reason: "InvalidResponse",
+    advice: "the server (or what stands between you and Kaizen) sends 1xx answers to requests that ask for none"
   },
   // A header name or value HTTP cannot carry (added by middleware after the client's checks).
   UND_ERR_INVALID_ARG: { reason: "InvalidRequest", advice: "fix the request's headers (a name or value HTTP cannot carry)" },

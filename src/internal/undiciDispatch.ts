@@ -12,6 +12,21 @@ export class TransportTimeout extends Error {
   }
 }
 
+/**
+ * The code of a 1xx answer: the client sends no `Expect` and no `Upgrade`, so a server sending one is
+ * misbehaving the same way on every attempt (kaizen-effect's code; transportFailure.ts reads it).
+ */
+export const UNEXPECTED_1XX = "KAIZEN_UNEXPECTED_1XX"
+
+const unexpected1xx = (status: string, cause?: unknown): Error =>
+  Object.assign(new Error(`the server answered ${status}, an interim response this client never asks for`, { cause }), {
+    code: UNEXPECTED_1XX
+  })
+
+/** undici 7 destroys the socket on a `100 Continue` with this error, before any handler call. */
+const isUndici100 = (error: Error): boolean =>
+  (error as { code?: unknown }).code === "UND_ERR_SOCKET" && error.message === "bad response"
+
 /** Response headers as undici gives them: lower-case names, a list for a repeated header. */
 export type RawHeaders = Record<string, string | Array<string> | undefined>
 
@@ -96,8 +111,15 @@ class InFlight<A, E> implements Dispatcher.DispatchHandler {
     else this.controller = controller
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: RawHeaders): void {
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: RawHeaders): void {
     if (this.resume === undefined) return
+    // undici passes other 1xx on and waits for a final answer; one the client never asked for fails at once.
+    if (statusCode < 200) {
+      const cause = unexpected1xx(String(statusCode))
+      this.fail(cause)
+      controller.abort(cause)
+      return
+    }
     this.status = statusCode
     this.headers = headers
   }
@@ -125,7 +147,7 @@ class InFlight<A, E> implements Dispatcher.DispatchHandler {
     if (this.resume === undefined) return
     // After the headers there is an answer: as with a streamed body, the failure is the body's.
     if (this.status !== 0) this.answer(new Uint8Array(0), error)
-    else this.fail(error)
+    else this.fail(isUndici100(error) ? unexpected1xx("100 Continue", error) : error)
   }
 }
 
