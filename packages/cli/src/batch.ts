@@ -3,7 +3,8 @@
  * library's bulk API (`KaizenBatch`) makes the calls, fed by a stream that reads each input as
  * it is asked for. A failed input (unreadable, invalid, refused, unwritten) is reported once, on
  * standard error, as it fails, and the others go on; the closing table (standard output) marks
- * it failed; the run fails at the end if any did.
+ * it failed; the run fails at the end if any did. Interrupted (Ctrl-C), it prints the table of
+ * the inputs that finished before the run ends.
  *
  * @internal
  */
@@ -167,32 +168,49 @@ export const run = <Flags>(batch: Batch<Flags>): Effect.Effect<void, CliError | 
       })
     }
     // In completion order, so each input is reported as it ends; its place in that order is
-    // the count the progress shows.
-    const ended = yield* KaizenBatch.streamUnordered(requests, batch.op.route, { concurrency: batch.concurrency }).pipe(
+    // the count the progress shows. Kept as they end, so an interrupted batch can tell them.
+    const ended: Array<readonly [Either.Either<Outcome, CliError | KaizenError.KaizenError>, number]> = []
+    // Back in the order the inputs were given, for the table.
+    const rows = (): Array<Table.Row> => {
+      const results: Array<Either.Either<Outcome, unknown> | undefined> = []
+      for (const [result, index] of ended) results[index] = result
+      return planned.map(({ input, output }, i): Table.Row => {
+        const result = results[i]
+        if (result === undefined) return { _tag: "Interrupted", input }
+        return Either.match(result, {
+          onLeft: () => ({ _tag: "Failed", input }),
+          onRight: (o) => ({ _tag: "Done", input, output, outcome: o })
+        })
+      })
+    }
+    // Ctrl-C: what finished is told (the table, and a line), then the run ends as interrupted.
+    const onInterrupt = Effect.gen(function*() {
+      yield* progress.finish
+      yield* tell("stdout", Table.render(rows()))
+      const failed = ended.filter(([result]) => Either.isLeft(result)).length
+      const written = ended.length - failed
+      yield* printError(
+        `kaizen ${batch.op.name}: interrupted: ${ended.length} of ${planned.length} input${planned.length === 1 ? "" : "s"} finished${
+          written === 0 ? "" : `; ${written} written to ${batch.outDir}`
+        }${failed === 0 ? "" : `, ${failed} failed`}`
+      )
+    })
+    yield* KaizenBatch.streamUnordered(requests, batch.op.route, { concurrency: batch.concurrency }).pipe(
       Stream.mapEffect(([result, index]) => Effect.map(Effect.either(written(result, index)), (done) => [done, index] as const)),
-      Stream.zipWithIndex,
-      Stream.tap(([[result, index], position]) =>
+      // Kept before it is reported: once its line is out, an interrupted table has it.
+      Stream.runForEach(([result, index]) =>
         progress.report(
-          position + 1,
+          ended.push([result, index]),
           planned[index]!,
           Either.mapLeft(result, (error) => describe(error, batch.engine).message)
         )
       ),
-      Stream.runCollect
+      Effect.onInterrupt(() => onInterrupt)
     )
     yield* progress.finish
-    // Back in the order the inputs were given, for the table and the exit code.
-    const results: Array<Either.Either<Outcome, CliError | KaizenError.KaizenError>> = []
-    for (const [[result, index]] of ended) results[index] = result
-    const rows = results.map((result, i): Table.Row => {
-      const { input, output } = planned[i]!
-      return Either.match(result, {
-        onLeft: () => ({ _tag: "Failed", input }),
-        onRight: (o) => ({ _tag: "Done", input, output, outcome: o })
-      })
-    })
-    yield* tell("stdout", Table.render(rows))
-    const failures = results.flatMap((result) => (Either.isLeft(result) ? [result.left] : []))
+    yield* tell("stdout", Table.render(rows()))
+    // In the order the inputs were given: the first one's exit code is the run's.
+    const failures = [...ended].sort(([, a], [, b]) => a - b).flatMap(([result]) => (Either.isLeft(result) ? [result.left] : []))
     const first = failures[0]
     if (first === undefined) return
     const reports = failures.map((error: CliError | KaizenError.KaizenError) => describe(error, batch.engine))

@@ -4,8 +4,8 @@
  * | code | meaning |
  * | --- | --- |
  * | 0 | success |
- * | 1 | usage or bad input: an unknown or invalid option, a missing or unreadable file, invalid JSON, a request refused before sending, bad configuration (and, should one ever happen, an internal error) |
- * | 2 | the Kaizen API answered with an error (status and `detail` shown); or no command was given (the usage is printed) |
+ * | 1 | usage or bad input: an unknown, invalid or repeated option, a missing or unreadable file, invalid JSON, a request refused before sending, bad configuration (and, should one ever happen, an internal error) |
+ * | 2 | the Kaizen API answered with an error (status and `detail` shown); or no command was given (the usage is printed); or a decode command's input is empty |
  * | 3 | the request did not complete: connection, DNS, TLS, timeout |
  *
  * Never a stack trace, and never the API key: every line is printed through
@@ -24,15 +24,16 @@ import * as Option from "effect/Option"
 import { KaizenError, type KaizenAPIError, type KaizenRequestError } from "kaizen-effect"
 
 /** The exit codes of the `kaizen` command. */
-export const ExitCode = { Success: 0, Usage: 1, Api: 2, NoCommand: 2, Transport: 3, Interrupted: 130 } as const
+export const ExitCode = { Success: 0, Usage: 1, Api: 2, NoCommand: 2, EmptyInput: 2, Transport: 3, Interrupted: 130 } as const
 
 /** One of {@link ExitCode}'s values. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 
-/** Usage or bad input, found by the CLI itself: exit code 1. */
+/** Usage or bad input, found by the CLI itself: exit code 1 unless `code` says otherwise. */
 export class CliError extends Data.TaggedError("CliError")<{
   readonly message: string
   readonly hint?: string | undefined
+  readonly code?: ExitCode | undefined
 }> {}
 
 /** Some inputs of a batch failed (each was reported as it failed); the others were written. */
@@ -132,9 +133,13 @@ const configProblems = (error: ConfigError.ConfigError): Array<string> => {
   }
 }
 
-/** `@effect/cli`'s message (a `HelpDoc`) as plain text, in one line: no ANSI styling. */
+/**
+ * `@effect/cli`'s message (a `HelpDoc`) as plain text, in one line: no ANSI styling, and "an
+ * integer" where it says "a integer".
+ */
 const plainText = (doc: HelpDoc.HelpDoc): string =>
   Doc.render(Doc.unAnnotate(HelpDoc.toAnsiDoc(doc)), { style: "pretty" }).trim().split(/\s*\n\s*/).join(" ")
+    .replace(/\ba integer\b/g, "an integer")
 
 const hintsOf = (hint: string | undefined): Array<string> => (hint === undefined ? [] : [hint])
 
@@ -155,7 +160,7 @@ export const describe = (error: unknown, engine: Engine = remote): Report => {
   if (ValidationError.isValidationError(error)) {
     return { message: plainText(error.error), hints: [], code: ExitCode.Usage }
   }
-  if (error instanceof CliError) return { message: error.message, hints: hintsOf(error.hint), code: ExitCode.Usage }
+  if (error instanceof CliError) return { message: error.message, hints: hintsOf(error.hint), code: error.code ?? ExitCode.Usage }
   if (error instanceof BatchFailed) {
     return {
       message: batchMessage(error),

@@ -18,6 +18,8 @@ import type { KaizenSchema } from "kaizen-effect"
 export interface FlagHelp {
   readonly flag: string
   readonly description: string
+  /** Whether it may be given more than once (any other flag given twice is refused). */
+  readonly repeatable?: true
 }
 
 /** Refuses a number that is not a whole number of at least `min`. */
@@ -98,7 +100,8 @@ export const tokenModels: Options.Options<Array<string>> = Options.text("token-m
 /** The help line of {@link tokenModels}. */
 export const tokenModelsHelp: FlagHelp = {
   flag: "--token-model MODEL",
-  description: "count tokens before and after for this model, e.g. gpt-4o-mini (repeatable)"
+  description: "count tokens before and after for this model, e.g. gpt-4o-mini (repeatable)",
+  repeatable: true
 }
 
 const keyValues = (name: string): Options.Options<Record<string, string> | undefined> =>
@@ -113,7 +116,8 @@ export const metadata = keyValues("metadata")
 /** The help line of {@link metadata}. */
 export const metadataHelp: FlagHelp = {
   flag: "--metadata KEY=VALUE",
-  description: "metadata to send with the request, echoed back (repeatable)"
+  description: "metadata to send with the request, echoed back (repeatable)",
+  repeatable: true
 }
 
 /** `--replay-meta key=value`, repeatable: `prompts/decode`'s `replay_meta`. */
@@ -122,7 +126,8 @@ export const replayMeta = keyValues("replay-meta")
 /** The help line of {@link replayMeta}. */
 export const replayMetaHelp: FlagHelp = {
   flag: "--replay-meta KEY=VALUE",
-  description: "keys to merge into the response's meta (repeatable)"
+  description: "keys to merge into the response's meta (repeatable)",
+  repeatable: true
 }
 
 /** `--no-auto-detect-json`: do not look for JSON embedded in a text prompt. */

@@ -137,9 +137,9 @@ export const rootHelp = (version: string): string =>
     columns(commands.map((c) => [c.name, c.summary])),
     "",
     "Options:",
-    columns([[helpFlag.flag, helpFlag.description], ["--version", "print the version"]]),
+    columns([[helpFlag.flag, helpFlag.description], ["-v, --version", "print the version"]]),
     "",
-    "Run 'kaizen <command> --help' for the options of a command.",
+    "Run 'kaizen help <command>' for the options of a command.",
     ""
   ].join("\n")
 
@@ -164,3 +164,33 @@ export const commandNames: ReadonlyArray<string> = commands.map((c) => c.name)
 /** The long flags a command's `--help` lists (for the test that keeps it complete). */
 export const flagsOf = (name: string): ReadonlyArray<string> =>
   (commands.find((c) => c.name === name)?.flags ?? []).flatMap((f) => f.flag.match(/--[a-z][a-z-]*/g) ?? [])
+
+/** A flag as the command line spells it: its long name, and how it is given. */
+export interface FlagWord {
+  /** The long name (`--output` for `-o` too). */
+  readonly name: string
+  /** Whether the next word is its value (`--indent N`). */
+  readonly valued: boolean
+  readonly repeatable: boolean
+}
+
+// `-o, --output FILE`: the spellings (`-o`, `--output`), then the value's name if it takes one.
+const wordsOf = (help: FlagHelp): Array<readonly [string, FlagWord]> => {
+  const parts = help.flag.split(/,? /)
+  const spellings = parts.filter((part) => part.startsWith("-"))
+  const flag: FlagWord = {
+    name: spellings.at(-1)!,
+    valued: parts.length > spellings.length,
+    repeatable: help.repeatable === true
+  }
+  return spellings.map((spelling) => [spelling, flag] as const)
+}
+
+/** The flags a command takes, by each spelling (`-o` and `--output`). */
+export const flagWordsOf = (name: string): ReadonlyMap<string, FlagWord> =>
+  new Map((commands.find((c) => c.name === name)?.flags ?? []).flatMap(wordsOf))
+
+/** The spellings of every flag that takes a value, whatever the command (`--base-url`, `-o`). */
+export const valuedFlags: ReadonlySet<string> = new Set(
+  commands.flatMap((c) => c.flags.flatMap(wordsOf)).flatMap(([spelling, flag]) => (flag.valued ? [spelling] : []))
+)

@@ -9,7 +9,7 @@ import type * as PlatformError from "@effect/platform/Error"
 import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import { STDIN } from "./argv.js"
-import { CliError } from "./failure.js"
+import { CliError, ExitCode } from "./failure.js"
 import { readStdin } from "./terminal.js"
 
 /** A source of one input: a file, or standard input. */
@@ -93,7 +93,7 @@ const parseJson = (text: string, source: Source): Effect.Effect<unknown, CliErro
  *
  * - `json`: must parse as JSON;
  * - `ktof`: taken as it is, less the line breaks at its end (a file, or `kaizen`'s own
- *   output, ends with one);
+ *   output, ends with one); empty (or blank) is refused with exit code 2;
  * - `prompt`: text when `asText`; otherwise JSON if it parses, text if it does not, except
  *   that a `.json` file must parse (a broken JSON file is a mistake, not a text prompt).
  */
@@ -104,8 +104,19 @@ export const parse = (
   asText: boolean
 ): Effect.Effect<Input, CliError> => {
   switch (kind) {
-    case "ktof":
+    case "ktof": {
+      // An empty document decodes to {}: after a failed command in a pipe, that would pass for data.
+      if (text.trim() === "") {
+        return Effect.fail(
+          new CliError({
+            message: `no input: ${label(source)} is empty`,
+            code: ExitCode.EmptyInput,
+            ...(source._tag === "Stdin" ? { hint: "did the command before the pipe fail?" } : {})
+          })
+        )
+      }
       return Effect.succeed({ _tag: "Text", text: text.replace(/(?:\r?\n)+$/, "") })
+    }
     case "json":
       return Effect.map(parseJson(text, source), (value) => ({ _tag: "Json", value }))
     case "prompt": {

@@ -39,6 +39,11 @@ const refused = new Set(["--wizard", "--completions", "--log-level"])
 const report = (subcommand: string, failure: Report): Effect.Effect<ExitCode> =>
   Effect.as(Effect.forEach(lines(`kaizen ${subcommand}`.trim(), failure), printError), failure.code)
 
+const unknownCommand = (name: string): Effect.Effect<ExitCode> => {
+  const hint = `the commands are ${Help.commandNames.join(", ")}; see kaizen --help`
+  return report("", describe(new CliError({ message: `unknown command ${name}`, hint })))
+}
+
 /**
  * Runs a command line (`process.argv`: the runtime and the script first). Interruption
  * (Ctrl-C) is not a failure of the command: it ends the run as an interruption.
@@ -62,14 +67,29 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode, never,
     if (unknown !== undefined) {
       return yield* report(prefix, describe(new CliError({ message: `unknown option ${unknown}`, hint: "see --help" })))
     }
+    if (subcommand === "" && (options.includes("--version") || options.includes("-v"))) {
+      yield* write("stdout", `${version}\n`)
+      return ExitCode.Success
+    }
     // No command (`kaizen`, `kaizen --local`): the usage, on standard error, as Unix tools do.
-    if (subcommand === "" && !options.includes("--version")) {
+    if (subcommand === "") {
       yield* write("stderr", Help.usage)
       return ExitCode.NoCommand
     }
-    if (subcommand !== "" && !Help.commandNames.includes(subcommand)) {
-      const hint = `the commands are ${Help.commandNames.join(", ")}; see kaizen --help`
-      return yield* report("", describe(new CliError({ message: `unknown command ${subcommand}`, hint })))
+    // `kaizen help [command]`: what `--help` prints.
+    if (subcommand === "help") {
+      const topic = options.slice(1).find((word) => !word.startsWith("-")) ?? "help"
+      const help = topic === "help" ? Help.rootHelp(version) : Help.commandHelp(topic)
+      if (help === undefined) return yield* unknownCommand(topic)
+      yield* write("stdout", help)
+      return ExitCode.Success
+    }
+    if (!Help.commandNames.includes(subcommand)) return yield* unknownCommand(subcommand)
+    // `@effect/cli` takes the second as an input, and would call it an unknown option.
+    const repeated = Argv.repeatedFlag(options, Help.flagWordsOf(subcommand))
+    if (repeated !== undefined) {
+      const times = repeated.times === 2 ? "twice" : `${repeated.times} times`
+      return yield* report(prefix, describe(new CliError({ message: `${repeated.flag} is given ${times}`, hint: "pass it once" })))
     }
     return yield* App.run(words).pipe(
       withCliConsole,

@@ -12,6 +12,8 @@ export type Row =
   | { readonly _tag: "Done"; readonly input: string; readonly output: string; readonly outcome: Outcome }
   /** Failed: why was told on standard error as it failed, so the table only says so. */
   | { readonly _tag: "Failed"; readonly input: string }
+  /** Not finished when the batch was interrupted (Ctrl-C). */
+  | { readonly _tag: "Interrupted"; readonly input: string }
 
 const models = (rows: ReadonlyArray<Row>): Array<string> => {
   const seen = new Set<string>()
@@ -43,8 +45,8 @@ export const render = (rows: ReadonlyArray<Row>): string => {
   const names = models(rows)
   const header = ["input", "output", "bytes before", "after", "change", ...names.map((m) => `${m} tokens`)]
   const body = rows.map((row): Array<string> =>
-    row._tag === "Failed"
-      ? [row.input, "failed"]
+    row._tag !== "Done"
+      ? [row.input, row._tag === "Failed" ? "failed" : "interrupted"]
       : [
         row.input,
         row.output,

@@ -195,6 +195,14 @@ describe("usage and bad input: exit code 1, one or two lines, no stack trace", (
       stderr: /^kaizen compress: standard input is not valid JSON: .* at line 3, column 1\n$/
     },
     { name: "an invalid option value", args: ["compress", "-", "--local", "--indent", "0"], stderr: /--indent must be a whole number >= 1/ },
+    { name: "not an integer", args: ["compress", "-", "--local", "--concurrency", "abc"], stderr: /^kaizen compress: 'abc' is not an integer\n$/ },
+    { name: "a flag given twice", args: ["compress", "-", "--local", "--local"], stderr: /^kaizen compress: --local is given twice\nhint: pass it once\n$/ },
+    {
+      name: "a flag given three times, by both spellings, values skipped",
+      args: ["--local", "compress", "-", "-o", "--local", "--output=x", "--metadata", "a=1", "--metadata", "b=2", "--output", "y"],
+      stderr: /^kaizen compress: --output is given 3 times\n/
+    },
+    { name: "help on an unknown command", args: ["help", "compres"], stderr: /^kaizen: unknown command compres\nhint: the commands are compress, /ms },
     { name: "an unknown delimiter", args: ["compress", "-", "--local", "--delimiter", ";"], stderr: /--delimiter must be comma/ },
     { name: "a mistyped flag", args: ["compress", "-", "--local", "--indnet", "2"], stderr: /--indnet/ },
     { name: "an option of another command", args: ["compress", "-", "--local", "--token-model", "gpt-4o"], stderr: /unknown option --token-model/ },
@@ -233,13 +241,70 @@ describe("usage and bad input: exit code 1, one or two lines, no stack trace", (
   })
 })
 
+describe("options before the command, as after it", () => {
+  it("kaizen --local compress f.json is kaizen compress f.json --local; an option's value is not the command", async () => {
+    const dir = tempDir()
+    try {
+      const file = join(dir.path, "data.json")
+      writeFileSync(file, JSON.stringify(data))
+      const small = JSON.stringify({ blob: "x".repeat(200) })
+      const [before, after, valued, decoded] = await Promise.all([
+        inProcess(["--local", "compress", file]),
+        inProcess(["compress", file, "--local"]),
+        inProcess(["--max-body-bytes", "100", "--local", "compress", "-"], { stdin: small }),
+        inProcess(["--local", "--indent", "2", "decompress", "-"], { stdin: ktof })
+      ])
+      expect(before).toMatchObject({ code: 0, stdout: `${ktof}\n`, stderr: "" })
+      expect(before).toEqual(after)
+      expect(valued.code).toBe(2)
+      expect(valued.stderr).toMatch(/^kaizen compress: .*the limit is 100 bytes\n/)
+      expect(decoded.code).toBe(0)
+      expect(JSON.parse(decoded.stdout)).toEqual(data)
+    } finally {
+      dir.remove()
+    }
+  })
+})
+
+describe("empty input to a decode command: exit code 2, no input", () => {
+  it("standard input or a file, empty or blank; in a batch, that input's failure", async () => {
+    const dir = tempDir()
+    try {
+      const empty = join(dir.path, "empty.ktof")
+      writeFileSync(empty, "")
+      writeFileSync(join(dir.path, "full.ktof"), tableKtof)
+      const [stdin, blank, file, response, batch] = await Promise.all([
+        inProcess(["decompress", "-", "--local"], { stdin: "" }),
+        inProcess(["decode", "-", "--local"], { stdin: " \n\n" }),
+        inProcess(["decompress", empty, "--local"]),
+        inProcess(["optimize-response", "-", "--local"], { stdin: "" }),
+        inProcess(["decompress", dir.path, "--out-dir", join(dir.path, "out"), "--local"])
+      ])
+      for (const run of [stdin, blank, response]) {
+        expect(run).toMatchObject({ code: 2, stdout: "" })
+        expect(run.stderr).toMatch(/^kaizen [a-z-]+: no input: standard input is empty\nhint: did the command before the pipe fail\?\n$/)
+      }
+      expect(file).toMatchObject({ code: 2, stdout: "", stderr: `kaizen decompress: no input: ${empty} is empty\n` })
+      expect(batch.code).toBe(2)
+      expect(batch.stderr).toContain(`failed no input: ${empty} is empty\n`)
+      expect(JSON.parse(readFileSync(join(dir.path, "out", "full.json"), "utf8"))).toEqual(table)
+    } finally {
+      dir.remove()
+    }
+  })
+})
+
 describe("no command", () => {
-  it("kaizen alone, or with options only: the usage on stderr, exit code 2; --help and --version on stdout, exit code 0", async () => {
-    const [alone, optionsOnly, help, version] = await Promise.all([
+  it("kaizen alone, or with options only: the usage on stderr, exit code 2; --help, help and --version (-v) on stdout, exit code 0", async () => {
+    const [alone, optionsOnly, help, version, v, helpCommand, helpOf, helpOfCompress] = await Promise.all([
       inProcess([]),
       inProcess(["--local"]),
       inProcess(["--help"]),
-      inProcess(["--version"])
+      inProcess(["--version"]),
+      inProcess(["-v"]),
+      inProcess(["help"]),
+      inProcess(["help", "compress"]),
+      inProcess(["compress", "--help"])
     ])
     for (const run of [alone, optionsOnly]) {
       expect(run).toMatchObject({ code: 2, stdout: "" })
@@ -248,6 +313,11 @@ describe("no command", () => {
     expect(help).toMatchObject({ code: 0, stderr: "" })
     expect(help.stdout).toMatch(/^Usage: kaizen <command> \[options\] <file>\.\.\.\n/)
     expect(version).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version}\n` })
+    // -v is --version; kaizen help [command] is --help.
+    expect(v).toEqual(version)
+    expect(helpCommand).toEqual(help)
+    expect(helpOf).toEqual(helpOfCompress)
+    expect(helpOf.stdout).toMatch(/^Usage: kaizen compress /)
   })
 })
 

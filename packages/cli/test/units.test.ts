@@ -10,8 +10,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { HashMap } from "effect"
 import { readFileSync } from "node:fs"
 import { kaizen } from "../src/app.js"
-import { commandNames, flagsOf } from "../src/help.js"
-import { normalize, secretsOf, STDIN, subcommandOf } from "../src/argv.js"
+import { commandNames, flagsOf, flagWordsOf } from "../src/help.js"
+import { normalize, repeatedFlag, secretsOf, STDIN, subcommandOf } from "../src/argv.js"
 import { tokensOf } from "../src/outcome.js"
 import { scrub } from "../src/terminal.js"
 import { version } from "../src/version.js"
@@ -31,6 +31,22 @@ describe("argv", () => {
     )
     expect(subcommandOf(["node", "main.js", "serve", "--port", "0"])).toBe("serve")
     expect(subcommandOf(["node", "main.js", "--help"])).toBe("")
+  })
+
+  it("options before the command go after it; an option's value is no command", () => {
+    expect(normalize(["node", "main.js", "--local", "--indent", "4", "decompress", "-", "--json"])).toEqual(
+      ["node", "main.js", "decompress", "--local", "--indent", "4", STDIN, "--json"]
+    )
+    expect(normalize(["node", "main.js", "--local"])).toEqual(["node", "main.js", "--local"])
+    expect(subcommandOf(["node", "main.js", "--port", "0", "serve"])).toBe("serve")
+    expect(subcommandOf(["node", "main.js", "--api-key=k", "-o", "x", "health"])).toBe("health")
+  })
+
+  it("a flag given twice is found, but not a repeatable one, a value, or a word after --", () => {
+    const flags = flagWordsOf("encode")
+    expect(repeatedFlag(["encode", "--token-model", "a", "--token-model", "b", "--metadata", "--json", "--", "--json"], flags))
+      .toBeUndefined()
+    expect(repeatedFlag(["encode", "-o", "x", "--json", "--output=y", "--json"], flags)).toEqual({ flag: "--output", times: 2 })
   })
 
   it("the secrets: KAIZEN_API_KEY and --api-key in both spellings; none when empty", () => {
