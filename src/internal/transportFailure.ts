@@ -5,7 +5,13 @@
 import { findCode, KaizenRequestError, type RequestErrorReason } from "../contract/errors.js"
 import type { CallInfo } from "./response.js"
 import { describeCause } from "./response.js"
-import { UNEXPECTED_1XX } from "./undiciDispatch.js"
+
+/**
+ * The code of a 1xx answer: the client sends no `Expect` and no `Upgrade`, so a server sending one is
+ * misbehaving the same way on every attempt. Defined here, not in the Node transport that sets it,
+ * so that the core's failures module loads no undici.
+ */
+export const UNEXPECTED_1XX = "KAIZEN_UNEXPECTED_1XX"
 
 export interface Deterministic {
   readonly reason: Extract<RequestErrorReason, "InvalidRequest" | "InvalidResponse">

@@ -4,6 +4,7 @@
  */
 import * as Effect from "effect/Effect"
 import type { Dispatcher } from "undici"
+import { UNEXPECTED_1XX } from "./transportFailure.js"
 
 export class TransportTimeout extends Error {
   constructor(readonly millis: number) {
@@ -12,11 +13,6 @@ export class TransportTimeout extends Error {
   }
 }
 
-/**
- * The code of a 1xx answer: the client sends no `Expect` and no `Upgrade`, so a server sending one is
- * misbehaving the same way on every attempt (kaizen-effect's code; transportFailure.ts reads it).
- */
-export const UNEXPECTED_1XX = "KAIZEN_UNEXPECTED_1XX"
 
 const unexpected1xx = (status: string, cause?: unknown): Error =>
   Object.assign(new Error(`the server answered ${status}, an interim response this client never asks for`, { cause }), {
