@@ -3,6 +3,7 @@
 
     python3 scripts/ktof-fixtures.py corpus      # rebuild packages/engine/test/fixtures/ktof/corpus.json
     python3 scripts/ktof-fixtures.py reference   # run the reference over the corpus
+    python3 scripts/ktof-fixtures.py nested      # arrays in arrays: candidate layouts, both snapshots
 
 `corpus` writes the committed corpus: hand-picked edge cases (every string class the engine
 and the service have disagreed on, numbers, keys, empty containers, nesting, tabular / list /
@@ -276,7 +277,8 @@ def build_reference():
                 entry["roundTrips" + suffix] = False
                 if "decodeError" in result:
                     entry["decodeError" + suffix] = result["decodeError"]
-        entry["engineKtof"] = engine[i].get("engineKtof")
+        if engine[i].get("engineKtof") is not None:  # absent where the engine refuses (rule 8)
+            entry["engineKtof"] = engine[i]["engineKtof"]
         reading = engine_readings[i]
         entry["engineRoundTrips"] = "decoded" in reading and same(json.loads(reading["decoded"]), value)
         if not entry["engineRoundTrips"]:
@@ -300,6 +302,178 @@ def build_reference():
     print(f"{total} cases; the reference (main) round-trips {self_rt} of them itself")
 
 
+# ---------------------------------------------------------------------------------------------
+# Arrays in arrays (dialect rule 8)
+
+NESTED_SHAPES = [
+    ("primitive", [[1, 2], [3]]), ("primitive", [["x", "y z"], [True, None]]),
+    ("primitive", {"m": [[1], [2, 3]]}), ("primitive", [{"g": [[1, 2], [3]], "id": 1}]),
+    ("primitive", [[1, 2], "x", {"a": 1}]),
+    ("empty", [[]]), ("empty", [[], []]), ("empty", {"m": [[], [1]]}),
+    ("object", [[{"a": 1}]]), ("object", {"m": [[{"a": 1}], [{"a": 2}, {"b": 3}]]}),
+    ("object", [[{"a": 1}, {"a": 2}], [{"a": 3}]]), ("object", [[{"a": 1, "b": [1, 2]}]]),
+    ("object", [{"g": [[{"a": 1}]]}]),
+    ("mixed", [[1, {"a": 2}]]), ("mixed", [[{"a": 1}, [2]]]), ("mixed", [[1, [2]]]),
+    ("mixed", [[1], [[2]]]), ("mixed", [["-", {"a": 1}]]),
+    ("depth3", [[[1]]]), ("depth3", [[[1, 2], [3]]]), ("depth3", [[[]]]), ("depth3", {"a": [[[]]]}),
+    ("depth3", [[[{"a": 1}]]]),
+    ("depth4", [[[[1]]]]), ("depth4", [[[[]]]]), ("depth4", {"m": [[[[1, 2]]]]}),
+    ("depth4", [[[[{"a": 1}]]]]),
+]
+NESTED_OPTIONS = [OPTIONS[0], {"indent": 4, "delimiter": "|", "lengthMarker": "#"},
+                  {"indent": 1, "delimiter": "\t", "lengthMarker": False}]
+
+
+def is_prim(v):
+    return not isinstance(v, (list, dict))
+
+
+def prim(v, o):
+    if v is None:
+        return "null"
+    if v is True or v is False:
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return v if v not in ("", "-") and v == v.strip() and o["delimiter"] not in v else json.dumps(v)
+    return str(v)
+
+
+class Layout:
+    """The shapes above in the spec's layout (the engine's, rules 6-7), arrays in arrays with
+    their items `shift` levels below `- [N]:` (1 is the spec's)."""
+
+    def __init__(self, o, shift, loud=False):
+        self.o, self.shift, self.loud, self.lines = o, shift, loud, []
+
+    def put(self, depth, text):
+        self.lines.append(" " * (depth * self.o["indent"]) + text)
+
+    def header(self, key, n, fields=None):
+        d = self.o["delimiter"]
+        mark = "#" if self.o["lengthMarker"] else ""
+        return f"{key or ''}[{mark}{n}{'' if d == ',' else d}]" + ("{" + d.join(fields) + "}" if fields else "") + ":"
+
+    def inline(self, key, items):
+        h = self.header(key, len(items))
+        return h + (" " + self.o["delimiter"].join(prim(x, self.o) for x in items) if items else "")
+
+    def value(self, v, depth):
+        if isinstance(v, list):
+            self.array(None, v, depth)
+        else:
+            for k, x in v.items():
+                self.field(k, x, depth)
+
+    def field(self, k, v, depth):
+        if is_prim(v):
+            self.put(depth, f"{k}: {prim(v, self.o)}")
+        elif isinstance(v, list):
+            self.array(k, v, depth)
+        else:
+            self.put(depth, f"{k}:")
+            self.value(v, depth + 1)
+
+    def array(self, key, items, depth):
+        if all(is_prim(x) for x in items):
+            return self.put(depth, self.inline(key, items))
+        if all(isinstance(x, dict) and x and all(is_prim(y) for y in x.values()) for x in items) and \
+                all(x.keys() == items[0].keys() for x in items):
+            self.put(depth, self.header(key, len(items), list(items[0])))
+            for x in items:
+                self.put(depth + 1, self.o["delimiter"].join(prim(x[f], self.o) for f in items[0]))
+            return
+        self.put(depth, self.header(key, len(items)))
+        for x in items:
+            self.item(x, depth + 1)
+
+    def item(self, v, depth):
+        if is_prim(v):
+            return self.put(depth, "- " + prim(v, self.o))
+        if isinstance(v, list):
+            if all(is_prim(x) for x in v):
+                return self.put(depth, "- " + self.inline(None, v))
+            if self.loud:  # rule 8: a blank line, indented as the item, before it
+                self.put(depth, "")
+            self.put(depth, "- " + self.header(None, len(v)))
+            for x in v:
+                self.item(x, depth + self.shift)
+            return
+        keys = list(v)
+        first = v[keys[0]]
+        if isinstance(first, list) and not all(is_prim(x) for x in first):
+            self.put(depth, "- " + self.header(keys[0], len(first)))
+            for x in first:
+                self.item(x, depth + 2)
+        elif isinstance(first, list):
+            self.put(depth, "- " + self.inline(keys[0], first))
+        else:
+            self.put(depth, f"- {keys[0]}: {prim(first, self.o)}")
+        for k in keys[1:]:
+            self.field(k, v[k], depth + 1)
+
+
+def layout(value, o, shift, loud=False):
+    w = Layout(o, shift, loud)
+    w.value(value, 0)
+    return "\n".join(w.lines)
+
+
+def build_nested():
+    """Each shape in the candidate layouts, decoded by both snapshots (strict, as the service):
+    the spec's (`- [N]:`, items one level deeper), items two levels deeper, the reference's own,
+    and `loud` (the spec's with a blank line before each array item of objects or arrays)."""
+    cases = []
+    for n, (shape, value) in enumerate(NESTED_SHAPES):
+        for o in NESTED_OPTIONS:
+            candidates = {"spec": layout(value, o, 1), "deeper": layout(value, o, 2),
+                          "loud": layout(value, o, 1, True)}
+            cases.append({"id": f"nested-{shape}-{len(cases)}", "shape": shape, "json": json.dumps(value),
+                          "options": o, "candidates": candidates, "arrayInArrayAt": array_in_array(value, "")})
+    encoded = run_snapshot("main", "encode", cases)
+    for case, result in zip(cases, encoded):
+        case["candidates"]["reference"] = result.get("ktof")
+    for snapshot in SNAPSHOTS:
+        for name in ("spec", "deeper", "reference", "loud"):
+            results = run_snapshot(snapshot, "decode", [dict(c, ktof=c["candidates"][name]) for c in cases])
+            for case, result in zip(cases, results):
+                reading = case.setdefault("readings", {}).setdefault(name, {})
+                if "decoded" in result:
+                    reading[snapshot] = result["decoded"]
+                    reading[snapshot + "Exact"] = same(json.loads(result["decoded"]), json.loads(case["json"]))
+                else:
+                    reading[snapshot] = result.get("decodeError")
+                    reading[snapshot + "Exact"] = False
+    for case in cases:
+        # A layout "works" when both snapshots read it back exactly.
+        case["works"] = [name for name, r in case["readings"].items() if r["mainExact"] and r["beta2Exact"]]
+    path = os.path.join(FIXTURES, "nested.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"origin": {"generator": "scripts/ktof-fixtures.py nested",
+                              "reference": "toon-python main " + snapshot_commit("main") + " and release_0.9.0-beta.2 "
+                              + snapshot_commit("beta2"), "python": sys.version.split()[0]},
+                   "cases": cases}, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    for case in cases:
+        print(case["id"], case["json"], case["works"])
+
+
+def array_in_array(value, path):
+    """The path of the first array item that is an array of objects or arrays, or None."""
+    if isinstance(value, list):
+        for i, x in enumerate(value):
+            if isinstance(x, list) and not all(is_prim(y) for y in x):
+                return f"{path}[{i}]"
+            found = array_in_array(x, f"{path}[{i}]")
+            if found:
+                return found
+    elif isinstance(value, dict):
+        for k, x in value.items():
+            found = array_in_array(x, f"{path}{'.' if path else ''}{k}")
+            if found:
+                return found
+    return None
+
+
 def main():
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "worker":
@@ -313,6 +487,8 @@ def main():
         print(f"{len(cases)} corpus cases written to {os.path.relpath(CORPUS, ROOT)}")
     elif command == "reference":
         build_reference()
+    elif command == "nested":
+        build_nested()
     else:
         sys.exit(__doc__)
 

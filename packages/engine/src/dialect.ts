@@ -31,10 +31,16 @@
  *    puts that array's rows one level deeper and 2.3.1 expects them two levels deeper; both
  *    read list items at two levels (the reference reads list items at any deeper level), so
  *    this one field is written in list form even where a table would fit.
- * 8. Arrays inside arrays that are not inline (`[[{"a": 1}]]`, `[[[1]]]`) are written in the
- *    spec's layout (`- [N]:` with items one level deeper). The reference writes these without
- *    the `- ` marker and cannot read them back; it cannot read the spec's layout either, so
- *    such values do not round-trip through the service whichever side writes them.
+ * 8. An array inside an array that holds objects or arrays (`[[{"a": 1}]]`, `[[[1]]]`,
+ *    `[[1, {"a": 2}]]`, `[[[]]]`) is written in the spec's layout (`- [N]:`, items one level
+ *    deeper) with a blank line before it, indented as the item. Kaizen's decoder (both
+ *    snapshots) reads a `- [N]:` item as an array only with inline values: it reads the spec's
+ *    layout as a key `[N]` with fields (`[[[1]]]` -> `[{"[1]": {}, "-": [1]}]`, no error), and
+ *    no other layout reads back either (each shape, depth 2-4: test/fixtures/ktof/nested.json).
+ *    With the blank line it refuses the text ("Blank lines not allowed inside arrays", strict,
+ *    its default) instead of misreading it; the engine's reader drops that one line (reader.ts)
+ *    and 2.3.1 reads the rest. An array of primitives in an array (`- [2]: 1,2`, `- [0]:`) is
+ *    read back by both snapshots and written as is.
  *
  * 9. A string in which U+001C-U+001F or U+0085 stands next to a `,` or `|` is quoted. Python
  *    strips those characters as whitespace and JavaScript does not, so the reader (reader.ts)

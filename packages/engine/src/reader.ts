@@ -9,6 +9,8 @@
  *   an item whose first field is an object that way) is joined into `- field...`; and
  *   `- key[N]...:` followed by its rows or items one level deeper (the reference's layout for
  *   a first field that is a table or list) has those lines moved one level deeper.
+ * - The blank line before an array item that holds objects or arrays (dialect.ts, rule 8) is
+ *   dropped.
  * - A line that belongs to no value (structure.ts) is refused: both decoders would skip it
  *   without a word.
  * - A token that starts or ends with U+001C-U+001F or U+0085 outside quotes is refused: Python
@@ -133,7 +135,9 @@ export const prepareLines = (text: string, indent: number, strict: boolean, maxD
     const line = lines[i]!
     if (line.gone) continue
     if (isBlank(line.text)) {
-      out.push(line)
+      // Rule 8 (dialect.ts): the blank line the writer puts before an array item that holds
+      // objects or arrays, indented as that item, so that Kaizen's decoder refuses the text.
+      if (!ruleEightBlank(line.text, lines[i + 1])) out.push(line)
       continue
     }
     // 2.3.1 reads a quote inside a bare key or value as a character; the service's decoder
@@ -185,6 +189,15 @@ export const prepareLines = (text: string, indent: number, strict: boolean, maxD
   const unfinished = structure.finish()
   if (unfinished !== undefined) return unfinished
   return { lines: out.map((line) => line.text), numbers: out.map((line) => line.number) }
+}
+
+// A list item that is an array header with nothing after its colon: `- [N]:`, `- [N|]:`.
+const openArrayItem = /^- \[\d+[,|\t]?\]:$/
+
+const ruleEightBlank = (blankText: string, next: Line | undefined): boolean => {
+  if (blankText.length === 0 || next === undefined || next.gone) return false
+  const spaces = spacesOf(next.text)
+  return blankText === " ".repeat(spaces) && openArrayItem.test(next.text.slice(spaces))
 }
 
 const depthOf = (line: Line, indent: number): number => Math.floor(spacesOf(line.text) / indent)

@@ -141,17 +141,19 @@ const writeItem = (w: Writer, item: unknown, depth: number): void => {
 
 /**
  * An array as a list item, or as the first field of one (`key`): inline when it holds only
- * primitives; otherwise (rules 7 and 8) `- key[N]:` with its items listed two levels deeper
- * for a first field, one level deeper for an item.
+ * primitives; otherwise `- key[N]:` with its items listed two levels deeper for a first field
+ * (rule 7), or `- [N]:` after a blank line with its items one level deeper for an item (rule 8).
  */
 const writeArrayItem = (w: Writer, items: ReadonlyArray<unknown>, depth: number, key: string | undefined): void => {
   if (allPrimitive(items)) {
     w.push(depth, `- ${w.inline(key, items)}`)
     return
   }
+  // Rule 8: no layout of this item reads back in Kaizen's decoder; a blank line before it
+  // makes that decoder refuse the text (strict) instead of misreading it.
+  if (key === undefined) w.push(depth, "")
   w.push(depth, `- ${w.header(key, items.length)}`)
-  const itemDepth = key === undefined ? depth + 1 : depth + 2
-  for (const item of items) writeItem(w, item, itemDepth)
+  for (const item of items) writeItem(w, item, key === undefined ? depth + 1 : depth + 2)
 }
 
 const writeObjectItem = (w: Writer, object: Record<string, unknown>, depth: number): void => {

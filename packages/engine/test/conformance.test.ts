@@ -81,10 +81,13 @@ const run = async (category: "encode" | "decode", fixture: Fixture) =>
  * - A list item whose first field is a table: the spec puts its rows two levels below the
  *   hyphen, the service's decoder reads them one level below; the engine writes that one field
  *   as a list, which both read (dialect.ts, rule 7).
+ * - An array item that holds objects or arrays: a blank line before it, so that the service's
+ *   decoder, which has no layout that reads it back, refuses the text (dialect.ts, rule 8).
  */
 const knownDifferences = [
   "encode/arrays-nested: encodes empty root-level array",
   "encode/arrays-nested: encodes complex nested structure",
+  "encode/arrays-nested: encodes root-level array mixing primitive, object, and array of objects in list format",
   "encode/arrays-objects: encodes objects with empty arrays in list format",
   "encode/arrays-objects: places empty arrays on hyphen line when first",
   "encode/arrays-objects: uses canonical encoding for multi-field list-item objects with tabular arrays",
