@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import type * as Cause from "effect/Cause"
 import type * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import { dual } from "effect/Function"
@@ -38,9 +39,9 @@ export interface Progress extends progress.Progress {}
  * Options of a batch.
  *
  * - `concurrency`: the most calls in flight. Default: the client's `maxConcurrency` when set,
- *   else its connection pool (the Node layer's `maxConnections`), else 64. A value that is not a
- *   whole number >= 1 is a bug in the calling code: the stream dies with an
- *   `IllegalArgumentException` before anything is sent.
+ *   else its connection pool (the Node layer's `maxConnections`), else 64; above 4,096, 4,096 (each
+ *   unit costs a fiber up front). A value that is not a whole number >= 1 is a bug in the calling
+ *   code: the stream dies with an `IllegalArgumentException` before anything is sent.
  * - `failFast`: end the stream with the first item's typed error (the calls in flight are
  *   interrupted) instead of giving each item an `Either`.
  * - `onProgress`: called with the counts after every item completes.
@@ -138,7 +139,8 @@ export type Element<Op extends KaizenSchema.BodyOperation, O, X = never> =
   : Success<Op, O> | Either.Either<Success<Op, O>, KaizenError | X>
 
 /**
- * The error channel of a batch's stream: the input stream's own `E`, and the Kaizen errors
+ * The error channel of a batch's stream: the input stream's own `E` (for an `Iterable`,
+ * `Cause.UnknownException`: its iterator may throw), and the Kaizen errors
  * (and the `X` of the items given as a `Left`) only when `failFast` may be on.
  *
  * @since 0.1.0
@@ -174,7 +176,10 @@ export type Request<Op extends KaizenSchema.BodyOperation, X = never> =
 
 /**
  * The items of a batch (see {@link Request}): a `Stream` (read lazily, with its own errors and
- * requirements) or any `Iterable` (an array, a generator).
+ * requirements) or any `Iterable` (an array, a generator). Either is read at most twice the
+ * concurrency of items past the results consumed (a `Stream` a chunk at a time). An iterator that
+ * throws ends the stream with a `Cause.UnknownException` (the thrown value as its `error`) in its
+ * place, after the results of every item read before it, as a failing `Stream` does.
  *
  * @since 0.1.0
  * @category models
@@ -190,6 +195,7 @@ export type Requests<Op extends KaizenSchema.BodyOperation, E = never, R = never
 // Both forms of both functions; a string (an operation name) in first place is the data-last form.
 // In their signatures the options are inferred against a constraint that does not depend on `Op`
 // (one that did would leave callbacks such as `onProgress` untyped), then checked by `OptionsFor<Op>`.
+// An Iterable gives `E` nothing to infer: its default is what the iterator's throw becomes.
 const batch = (unordered: boolean): any =>
   dual(
     (args) => typeof args[0] !== "string",
@@ -223,10 +229,10 @@ export const stream: {
   <Op extends KaizenSchema.BodyOperation, const O extends AnyOptions = {}>(
     operation: Op,
     options?: O & OptionsFor<Op>
-  ): <E = never, R = never, X = never>(
+  ): <E = Cause.UnknownException, R = never, X = never>(
     requests: Requests<Op, E, R, X>
   ) => Stream.Stream<Element<Op, O, X>, Failure<O, E, X>, R | KaizenClient>
-  <Op extends KaizenSchema.BodyOperation, E = never, R = never, X = never, const O extends AnyOptions = {}>(
+  <Op extends KaizenSchema.BodyOperation, E = Cause.UnknownException, R = never, X = never, const O extends AnyOptions = {}>(
     requests: Requests<Op, E, R, X>,
     operation: Op,
     options?: O & OptionsFor<Op>
@@ -252,10 +258,10 @@ export const streamUnordered: {
   <Op extends KaizenSchema.BodyOperation, const O extends AnyOptions = {}>(
     operation: Op,
     options?: O & OptionsFor<Op>
-  ): <E = never, R = never, X = never>(
+  ): <E = Cause.UnknownException, R = never, X = never>(
     requests: Requests<Op, E, R, X>
   ) => Stream.Stream<readonly [Element<Op, O, X>, number], Failure<O, E, X>, R | KaizenClient>
-  <Op extends KaizenSchema.BodyOperation, E = never, R = never, X = never, const O extends AnyOptions = {}>(
+  <Op extends KaizenSchema.BodyOperation, E = Cause.UnknownException, R = never, X = never, const O extends AnyOptions = {}>(
     requests: Requests<Op, E, R, X>,
     operation: Op,
     options?: O & OptionsFor<Op>

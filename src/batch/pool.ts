@@ -9,7 +9,12 @@
  * item is taken only while fewer than `window` are taken and not yet consumed, so memory stays flat.
  * The state is plain JavaScript: every change is one synchronous step on the one thread.
  *
- * An input failure ends the stream after the results of every item read before it. A failure of `f`
+ * An Iterable is read one item at a time, as a worker takes it (`Stream.fromIterable` reads 4,096 ahead); a
+ * Stream a chunk at a time, only when the window has room. Room is made when the consumer pulls again (it
+ * has dealt with what it was given), so at most `window` items are read past the results it asked for.
+ *
+ * An input failure (a Stream's, or an iterator's throw as an `UnknownException`) ends the stream after
+ * the results of every item read before it. A failure of `f`
  * is that item's `Left` (with `either`) or, like a defect, ends the stream at once: the run's scope
  * closes, interrupting every call in flight.
  *
@@ -20,11 +25,12 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 
 export interface PoolOptions {
-  /** Workers, so the most calls of `f` at once (a whole number >= 1). */
+  /** Workers, so the most calls of `f` at once (a whole number >= 1; above {@link MAX_CONCURRENCY}, that). */
   readonly concurrency: number
   /** True: results in completion order, each as `[result, index]`. False: in input order. */
   readonly unordered: boolean
@@ -34,6 +40,12 @@ export interface PoolOptions {
    */
   readonly either: boolean
 }
+
+/**
+ * The most workers: each is a fiber and two ring slots made up front, so 1e6 would cost seconds for any
+ * input; more calls at once than this would only queue for sockets anyway.
+ */
+export const MAX_CONCURRENCY = 4096
 
 /** A free slot of the ordered results. */
 const EMPTY: unique symbol = Symbol("EMPTY")
@@ -68,23 +80,58 @@ const MAX_TURNS = 3
  * stream is one layer, whose every chunk passes through nothing else).
  */
 export const mapPool = <A, B, E, E2, R, R2>(
-  input: Stream.Stream<A, E, R>,
+  input: Stream.Stream<A, E, R> | Iterable<A>,
   f: (item: A, index: number) => Effect.Effect<B, E2, R2>,
   options: PoolOptions
-): Effect.Effect<Effect.Effect<Chunk.Chunk<unknown>, Option.Option<E | E2>>, never, R | R2 | Scope.Scope> =>
+): Effect.Effect<
+  Effect.Effect<Chunk.Chunk<unknown>, Option.Option<E | E2 | Cause.UnknownException>>,
+  never,
+  R | R2 | Scope.Scope
+> =>
   Effect.gen(function*() {
-    const pull = yield* Stream.toPull(input)
-    const { concurrency, either, unordered } = options
+    const { either, unordered } = options
+    const concurrency = Math.min(options.concurrency, MAX_CONCURRENCY)
     const window = windowOf(concurrency)
 
     // The input: the chunk being taken from, and whether (and how) the input ended.
     let buffer: ReadonlyArray<A> = []
     let position = 0
     let inputEnded = false
-    let inputFailure: Option.Option<E> = Option.none()
-    // Items taken (the next index) and results given to the consumer.
+    let inputFailure: Option.Option<E | Cause.UnknownException> = Option.none()
+    const endInput = (failure: Option.Option<E | Cause.UnknownException>) => {
+      inputEnded = true
+      inputFailure = failure
+      wakeConsumer()
+    }
+    const isStream = Predicate.hasProperty(input, Stream.StreamTypeId)
+    const pull = isStream ? yield* Stream.toPull(input as Stream.Stream<A, E, R>) : Effect.never
+    let iterator: Iterator<A> | undefined = undefined
+    const thrown = (error: unknown) =>
+      endInput(Option.some(new Cause.UnknownException(error, "KaizenBatch: the input iterator threw")))
+    if (!isStream) {
+      try {
+        iterator = (input as Iterable<A>)[Symbol.iterator]()
+      } catch (error) {
+        inputEnded = true
+        inputFailure = Option.some(new Cause.UnknownException(error, "KaizenBatch: the input iterator threw"))
+      }
+      // Ended early (Stream.take, an interruption): the iterator's `finally` blocks run.
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          if (inputEnded || iterator === undefined) return
+          try {
+            iterator.return?.()
+          } catch {
+            // Its own failure, after the batch: nobody is left to tell.
+          }
+        })
+      )
+    }
+    // Items taken (the next index), results given to the consumer, and results it has dealt
+    // with (it pulled again): the window counts from the last, so a dropped chunk reads no more.
     let taken = 0
     let consumed = 0
+    let released = 0
     // Ordered results wait in a ring of `window` slots; unordered ones in arrival order.
     const slots: Array<unknown> = unordered ? [] : new Array(window).fill(EMPTY)
     let arrived: Array<readonly [unknown, number]> = []
@@ -155,9 +202,7 @@ export const mapPool = <A, B, E, E2, R, R2>(
         onFailure: (cause) => {
           const failure = Cause.failureOption(cause)
           if (Option.isNone(failure)) return Effect.failCause(cause as Cause.Cause<never>)
-          inputEnded = true
-          inputFailure = failure.value
-          wakeConsumer()
+          endInput(failure.value)
           return Effect.void
         }
       })
@@ -177,16 +222,29 @@ export const mapPool = <A, B, E, E2, R, R2>(
         return step()
       }
       const settle = { onFailure, onSuccess }
+      const start = (item: A): Effect.Effect<void, E2, R | R2> => {
+        index = taken++
+        const call = f(item, index)
+        return either ? Effect.matchEffect(call, settle) : Effect.flatMap(call, onSuccess)
+      }
       const step = (): Effect.Effect<void, E2, R | R2> => {
         if (fatal !== undefined) return Effect.void
-        if (taken - consumed >= window) return Effect.zipRight(workersWaitForRoom, worker)
-        if (position < buffer.length) {
-          index = taken++
-          const call = f(buffer[position++]!, index)
-          return either ? Effect.matchEffect(call, settle) : Effect.flatMap(call, onSuccess)
-        }
+        if (taken - released >= window) return Effect.zipRight(workersWaitForRoom, worker)
+        if (position < buffer.length) return start(buffer[position++]!)
         if (inputEnded) return Effect.void
-        return Effect.zipRight(refill, worker)
+        if (iterator === undefined) return Effect.zipRight(refill, worker)
+        let next: IteratorResult<A>
+        try {
+          next = iterator.next()
+        } catch (error) {
+          thrown(error)
+          return Effect.void
+        }
+        if (next.done === true) {
+          endInput(Option.none())
+          return Effect.void
+        }
+        return start(next.value)
       }
       const worker = Effect.suspend(step)
       return worker
@@ -219,13 +277,14 @@ export const mapPool = <A, B, E, E2, R, R2>(
       return out
     }
 
-    const next: Effect.Effect<Chunk.Chunk<unknown>, Option.Option<E | E2>> = Effect.suspend(() => {
+    const next: Effect.Effect<Chunk.Chunk<unknown>, Option.Option<E | E2 | Cause.UnknownException>> = Effect.suspend(() => {
       if (fatal !== undefined) return Effect.failCause(Cause.map(fatal, Option.some))
-      const out = ready()
-      if (out.length > 0) {
+      if (released !== consumed) {
+        released = consumed
         wakeWorkers()
-        return Effect.succeed(Chunk.unsafeFromArray(out))
       }
+      const out = ready()
+      if (out.length > 0) return Effect.succeed(Chunk.unsafeFromArray(out))
       // Every item read has been given out: the input's end (or its failure) is next.
       if (inputEnded && consumed === taken) return Effect.fail(inputFailure)
       return Effect.zipRight(consumerWait, next)

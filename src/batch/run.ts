@@ -8,7 +8,6 @@
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Predicate from "effect/Predicate"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { CallOptions } from "../KaizenClient.js"
@@ -55,11 +54,6 @@ const callOf = (kaizen: KaizenClient["Type"], operation: KaizenSchema.BodyOperat
     : (request: unknown, index: number) => call(request, { ...shared, requestId: requestId(index) })
 }
 
-const toStream = (requests: Stream.Stream<unknown, unknown, unknown> | Iterable<unknown>) =>
-  Predicate.hasProperty(requests, Stream.StreamTypeId)
-    ? requests as Stream.Stream<unknown, unknown, unknown>
-    : Stream.fromIterable(requests as Iterable<unknown>)
-
 /**
  * A concurrency that is not a whole number >= 1 is a bug in the calling code, not a condition
  * of the data or the service: it dies (Effect's `IllegalArgumentException`) rather than
@@ -104,5 +98,5 @@ export const run = (
     // The pool gives each item its index, which names the result in completion order and is
     // what `requestId` is given, whichever fiber runs the call; unless failFast, each failure
     // is its item's `Left`.
-    return yield* mapPool(toStream(requests), one, { concurrency, unordered, either: options.failFast !== true })
+    return yield* mapPool(requests, one, { concurrency, unordered, either: options.failFast !== true })
   }))

@@ -4,7 +4,7 @@
  */
 import type { PlatformError } from "@effect/platform/Error"
 import { describe, expectTypeOf, it } from "@effect/vitest"
-import type { Either } from "effect"
+import type { Cause, Either } from "effect"
 import { Effect, Schema, Stream } from "effect"
 import type { KaizenClient, KaizenError, KaizenSchema } from "../../src/index.js"
 import { KaizenBatch } from "../../src/index.js"
@@ -19,19 +19,20 @@ type Decoded<A = KaizenSchema.JsonValue> = KaizenSchema.DecodeResponse<A> & Kaiz
 const rows = [{ data: { id: 1 } }, { data: { id: 2 } }]
 
 describe("KaizenBatch types", () => {
+  // An Iterable's iterator may throw: that ends the stream with an UnknownException.
   it("per-item Either by default: the error channel is only the input's, the requirement the client", () => {
     const batch = KaizenBatch.stream(rows, "compress")
     expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<Either.Either<KaizenBatch.Response<"compress">, KaizenError.KaizenError>>()
     expectTypeOf<KaizenBatch.Response<"compress">>().toEqualTypeOf<Encoded>()
-    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<never>()
+    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<Cause.UnknownException>()
     expectTypeOf<ContextOf<typeof batch>>().toEqualTypeOf<KaizenClient>()
   })
 
   it("failFast: bare responses, and exactly the Kaizen error union in the channel", () => {
     const batch = KaizenBatch.stream(rows, "optimize", { failFast: true, concurrency: 4 })
     expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<KaizenBatch.Response<"optimize">>()
-    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError.KaizenError>()
-    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError.KaizenError>()
+    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError.KaizenError | Cause.UnknownException>()
+    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError.KaizenError | Cause.UnknownException>()
   })
 
   it("a failFast known only as boolean gives either element shape and the Kaizen errors", () => {
@@ -40,7 +41,7 @@ describe("KaizenBatch types", () => {
     expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<
       KaizenBatch.Response<"compress"> | Either.Either<KaizenBatch.Response<"compress">, KaizenError.KaizenError>
     >()
-    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError.KaizenError>()
+    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError.KaizenError | Cause.UnknownException>()
   })
 
   it("decode routes: JSON results, or the schema's type", () => {
@@ -56,7 +57,7 @@ describe("KaizenBatch types", () => {
     expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<
       readonly [Either.Either<KaizenBatch.Response<"compress">, KaizenError.KaizenError>, number]
     >()
-    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<never>()
+    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<Cause.UnknownException>()
   })
 
   it("a Stream input keeps its own errors and requirements, in both forms", () => {
@@ -97,13 +98,13 @@ describe("KaizenBatch types, options held in a variable", () => {
     expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<
       KaizenBatch.Response<"compress"> | Either.Either<KaizenBatch.Response<"compress">, KaizenError.KaizenError>
     >()
-    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError.KaizenError>()
+    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<KaizenError.KaizenError | Cause.UnknownException>()
   })
 
   it("options without failFast: per-item Either", () => {
     const batch = KaizenBatch.stream(rows, "compress", { concurrency: 4, onProgress: () => Effect.void })
     expectTypeOf<ElementOf<typeof batch>>().toEqualTypeOf<Either.Either<KaizenBatch.Response<"compress">, KaizenError.KaizenError>>()
-    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<never>()
+    expectTypeOf<ErrorOf<typeof batch>>().toEqualTypeOf<Cause.UnknownException>()
   })
 })
 
