@@ -13,7 +13,6 @@ export class TransportTimeout extends Error {
   }
 }
 
-
 const unexpected1xx = (status: string, cause?: unknown): Error =>
   Object.assign(new Error(`the server answered ${status}, an interim response this client never asks for`, { cause }), {
     code: UNEXPECTED_1XX
