@@ -3,8 +3,7 @@
  * in shared stores) and the fingerprint of a credential. Keyed, so nobody without the secret can
  * confirm a prompt by hashing it, or link an entry to a key.
  *
- * Node's `crypto` when it loads (synchronous, a few µs for a small request: the hit path's
- * cost), else Web Crypto (browsers, workers; asynchronous). Loaded on demand, so the module
+ * Node's `crypto` when it loads (synchronous, so a hit costs no extra turn), else Web Crypto (browsers, workers; asynchronous). Loaded on demand, so the module
  * imports no Node module.
  *
  * @internal

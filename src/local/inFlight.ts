@@ -1,6 +1,6 @@
 /**
- * The server's budget of request body bytes held at once, across all requests: what keeps 40
- * concurrent 10 MB uploads from taking 400 MB.
+ * The server's budget of request body bytes held at once, across all requests: what keeps many
+ * concurrent large uploads from taking memory in proportion to their number.
  *
  * Effect's `Semaphore` either waits for permits or takes a fixed number at once; a body of
  * unknown size (chunked, or compressed) must grow its share chunk by chunk and be refused as

@@ -36,8 +36,8 @@ export interface ServeOptions {
   readonly maxValues?: number | undefined
   /**
    * JSON values held parsed at once across all requests (default 4 million): what bounds
-   * memory, since a value costs far more parsed than on the wire (a 9.4 MB array of `{}` is
-   * 3.1 million objects). A request whose values would pass it is answered 503 with
+   * memory, since a value costs far more parsed than on the wire (a `{}` is 3 bytes sent and an
+   * object once parsed). A request whose values would pass it is answered 503 with
    * `Retry-After: 1`; a body is always admitted when no other is held.
    */
   readonly maxInFlightValues?: number | undefined

@@ -177,12 +177,11 @@ const answerAndClose = (answer: EngineResponse) =>
   toServerResponse({ ...answer, headers: { ...answer.headers, connection: "close" } })
 
 /*
- * A full garbage collection after a request that parsed many values. Such a request leaves
- * hundreds of megabytes of garbage (3.1 million parsed `{}` are about 250 MB of heap), all of
- * it promoted to V8's old generation, which V8 lets grow to about 800 MB before it collects:
- * without this, eight such requests in a row took the server past 1 GB of RSS although only
- * one was ever parsed at a time (BENCHMARKS.md, "serve's memory"). Collecting a heap that is
- * mostly garbage takes tens of milliseconds, against seconds for the request. `gc` is V8's,
+ * A full garbage collection after a request that parsed many values. Such a request leaves its
+ * parsed values as garbage promoted to V8's old generation, which V8 lets grow far before it
+ * collects, so a few such requests in a row took the server's RSS well past what one needs
+ * although only one was ever parsed at a time (figures: BENCHMARKS.md, "serve's memory").
+ * Collecting a heap that is mostly garbage is cheap against the request itself. `gc` is V8's,
  * reached without `--expose-gc` on the command line; if it cannot be had, nothing is collected
  * early.
  */
@@ -266,7 +265,7 @@ const app = (handle: Handler, settings: Settings) =>
       return stillSending ? yield* early(answer) : answerAndClose(answer)
     }
     // What the body becomes once parsed, counted on its bytes: memory follows values, not
-    // bytes (a 9.4 MB array of `{}` is 3.1 million objects). Held until the answer is made.
+    // bytes (a `{}` is 3 bytes on the wire, an object once parsed). Held until the answer is made.
     const values = countValues(body.right)
     if (values > settings.maxValues) return toServerResponse(tooManyValues(settings.maxValues))
     const valueShare = yield* settings.valuesInFlight.share

@@ -33,8 +33,7 @@ export const DEFAULT_MAX_VALUES = 6_000_000
 
 /**
  * JSON values the server holds parsed at once, across all requests, before answering 503: 4
- * million. A 9.4 MB array of `{}` is 3.1 million values and peaks near 300 MB of memory on its
- * own, so such bodies are taken one at a time (BENCHMARKS.md, "serve's memory"). A body is
- * always admitted when no other is held.
+ * million, so bodies of millions of values are taken one at a time (sizing: BENCHMARKS.md,
+ * "serve's memory"). A body is always admitted when no other is held.
  */
 export const DEFAULT_MAX_IN_FLIGHT_VALUES = 4_000_000

@@ -21,7 +21,7 @@ export interface Problem {
 }
 
 /** A container being walked: its children are visited one at a time, so the stack holds one
- * frame per level of nesting, not one per node (3 million `{}` in an array took 150 MB). */
+ * frame per level of nesting, not one per node (BENCHMARKS.md, "serve's memory"). */
 interface Frame {
   readonly container: object
   /** The keys of an object (an array's indices are counted). */

@@ -27,8 +27,8 @@ const isObject = (value: unknown): value is { readonly [key: string]: unknown } 
 const allPrimitive = (items: ReadonlyArray<unknown>): boolean => items.every(isPrimitive)
 
 // Lines are joined into one string every this many: a document of millions of short lines
-// (an array of 3 million `{}` is 3 million `-` lines) holds a few flat strings, not one string
-// object per line (about 100 MB more at that size).
+// (an array of `{}` is one `-` line each) holds a few flat strings, not one string object per
+// line (BENCHMARKS.md, "serve's memory").
 const LINES_PER_CHUNK = 4096
 
 /** Collects indented lines, and stops once they would hold more than `limit` characters. */

@@ -1,9 +1,8 @@
 /**
  * How many values a JSON text holds, counted on its bytes without parsing it: what a server
- * uses to bound what a body becomes once parsed. A 9.4 MB array of `{}` is 3.1 million
- * objects, and each costs far more memory as a value (and as a line of KTOF) than as the 3
- * bytes it took on the wire, so bytes alone do not bound memory (BENCHMARKS.md, "serve's
- * memory").
+ * uses to bound what a body becomes once parsed. A `{}` costs far more memory as a value (and
+ * as a line of KTOF) than as the 3 bytes it took on the wire, so bytes alone do not bound
+ * memory (BENCHMARKS.md, "serve's memory").
  *
  * For JSON text the count is exact: containers, plus strings that are not keys, plus numbers
  * and literals. On text that is not JSON it is some number the parse will refuse anyway.
