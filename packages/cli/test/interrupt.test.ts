@@ -10,9 +10,9 @@ import { bin, cleanEnv, fakeApi, PROCESS_TIMEOUT, root, type Run, tempDir } from
 
 describe("Ctrl-C in a batch", () => {
   it("prints the table of what finished and a line saying so, then exits with 130", async () => {
-    // Inputs holding "quick" are answered; the others wait until the server closes.
+    // Inputs with "quick": true are answered; the others wait until the server closes.
     const api = await fakeApi(({ body }) =>
-      body.includes("quick") ? { status: 200, body: { operation: "compress", status: "success", result: "ok: true" } } : "hang"
+      body.includes('"quick":true') ? { status: 200, body: { operation: "compress", status: "success", result: "ok: true" } } : "hang"
     )
     const dir = tempDir()
     try {
@@ -43,7 +43,7 @@ describe("Ctrl-C in a batch", () => {
         child.on("error", reject)
         child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
       })
-      expect(run.code).toBe(130)
+      expect(run.code, `${run.signal}\n${run.stdout}\n${run.stderr}`).toBe(130)
       const rows = run.stdout.trimEnd().split("\n")
       expect(rows.slice(1).map((r) => r.split(/\s+/).slice(0, 2))).toEqual([
         [join(dir.path, "a.json"), join(out, "a.ktof")],
