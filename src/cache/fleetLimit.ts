@@ -40,7 +40,7 @@ import * as Redis from "./redis.js"
 import * as settings from "./settings.js"
 
 /** The window's extension, for the jitter between Redis's clock and the server's (BENCHMARKS.md). */
-export const HEADROOM = 0.08
+export const HEADROOM = 0.2
 
 export interface LimitSettings {
   readonly key: string
