@@ -47,7 +47,7 @@ describe("the fleet limiter", () => {
   it.effect("starts are paced one every interval/limit, and at most the limit start in any window plus the headroom: no burst, even at first", () =>
     Effect.gen(function*() {
       const { schedule } = memorySchedule()
-      // 2/s: one start every 500 ms, and at most 2 in any 1080 ms.
+      // 2/s: one start every 500 ms, and at most 2 in any 1200 ms.
       const limiter = yield* makeLimiter(limits(2), schedule)
       const { counter, fiber } = yield* fork(limiter, 4)
       yield* TestClock.adjust("0 millis")
@@ -56,8 +56,8 @@ describe("the fleet limiter", () => {
       expect(counter.started).toBe(1)
       yield* TestClock.adjust("1 millis")
       expect(counter.started).toBe(2)
-      // The third slot (1000) waits for the first start to leave the window (1080).
-      yield* TestClock.adjust("579 millis")
+      // The third slot (1000) waits for the first start to leave the window (1200).
+      yield* TestClock.adjust("699 millis")
       expect(counter.started).toBe(2)
       yield* TestClock.adjust("1 millis")
       expect(counter.started).toBe(3)
@@ -66,18 +66,18 @@ describe("the fleet limiter", () => {
       expect(counter.started).toBe(4)
     }))
 
-  it.effect("a rate below 1/s works: 0.5/s is one start every 2 s (2.16 s with the headroom)", () =>
+  it.effect("a rate below 1/s works: 0.5/s is one start every 2 s (2.4 s with the headroom)", () =>
     Effect.gen(function*() {
       const { schedule } = memorySchedule()
       const limiter = yield* makeLimiter(limits(0.5), schedule)
       const { counter, fiber } = yield* fork(limiter, 3)
       yield* TestClock.adjust("0 millis")
       expect(counter.started).toBe(1)
-      yield* TestClock.adjust("2159 millis")
+      yield* TestClock.adjust("2399 millis")
       expect(counter.started).toBe(1)
       yield* TestClock.adjust("1 millis")
       expect(counter.started).toBe(2)
-      yield* TestClock.adjust("2160 millis")
+      yield* TestClock.adjust("2400 millis")
       yield* Fiber.join(fiber)
       expect(counter.started).toBe(3)
     }))
@@ -105,19 +105,19 @@ describe("the fleet limiter", () => {
   it.effect("every start is logged on the schedule, and none makes more than the limit in any window", () =>
     Effect.gen(function*() {
       const { schedule, state } = memorySchedule()
-      // 2/s: at most 2 starts in any 1080 ms, paced 500 ms apart.
+      // 2/s: at most 2 starts in any 1200 ms, paced 500 ms apart.
       const limiter = yield* makeLimiter(limits(2), schedule)
       yield* limiter(Effect.void)
       const { counter, fiber } = yield* fork(limiter, 2)
       yield* TestClock.adjust("0 millis")
       // The log holds the starts at 0 and 500; the third may start only once 0 has left the window.
-      yield* TestClock.adjust("1079 millis")
+      yield* TestClock.adjust("1199 millis")
       expect(counter.started).toBe(1)
       expect(state.log).toEqual([0, 500])
       yield* TestClock.adjust("1 millis")
       yield* Fiber.join(fiber)
       expect(counter.started).toBe(2)
-      expect(state.log).toEqual([500, 1080])
+      expect(state.log).toEqual([500, 1200])
     }))
 
   it.effect("Redis unreachable: each process paces itself at limit / fleetSize, counted, and back on the schedule when Redis is", () =>
