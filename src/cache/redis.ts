@@ -13,14 +13,14 @@
  *   own "Unhandled error event" lines are silenced by our listener.
  * - One WARN per outage, whoever sees it first, naming what each user falls back to; one INFO
  *   when Redis answers again.
- * - Closing is bounded: `quit` for at most 500 ms, then `disconnect`, whatever Redis does
- *   (frozen, gone, refusing our password), so a scope always closes.
+ * - Closing is bounded: `quit` for a short while (CLOSE_MILLIS), then `disconnect`, whatever
+ *   Redis does (frozen, gone, refusing our password), so a scope always closes.
  *
  * @internal
  */
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
-import type { RedisConnection } from "../KaizenCache.js"
+import type { RedisConnection } from "./options.js"
 import * as settings from "./settings.js"
 
 /** The part of an ioredis client used here, typed without ioredis (an optional peer). */
@@ -206,7 +206,10 @@ const open = (
   }
 }
 
-/** Quit for at most 500 ms (the replies in flight), then disconnect: never waits on Redis. */
+/** How long `quit` may wait for the replies in flight before the connection is dropped. */
+const CLOSE_MILLIS = 500
+
+/** Quit for at most CLOSE_MILLIS (the replies in flight), then disconnect: never waits on Redis. */
 const close = (client: Client): Promise<void> =>
   new Promise((resolve) => {
     const finish = () => {
@@ -218,7 +221,7 @@ const close = (client: Client): Promise<void> =>
       }
       resolve()
     }
-    const timer = setTimeout(finish, client.status === "ready" ? 500 : 0)
+    const timer = setTimeout(finish, client.status === "ready" ? CLOSE_MILLIS : 0)
     if (client.status === "ready") client.quit().then(finish, finish)
   })
 

@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { fromEither, nonNegativeDuration, positiveInt, positiveNumber } from "../internal/config.js"
 import { shownUrl } from "../internal/errors.js"
-import type { RedisConnection } from "../KaizenCache.js"
+import type { RedisConnection } from "./options.js"
 
 export const DEFAULT_CAPACITY = 1000
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
