@@ -34,7 +34,8 @@ export const handWritten = (reply: () => string) => {
           requests.push(provider)
           const text = reply()
           return [
-            ...(text.length > 0 ? [{ type: "text" as const, text }] : []),
+            // Provider metadata on the text part, which a decoded reply must keep.
+            ...(text.length > 0 ? [{ type: "text" as const, text, metadata: { handWritten: { id: "msg_1" } } }] : []),
             { type: "finish", reason: "stop", usage }
           ]
         }),
