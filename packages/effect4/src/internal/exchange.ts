@@ -29,6 +29,12 @@ export interface Exchange {
   /** True when every attempt ends by itself at the timeout with a typed `Timeout` (or cannot wait): no client timer. */
   readonly enforcesTimeout: boolean
   readonly poolSize?: number | undefined
+  /**
+   * True when an attempt reads the current span (trace headers, `transformClient` middleware), so
+   * the operation span is made and made its parent even with no tracer installed. Unsaid, it is
+   * taken as true: an exchange that never said so keeps its span.
+   */
+  readonly readsSpan?: boolean | undefined
   /** One attempt's effect, run again for each retry; or why nothing can be sent. */
   readonly prepare: (call: Call) => Result.Result<Effect.Effect<Answer, KaizenRequestError>, KaizenRequestError>
 }

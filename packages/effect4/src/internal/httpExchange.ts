@@ -116,5 +116,11 @@ export const make = (
     return Result.succeed(attempt)
   }
 
-  return { enforcesTimeout: isTimeout !== undefined, poolSize: options.poolSize, prepare }
+  return {
+    enforcesTimeout: isTimeout !== undefined,
+    poolSize: options.poolSize,
+    // Middleware may read the span, and trace headers come from it.
+    readsSpan: config.transformClient !== undefined || config.tracePropagation,
+    prepare
+  }
 }

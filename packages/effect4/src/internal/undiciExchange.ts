@@ -117,5 +117,5 @@ export const make = (dispatcher: Dispatcher, config: KaizenConfig.Resolved, opti
         : dispatch(dispatcher, { ...request, headers: { ...headers, ...HttpTraceContext.toHeaders(span.value) } }, outcomes, limits)))
   }
 
-  return { enforcesTimeout: true, poolSize: options.poolSize, prepare }
+  return { enforcesTimeout: true, poolSize: options.poolSize, readsSpan: config.tracePropagation, prepare }
 }
