@@ -1,12 +1,13 @@
 /**
  * Bulk calls as a `Stream`: many requests through one operation of the `KaizenClient` in the
- * context, with bounded concurrency (by default the client's connection pool), back-pressure,
- * results in input order or in completion order, each item's failure kept as a value unless
- * `failFast`, and progress counts. The Effect 3 line's `KaizenBatch`, with Effect 4's `Result`
+ * context, with bounded concurrency (by default the client's connection pool) by a pool of worker
+ * fibers, back-pressure, results in input order or in completion order, each item's failure kept
+ * as a value unless `failFast`, and progress counts. The Effect 3 line's `KaizenBatch`, with Effect 4's `Result`
  * where it has `Either`.
  *
  * @since 0.1.0
  */
+import type * as Cause from "effect/Cause"
 import type * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import type * as Result from "effect/Result"
@@ -93,8 +94,9 @@ export type Element<Op extends BodyOperation, O, X = never> = [FailFast<O>] exte
   : Success<Op, O> | Result.Result<Success<Op, O>, KaizenError | X>
 
 /**
- * The error channel of a batch's stream: the input's own `E`, and the Kaizen errors only when
- * `failFast` may be on.
+ * The error channel of a batch's stream: the input's own `E` (for an `Iterable`,
+ * `Cause.UnknownError`: its iterator may throw), and the Kaizen errors only when `failFast` may
+ * be on.
  *
  * @since 0.1.0
  * @category models
@@ -111,7 +113,11 @@ export type Failure<O, E, X = never> = [FailFast<O>] extends [false | undefined]
 export type Request<Op extends BodyOperation, X = never> = RequestInput<Op> | Result.Result<RequestInput<Op>, X>
 
 /**
- * The items of a batch: a `Stream` or any `Iterable`.
+ * The items of a batch: a `Stream` (read lazily, a chunk at a time) or any `Iterable` (an array,
+ * a generator). Either is read at most twice the concurrency of items past the results consumed.
+ * An iterator that throws ends the stream with a `Cause.UnknownError` (the thrown value as its
+ * `cause`) in its place, after the results of every item read before it, as a failing `Stream`
+ * does.
  *
  * @since 0.1.0
  * @category models
@@ -120,6 +126,7 @@ export type Requests<Op extends BodyOperation, E = never, R = never, X = never> 
   | Stream.Stream<Request<Op, X>, E, R>
   | Iterable<Request<Op, X>>
 
+// An Iterable gives `E` nothing to infer: its default is what the iterator's throw becomes.
 const batch = (unordered: boolean): any =>
   dual(
     (args) => typeof args[0] !== "string",
@@ -141,10 +148,10 @@ export const stream: {
   <Op extends BodyOperation, const O extends AnyOptions = {}>(
     operation: Op,
     options?: O & OptionsFor<Op>
-  ): <E = never, R = never, X = never>(
+  ): <E = Cause.UnknownError, R = never, X = never>(
     requests: Requests<Op, E, R, X>
   ) => Stream.Stream<Element<Op, O, X>, Failure<O, E, X>, R | KaizenClient>
-  <Op extends BodyOperation, E = never, R = never, X = never, const O extends AnyOptions = {}>(
+  <Op extends BodyOperation, E = Cause.UnknownError, R = never, X = never, const O extends AnyOptions = {}>(
     requests: Requests<Op, E, R, X>,
     operation: Op,
     options?: O & OptionsFor<Op>
@@ -161,10 +168,10 @@ export const streamUnordered: {
   <Op extends BodyOperation, const O extends AnyOptions = {}>(
     operation: Op,
     options?: O & OptionsFor<Op>
-  ): <E = never, R = never, X = never>(
+  ): <E = Cause.UnknownError, R = never, X = never>(
     requests: Requests<Op, E, R, X>
   ) => Stream.Stream<readonly [Element<Op, O, X>, number], Failure<O, E, X>, R | KaizenClient>
-  <Op extends BodyOperation, E = never, R = never, X = never, const O extends AnyOptions = {}>(
+  <Op extends BodyOperation, E = Cause.UnknownError, R = never, X = never, const O extends AnyOptions = {}>(
     requests: Requests<Op, E, R, X>,
     operation: Op,
     options?: O & OptionsFor<Op>
