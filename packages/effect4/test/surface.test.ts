@@ -61,6 +61,29 @@ describe("the public surface", () => {
     expect(names(KaizenNode)).toEqual(["fromEnv", "layer", "layerConfig", "make"])
   })
 
+  it("the AI entry point (./ai): the Effect 3 line's kaizen-effect/ai names", async () => {
+    expect(manifest.exports["./ai"].default).toBe("./dist/KaizenAi.js")
+    expect(names(await import("../src/KaizenAi.js"))).toEqual([
+      "Disabled",
+      "KaizenAiDecodeError",
+      "bytesSaved",
+      "calls",
+      "compressedParts",
+      "decodedReply",
+      "fallbacks",
+      "kaizenLatency",
+      "layer",
+      "make",
+      "reductionRatio",
+      "replyInKtof",
+      "tokensSaved",
+      "unwrapErrors",
+      "unwrapErrorsStream",
+      "withoutCompression",
+      "withoutCompressionStream"
+    ])
+  })
+
   it("the version sent in the User-Agent is package.json's", () => {
     expect(version).toBe(manifest.version)
   })
