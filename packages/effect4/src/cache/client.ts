@@ -23,8 +23,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as References from "effect/References"
 import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
+import * as Tracer from "effect/Tracer"
 import type { RequestInput } from "../contract/endpoints.js"
 import type { KaizenAPIError, KaizenRequestError } from "../contract/errors.js"
 import type * as Responses from "../contract/responses.js"
@@ -181,19 +183,25 @@ export const wrap = (inner: Service, options: WrapOptions): Effect.Effect<Servic
               (name) => served(name, compute(operation, name, request, callOptions), callOptions)
             )
         )
-        // Always a span, as the client's own call makes one (internal/client.ts).
-        return call.pipe(
-          Effect.tap((served) =>
-            Effect.annotateCurrentSpan({
-              "kaizen.cache.hit": isCached(served.response),
-              "kaizen.cache.source": served.source
-            })
-          ),
-          Effect.map((served) => served.response),
-          Effect.withSpan(`KaizenCache.${operation}`, {
-            kind: "internal",
-            attributes: { "kaizen.operation": operation }
-          })
+        // A span only when someone can see it, as the client's own (internal/span.ts): Effect 4's
+        // default tracer records nothing, and a span per hit would cost more than the hit.
+        return Effect.withFiber((fiber) =>
+          fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer || !fiber.getRef(References.TracerEnabled)
+            ? Effect.map(call, (served) => served.response)
+            : call.pipe(
+              Effect.tap((served) =>
+                Effect.annotateCurrentSpan({
+                  "kaizen.cache.hit": isCached(served.response),
+                  "kaizen.cache.source": served.source
+                })
+              ),
+              Effect.map((served) => served.response),
+              Effect.withSpan(
+                `KaizenCache.${operation}`,
+                { kind: "internal", attributes: { "kaizen.operation": operation } },
+                { captureStackTrace: false }
+              )
+            )
         )
       })
 
