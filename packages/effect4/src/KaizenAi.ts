@@ -51,7 +51,9 @@ export interface Options {
    * Which parts go through Kaizen. Default: system and user text (with any JSON in it:
    * Kaizen's `auto_detect_json` finds and re-encodes it). Assistant text and tool results are
    * opt-in: replaying the model its own words in another format, or a tool's output, changes
-   * what it sees, so that is the caller's choice.
+   * what it sees, so that is the caller's choice. A tool result that carries its own
+   * `modelOutput` (what Effect 4's tools render for the model) goes as it is: the provider sends
+   * that rendering, not the JSON.
    */
   readonly include?: {
     readonly system?: boolean | undefined
@@ -74,8 +76,7 @@ export interface Options {
    * {@link tokensSaved}. Without it only bytes are measured. The counts are Kaizen's
    * `token_stats`, which measure a part serialised as JSON: a text part is counted in quotes
    * with its inner quotes escaped, so for text the count before, and the savings, run a little
-   * high (52 against 48 o200k tokens for a 161-character question with a JSON table in it).
-   * Bytes are measured here, exactly as the provider receives them.
+   * high. Bytes are measured here, exactly as the provider receives them.
    */
   readonly tokenModels?: ReadonlyArray<string> | undefined
   /** KTOF encoding options (`indent`, `delimiter`, `length_marker`). */

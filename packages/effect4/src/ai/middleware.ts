@@ -47,7 +47,7 @@ export const make = (
           Effect.withSpan("KaizenAi.generateText", { attributes: { "kaizen.ai.method": "generateText" } })
         ))
 
-    const generateObject = (call: LanguageModel.GenerateObjectOptions<any, any, any>) =>
+    const generateObject = (call: LanguageModel.GenerateObjectOptions<any, any>) =>
       Effect.flatMap(disabled, (off) =>
         off ? model.generateObject(call as any) : compress(settings, "generateObject", call.prompt).pipe(
           Effect.flatMap((prompt) => model.generateObject({ ...call, prompt } as any)),

@@ -125,8 +125,9 @@ export const unitsOf = (prompt: Prompt.Prompt, selection: Selection): ReadonlyAr
         if (!selection.toolResults) return
         message.content.forEach((part, p) => {
           // An approval answer carries no result; a result with its own `modelOutput` (the
-          // tool's rendering for the model) is sent as that rendering, not as the JSON.
-          if (part.type !== "tool-result" || part.modelOutput !== undefined) return
+          // tool's rendering for the model, since effect 4.1; read untyped so 4.0 compiles) is
+          // sent as that rendering, not as the JSON.
+          if (part.type !== "tool-result" || (part as { readonly modelOutput?: unknown }).modelOutput !== undefined) return
           const json = jsonOf(part.result)
           if (json !== undefined) units.push({ _tag: "ToolResult", message: m, part: p, value: json.value })
         })

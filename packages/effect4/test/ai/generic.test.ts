@@ -105,23 +105,24 @@ describe("KaizenAi over any LanguageModel", () => {
     }).pipe(Effect.provide(withModel(provider.model, { include: { assistant: true, toolResults: true } })))
   })
 
-  it.effect("toolResults: a result with its own modelOutput, and an approval answer, go as they are", () => {
+  // A tool result's `modelOutput` arrived in effect 4.1; on 4.0 the prompt drops it.
+  const withModelOutput = {
+    type: "tool-result",
+    id: "c1",
+    name: "lookup",
+    isFailure: false,
+    result: JSON.parse(table),
+    modelOutput: [{ type: "text", text: "three rows" }]
+  } as Prompt.ToolResultPartEncoded
+  const keepsModelOutput = JSON.stringify(Prompt.make([{ role: "tool", content: [withModelOutput] }])).includes("three rows")
+
+  it.effect.skipIf(!keepsModelOutput)("toolResults: a result with its own modelOutput, and an approval answer, go as they are", () => {
     const provider = handWritten(() => "done")
     const prompt: Prompt.RawInput = [
       { role: "user", content: "Show the table" },
       {
         role: "tool",
-        content: [
-          {
-            type: "tool-result",
-            id: "c1",
-            name: "lookup",
-            isFailure: false,
-            result: JSON.parse(table),
-            modelOutput: [{ type: "text", text: "three rows" }]
-          },
-          { type: "tool-approval-response", approvalId: "a1", approved: true }
-        ]
+        content: [withModelOutput, { type: "tool-approval-response", approvalId: "a1", approved: true }]
       }
     ]
     return Effect.gen(function*() {
@@ -175,7 +176,8 @@ describe("KaizenAi over any LanguageModel", () => {
       const inner = handWritten(() => "done")
       const model = yield* LanguageModel.LanguageModel
       const original = yield* LanguageModel.LanguageModel.pipe(Effect.provide(inner.model))
-      expect(model.supportsSystemMessagesInHistory).toBe(original.supportsSystemMessagesInHistory)
+      // Read untyped: effect 4.0's LanguageModel does not declare the field yet.
+      expect(Reflect.get(model, "supportsSystemMessagesInHistory")).toBe(Reflect.get(original, "supportsSystemMessagesInHistory"))
       expect(Object.keys(model).sort()).toEqual(Object.keys(original).sort())
     }).pipe(Effect.provide(withModel(handWritten(() => "done").model))))
 
