@@ -2,7 +2,7 @@
  * The package built for the tests' worker processes, from the sources under test: emitted by
  * the package's own TypeScript into a folder of this run under node_modules/.cache (so the
  * package's dependencies resolve from it), never into dist/, which other builds replace while
- * tests run. Removed when the scope closes.
+ * tests run.
  */
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
@@ -14,21 +14,26 @@ import { fileURLToPath } from "node:url"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..")
 
-/** The folder holding the built modules (KaizenCache.js, KaizenNode.js, index.js, ...). */
+/** Builds into a new folder and resolves with it (KaizenCache.js, KaizenNode.js, index.js, ...). */
+export const build = (): Promise<string> => {
+  const parent = join(root, "node_modules", ".cache", "kaizen-cache-tests")
+  mkdirSync(parent, { recursive: true })
+  const outDir = mkdtempSync(join(parent, "build-"))
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")
+  const args = [tsc, "-p", join(root, "tsconfig.build.json"), "--outDir", outDir, "--declaration", "false", "--sourceMap", "false"]
+  return new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, args, { cwd: root }, (error, stdout) => {
+      // A type error elsewhere in the package still emits; the cache's modules are what matter.
+      if (existsSync(join(outDir, "KaizenCache.js"))) resolve(outDir)
+      else reject(new Error(`the test build emitted nothing: ${error?.message}\n${stdout}`))
+    })
+  )
+}
+
+export const remove = (outDir: string): void => rmSync(outDir, { recursive: true, force: true })
+
+/** A build for the scope, removed when it closes. */
 export const make: Effect.Effect<string, never, Scope.Scope> = Effect.acquireRelease(
-  Effect.promise(() => {
-    const parent = join(root, "node_modules", ".cache", "kaizen-cache-tests")
-    mkdirSync(parent, { recursive: true })
-    const outDir = mkdtempSync(join(parent, "build-"))
-    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")
-    const args = [tsc, "-p", join(root, "tsconfig.build.json"), "--outDir", outDir, "--declaration", "false", "--sourceMap", "false"]
-    return new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, args, { cwd: root }, (error, stdout) => {
-        // A type error elsewhere in the package still emits; the cache's modules are what matter.
-        if (existsSync(join(outDir, "KaizenCache.js"))) resolve(outDir)
-        else reject(new Error(`the test build emitted nothing: ${error?.message}\n${stdout}`))
-      })
-    )
-  }),
-  (outDir) => Effect.sync(() => rmSync(outDir, { recursive: true, force: true }))
+  Effect.promise(build),
+  (outDir) => Effect.sync(() => remove(outDir))
 )
