@@ -8,6 +8,9 @@ import * as Root from "../src/index.js"
 import * as KaizenNode from "../src/KaizenNode.js"
 import { version } from "../src/contract/version.js"
 import manifest from "../package.json" with { type: "json" }
+import { readdirSync, readFileSync } from "node:fs"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
 
 const names = (module: object) => Object.keys(module).sort()
 
@@ -82,6 +85,32 @@ describe("the public surface", () => {
       "withoutCompression",
       "withoutCompressionStream"
     ])
+  })
+
+  it("the cache entry point (./cache): the Effect 3 line's kaizen-effect/cache names", async () => {
+    expect(manifest.exports["./cache"].default).toBe("./dist/KaizenCache.js")
+    expect(names(await import("../src/KaizenCache.js"))).toEqual([
+      "hits",
+      "isCached",
+      "layer",
+      "layerFileSystem",
+      "layerFleetLimit",
+      "layerKeyValueStore",
+      "layerPersistence",
+      "layerRedis",
+      "makeFleetLimiter",
+      "misses",
+      "rateLimitFallbacks",
+      "storeErrors"
+    ])
+  })
+
+  it("the cache loads without its optional peer: ioredis and node modules are imported only when a layer needs them", () => {
+    const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "src")
+    for (const file of ["KaizenCache.ts", ...readdirSync(join(dir, "cache")).map((name) => `cache/${name}`)]) {
+      const text = readFileSync(join(dir, file), "utf8")
+      expect(text, file).not.toMatch(/^import[^\n]*from "(ioredis|node:[^"]+)"/m)
+    }
   })
 
   it("the version sent in the User-Agent is package.json's", () => {
