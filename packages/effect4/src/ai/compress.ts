@@ -42,7 +42,7 @@ export const compress = (
       Effect.tap((measured) => record(measured, settings.tokenModel)),
       Effect.map((measured): Prompt.RawInput => {
         const replacements = measured.filter((m) => m.replaced)
-        return replacements.length === 0 ? raw : AiPrompt.replace(prompt, replacements)
+        return replacements.length === 0 ? raw : AiPrompt.replace(prompt, replacements, settings.rebuilt)
       }),
       Effect.catch((error) => onKaizenError(settings.failOnKaizenError, method, "promptsEncode", error, raw)),
       Effect.ensuring(Metric.update(calls, 1))

@@ -138,15 +138,27 @@ export const unitsOf = (prompt: Prompt.Prompt, selection: Selection): ReadonlyAr
 }
 
 /**
+ * The messages this layer rebuilt, by the message they replaced, with the replacements that
+ * made them. `effect/ai`'s `ResponseIdTracker` recognises the messages a model already sent by
+ * identity; handing back the same rebuilt message for the same original and the same KTOF keeps
+ * that working, so a model that sends only what follows its last answer still can.
+ *
+ * @internal
+ */
+export type Rebuilt = WeakMap<Prompt.Message, { readonly key: string; readonly message: Prompt.Message }>
+
+/**
  * The prompt with each replaced unit's KTOF in place of its original. A `Message` unit's KTOF
  * takes the place of its first text part and its other text parts are dropped; files and any
- * other parts stay where they were.
+ * other parts stay where they were. A message rebuilt before from the same original with the
+ * same KTOF is the one from `rebuilt`.
  *
  * @internal
  */
 export const replace = (
   prompt: Prompt.Prompt,
-  replacements: ReadonlyArray<{ readonly unit: Unit; readonly ktof: string }>
+  replacements: ReadonlyArray<{ readonly unit: Unit; readonly ktof: string }>,
+  rebuilt: Rebuilt
 ): Prompt.Prompt => {
   if (replacements.length === 0) return prompt
   // Per message, per part: the KTOF to put there, or `null` for a text part merged away.
@@ -157,35 +169,35 @@ export const replace = (
     else byPart.set(unit.part, ktof)
     parts.set(unit.message, byPart)
   }
-  const messages: Array<Prompt.Message> = []
-  prompt.content.forEach((message, m) => {
+  return Prompt.fromMessages(prompt.content.map((message, m) => {
     const byPart = parts.get(m)
-    if (byPart === undefined) {
-      messages.push(message)
-      return
-    }
-    switch (message.role) {
-      case "system":
-        messages.push({ ...message, content: byPart.get(-1) ?? message.content })
-        return
-      case "user":
-        messages.push({ ...message, content: withTexts(message.content, byPart) })
-        return
-      case "assistant":
-        messages.push({ ...message, content: withTexts(message.content, byPart) })
-        return
-      case "tool":
-        messages.push({
-          ...message,
-          content: message.content.map((part, p) => {
-            const ktof = byPart.get(p)
-            return ktof === undefined || ktof === null || part.type !== "tool-result" ? part : { ...part, result: ktof }
-          })
+    if (byPart === undefined) return message
+    const key = JSON.stringify([...byPart].sort(([a], [b]) => a - b))
+    const previous = rebuilt.get(message)
+    if (previous !== undefined && previous.key === key) return previous.message
+    const next = rebuild(message, byPart)
+    rebuilt.set(message, { key, message: next })
+    return next
+  }))
+}
+
+const rebuild = (message: Prompt.Message, byPart: ReadonlyMap<number, string | null>): Prompt.Message => {
+  switch (message.role) {
+    case "system":
+      return { ...message, content: byPart.get(-1) ?? message.content }
+    case "user":
+      return { ...message, content: withTexts(message.content, byPart) }
+    case "assistant":
+      return { ...message, content: withTexts(message.content, byPart) }
+    case "tool":
+      return {
+        ...message,
+        content: message.content.map((part, p) => {
+          const ktof = byPart.get(p)
+          return ktof === undefined || ktof === null || part.type !== "tool-result" ? part : { ...part, result: ktof }
         })
-        return
-    }
-  })
-  return Prompt.fromMessages(messages)
+      }
+  }
 }
 
 const withTexts = <P extends Prompt.Part>(

@@ -1,6 +1,7 @@
 /**
  * The layer's options resolved once, when the layer is built: defaults applied and the fixed
- * part of every encode request prepared, so a call only reads them.
+ * part of every encode request prepared, so a call only reads them; and the one thing calls
+ * share, the messages rebuilt with KTOF (see `Rebuilt` in prompt.ts).
  *
  * @internal
  */
@@ -24,6 +25,8 @@ export interface Settings {
   /** Every encode request but its `prompt`. */
   readonly encodeFields: Omit<KaizenSchema.RequestInput<"promptsEncode">, "prompt">
   readonly decodeResponses: boolean
+  /** The messages rebuilt with KTOF, kept for the layer's life (weakly, by the original). */
+  readonly rebuilt: AiPrompt.Rebuilt
 }
 
 /**
@@ -50,5 +53,6 @@ export const resolve = (options: KaizenAi.Options, kaizen: Settings["kaizen"]): 
     ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
     ...(options.tokenModels === undefined ? {} : { token_models: options.tokenModels })
   },
-  decodeResponses: options.decodeResponse === true
+  decodeResponses: options.decodeResponse === true,
+  rebuilt: new WeakMap()
 })
