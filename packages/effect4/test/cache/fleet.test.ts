@@ -192,10 +192,8 @@ RedisServer.describeRedis("KaizenCache fleet limit (a real redis-server)", () =>
       )
       const client = Context.get(yield* Layer.build(live), KaizenClient)
       yield* client.compress({ data: 1 })
-      const { Redis } = yield* Effect.promise(() => import("ioredis"))
-      const admin = new Redis({ ...options, lazyConnect: true })
-      yield* Effect.addFinalizer(() => Effect.sync(() => admin.disconnect()))
-      const list = yield* Effect.promise(() => admin.connect().then(() => admin.client("LIST") as Promise<string>))
+      const admin = yield* RedisServer.admin(redis.port)
+      const list = yield* Effect.promise(() => admin.client("LIST") as Promise<string>)
       // Ours, and the admin's own.
       expect(list.trim().split("\n")).toHaveLength(2)
       expect(server.requests).toHaveLength(1)

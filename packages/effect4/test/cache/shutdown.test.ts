@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { Redis } from "ioredis"
 import { spawn } from "node:child_process"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -16,16 +15,6 @@ import * as RedisServer from "./support/redisServer.js"
 
 const worker = join(dirname(fileURLToPath(import.meta.url)), "support", "shutdownWorker.mjs")
 const PASSWORD = "wrong-password-s3cr3t"
-
-const admin = (port: number) =>
-  Effect.acquireRelease(
-    Effect.promise(async () => {
-      const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true })
-      await client.connect()
-      return client
-    }),
-    (client) => Effect.sync(() => client.disconnect())
-  )
 
 const expectClean = ({ code, output }: { code: number | null; output: string }) => {
   expect(code, output).toBe(0)
@@ -62,7 +51,7 @@ RedisServer.describeRedis("shutdown whatever Redis does (a real redis-server)", 
   it.live("Redis refusing the password", () =>
     Effect.gen(function*() {
       const redis = yield* RedisServer.make
-      const client = yield* admin(redis.port)
+      const client = yield* RedisServer.admin(redis.port)
       yield* Effect.promise(() => client.config("SET", "requirepass", "the-right-one-0123"))
       const run = yield* runToEnd([String(redis.port), PASSWORD])
       expectClean(run)
@@ -72,7 +61,7 @@ RedisServer.describeRedis("shutdown whatever Redis does (a real redis-server)", 
   it.live("Redis frozen (SIGSTOP)", () =>
     Effect.gen(function*() {
       const redis = yield* RedisServer.make
-      const client = yield* admin(redis.port)
+      const client = yield* RedisServer.admin(redis.port)
       const info = yield* Effect.promise(() => client.info("server"))
       const pid = Number(/process_id:(\d+)/.exec(info)![1])
       process.kill(pid, "SIGSTOP")

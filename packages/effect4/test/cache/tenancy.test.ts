@@ -9,7 +9,6 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as Persistence from "effect/persistence/Persistence"
-import { Redis } from "ioredis"
 import { KaizenClient } from "../../src/index.js"
 import * as KaizenCache from "../../src/KaizenCache.js"
 import { type Handler, json, serve } from "../support/server.js"
@@ -128,9 +127,8 @@ RedisServer.describeRedis("KaizenCache tenancy (a real redis-server)", () => {
       expect([tenantA, tenantB, tenantAAgain, otherSecret].map(KaizenCache.isCached)).toEqual([false, false, true, false])
       expect(server.requests).toHaveLength(4)
 
-      const admin = new Redis({ host: redis.host, port: redis.port, lazyConnect: true })
-      yield* Effect.addFinalizer(() => Effect.sync(() => admin.disconnect()))
-      const keys = yield* Effect.promise(() => admin.connect().then(() => admin.keys("*")))
+      const admin = yield* RedisServer.admin(redis.port)
+      const keys = yield* Effect.promise(() => admin.keys("*"))
       expect(keys).toHaveLength(3)
       for (const key of keys) expect(key).toMatch(/^kaizen-effect:cache:v2:[0-9a-f]{64}$/)
       const values = yield* Effect.promise(() => Promise.all(keys.map((key) => admin.get(key))))

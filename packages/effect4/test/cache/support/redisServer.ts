@@ -4,21 +4,36 @@
  * free loopback port in a temporary directory, with nothing saved to disk, and stopped (its
  * directory removed) when the scope closes. `kill` stops it mid-test, as an outage.
  *
- * Where `redis-server` is not installed, `describeRedis` skips its suite with one line saying
- * how to install it; under `CI=true` the suite fails instead, so CI never passes by skipping.
+ * Where `redis-server` (or the optional peer `ioredis`) is not installed, `describeRedis` skips
+ * its suite with one line saying how to install it; under `CI=true` the suite fails instead, so
+ * CI never passes by skipping.
  */
 import { describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
+import { createRequire } from "node:module"
 import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
-export const installed: boolean = spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0
+const hasIoredis = (() => {
+  try {
+    createRequire(import.meta.url).resolve("ioredis")
+    return true
+  } catch {
+    return false
+  }
+})()
 
-const HOW_TO_INSTALL = "apt-get update && apt-get install -y redis-server"
+const hasServer = spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0
+
+export const installed: boolean = hasServer && hasIoredis
+
+const HOW_TO_INSTALL = hasServer
+  ? "ioredis is not installed: npm install in packages/effect4 (a dev dependency)"
+  : "redis-server is not installed: apt-get update && apt-get install -y redis-server"
 let told = false
 
 /** `describe`, when redis-server is here; otherwise skipped (one line) or, under CI, failed. */
@@ -30,14 +45,14 @@ export const describeRedis = (name: string, body: () => void): void => {
   if (process.env["CI"] === "true") {
     describe(name, () => {
       it("needs redis-server", () => {
-        throw new Error(`redis-server is not installed (CI=true): ${HOW_TO_INSTALL}`)
+        throw new Error(`CI=true: ${HOW_TO_INSTALL}`)
       })
     })
     return
   }
   if (!told) {
     told = true
-    console.log(`Skipping the Redis tests: redis-server is not installed (${HOW_TO_INSTALL})`)
+    console.log(`Skipping the Redis tests: ${HOW_TO_INSTALL}`)
   }
   describe.skip(name, body)
 }
@@ -110,3 +125,29 @@ export const make: Effect.Effect<RedisServer, never, Scope.Scope> = Effect.acqui
       return exited(child)
     })
 })))
+
+/** The few commands the tests send Redis themselves, typed here so the tests check without ioredis. */
+export interface Admin {
+  keys(pattern: string): Promise<Array<string>>
+  get(key: string): Promise<string | null>
+  config(...args: Array<string>): Promise<unknown>
+  info(section: string): Promise<string>
+  client(...args: Array<string>): Promise<unknown>
+}
+
+// A specifier in a variable: ioredis is loaded only by the suites that run (see `installed`).
+const IOREDIS: string = "ioredis"
+
+/** A connection of the test's own to the Redis on `port`, closed with the scope. */
+export const admin = (port: number): Effect.Effect<Admin, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.promise(async () => {
+      const { Redis } = (await import(IOREDIS)) as {
+        Redis: new(options: object) => Admin & { connect(): Promise<void>; disconnect(): void }
+      }
+      const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true })
+      await client.connect()
+      return client
+    }),
+    (client) => Effect.sync(() => client.disconnect())
+  )
