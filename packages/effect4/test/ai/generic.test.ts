@@ -6,10 +6,13 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Prompt from "effect/ai/Prompt"
 import * as LanguageModel from "effect/ai/LanguageModel"
+import * as Tool from "effect/ai/Tool"
+import * as Toolkit from "effect/ai/Toolkit"
 import * as KaizenAi from "../../src/KaizenAi.js"
 import { bytes, encodeAsKaizen, handWritten, httpKaizen, metrics, moved, textOf, withModel } from "./support/harness.js"
 
@@ -169,6 +172,41 @@ describe("KaizenAi over any LanguageModel", () => {
       expect(request!.responseFormat).toMatchObject({ type: "json", objectName: "ok" })
       expect(request!.toolChoice).toBe("none")
     }).pipe(Effect.provide(withModel(provider.model, { decodeResponse: true })))
+  })
+
+  it.effect("a toolkit passes through: the provider sees the tools and tool choice, and the tool call is resolved", () => {
+    const GetUser = Tool.make("GetUser", {
+      description: "Looks a user up by id",
+      parameters: Schema.Struct({ id: Schema.Number }),
+      success: Schema.Struct({ name: Schema.String })
+    })
+    const Tools = Toolkit.make(GetUser)
+    const handlers = Tools.toLayer({ GetUser: ({ id }) => Effect.succeed({ name: `user-${id}` }) })
+    const requests: Array<LanguageModel.ProviderOptions> = []
+    const model = Layer.effect(
+      LanguageModel.LanguageModel,
+      LanguageModel.make({
+        generateText: (provider) =>
+          Effect.sync(() => {
+            requests.push(provider)
+            return [
+              { type: "tool-call" as const, id: "c1", name: "GetUser", params: { id: 3 } },
+              { type: "finish" as const, reason: "tool-calls" as const, usage: { inputTokens: { total: 1 }, outputTokens: { total: 1 } } }
+            ]
+          }),
+        streamText: () => Stream.empty
+      })
+    )
+    return Effect.gen(function*() {
+      const expected = yield* encodeAsKaizen(`Who is user 3? ${table}`)
+      const response = yield* LanguageModel.generateText({ prompt: `Who is user 3? ${table}`, toolkit: Tools, toolChoice: "auto" })
+      expect(textOf(requests[0]!.prompt.content[0])).toBe(expected.result)
+      expect(requests[0]!.tools.map((tool) => tool.name)).toEqual(["GetUser"])
+      expect(requests[0]!.toolChoice).toBe("auto")
+      expect(response.toolCalls.map((call) => call.params)).toEqual([{ id: 3 }])
+      const result = response.toolResults[0]!
+      expect(result.isFailure === false && result.result).toEqual({ name: "user-3" })
+    }).pipe(Effect.provide(Layer.merge(withModel(model), handlers)))
   })
 
   it.effect("the wrapped model's own fields carry over (supportsSystemMessagesInHistory)", () =>
