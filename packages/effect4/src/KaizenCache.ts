@@ -215,8 +215,8 @@ export const layerFileSystem = (
   layerKeyValueStore(options).pipe(Layer.provide(files.layerKeyValueStore(directory)))
 
 /**
- * The cache in Redis (over `ioredis` 5, on one connection per process), shared
- * by every process of the fleet that uses the same Redis and Kaizen base URL. If Redis is down
+ * The cache in Redis (over `ioredis` 5, one connection per process), shared by every process
+ * of the fleet that uses the same Redis and Kaizen base URL. If Redis is down
  * or slow, calls go to Kaizen uncached (logged once per outage, counted in
  * {@link storeErrors}); they never fail because of it.
  *
@@ -239,8 +239,9 @@ export const layerRedis = (options: RedisOptions): Layer.Layer<KaizenClient, Con
       ))))
 
 /**
- * Makes the fleet's limiter: a `KaizenConfig.RateLimit` for the client's `rateLimiter` option. Its Redis
- * connection lives as long as the Scope. A bad option fails with a `ConfigError` naming it.
+ * Makes the fleet's limiter: a `KaizenConfig.RateLimit` for the client's `rateLimiter` option
+ * (where the Effect 3 line's is an `effect/RateLimiter`, the same `task => task` shape). Its
+ * Redis connection lives as long as the Scope. A bad option fails with a `ConfigError` naming it.
  *
  * @since 0.1.0
  * @category constructors
