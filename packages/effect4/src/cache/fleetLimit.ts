@@ -2,28 +2,36 @@
  * A rate limit shared by every process that names the same key, shaped as the
  * `KaizenConfig.RateLimit` (`task => task`) that the client's `rateLimiter` option takes.
  *
- * Servers count starts in a sliding window ("at most 50 in the last second"), so that is the
- * guarantee: a log in Redis of the fleet's starts lets at most `limit` start in any window of
- * `interval` plus `HEADROOM` (the headroom absorbs the milliseconds between Redis's clock and
- * the server's), from the first second on (a token bucket allows its burst plus its refill
- * there). Starts are also paced, one every `spacing` (the interval over the limit), and at
- * least half a spacing apart in the log, so they spread evenly instead of arriving together.
+ * Servers count arrivals in a sliding window ("at most 50 in the last second"), and an arrival
+ * happens somewhere between the moment Redis lets a call start and the moment its answer is
+ * back. So a start counts from the moment it is let go until its answer plus the interval:
+ * Redis lets a call start only while fewer than `limit` calls are in flight or were answered
+ * within the last `interval`. Whatever the delays between Redis, the worker and the server (a
+ * busy machine, a stalled event loop), no window of `interval` at the server can hold more than
+ * `limit` arrivals: of any such window's arrivals, the one started last saw every other either
+ * in flight or answered less than `interval` before. A window's worth of slack is spent only on
+ * the calls' own latency, not on a guessed margin. Starts are also paced, one every `spacing`
+ * (the interval over the limit), and at least half a spacing apart, so they spread evenly.
  *
- * One start (Lua scripts, atomic, on Redis's clock):
+ * One call (Lua scripts, atomic, on Redis's clock):
  * - `reserve` takes the next paced slot and returns how long to wait for it (and how many
  *   processes took slots in the last minute: the fleet's size for an outage); a slot due now
- *   starts at once if the log has room;
+ *   starts at once if the window has room;
  * - after waiting, `confirm` checks that no 429 paused the fleet meanwhile (else a new slot)
- *   and that the log has room (else the wait until it has): a worker that woke late still
- *   starts, but never past the limit.
+ *   and that the window has room (else the wait until it has);
+ * - `finish` moves the call from in flight to answered, after its task ends however it ends
+ *   (sent without waiting: a late `finish` only makes the fleet send less). A call whose
+ *   process died counts as in flight for `IN_FLIGHT_MAX`, then is dropped.
  * - a 429 with `Retry-After` seen by any process pauses the schedule until then, for all.
  *
  * Falling back: only when Redis cannot be reached (refused, closed, authentication; redis.ts
  * knows at once, nothing waits on it) or gives no answer at all within `timeout`, never
- * because an answer is slow. The process then paces itself at `limit / fleetSize`, continuing
- * its own pace (no fresh burst), and returns to the schedule as soon as Redis is ready again.
- * A reservation given up (an interrupted call, a crashed worker) is not returned: the fleet
- * errs on the side of sending less.
+ * because an answer is slow. Each process keeps the same count of its own calls all along, so
+ * in an outage it goes on at its share (`limit / fleetSize` per interval, paced; no fresh
+ * burst). Back on Redis, it first hands over the calls it made meanwhile (answered at their
+ * times, or now for those still in flight) and the `finish`es Redis missed, and keeps to its
+ * share for one more window (the processes not back yet are not in Redis), so a restarted
+ * Redis does not let the fleet start a second window's worth at once.
  *
  * @internal
  */
@@ -31,6 +39,7 @@ import * as Clock from "effect/Clock"
 import type * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as FiberSet from "effect/FiberSet"
 import type * as Scope from "effect/Scope"
 import { invalid } from "../internal/config.js"
 import type { RateLimit } from "../KaizenConfig.js"
@@ -39,18 +48,19 @@ import type { FleetLimitOptions } from "./options.js"
 import * as Redis from "./redis.js"
 import * as settings from "./settings.js"
 
-/** The window's extension, for the jitter between Redis's clock and the server's (BENCHMARKS.md). */
-export const HEADROOM = 0.2
+/**
+ * A call started this long ago and never finished counts no more: its process died (a request
+ * reaches its server long before this, or not at all).
+ */
+export const IN_FLIGHT_MAX_MILLIS = 10_000
 
 export interface LimitSettings {
   readonly key: string
   /** Milliseconds between two starts across the fleet. */
   readonly spacingMillis: number
-  /** At most `windowLimit` starts in any `windowMillis` (the interval plus the headroom). */
+  /** A call starts only while fewer than `windowLimit` are in flight or answered within `windowMillis`. */
   readonly windowLimit: number
   readonly windowMillis: number
-  /** The window of the 429 pause when the answer has no `Retry-After`. */
-  readonly intervalMillis: number
   /** The share in an outage is `1 / fleetSize`; undefined: the processes last seen on the schedule. */
   readonly fleetSize: number | undefined
   /** A Redis command with no answer after this: Redis is treated as unreachable. */
@@ -61,21 +71,32 @@ export interface LimitSettings {
 export interface Schedule {
   readonly reserve: (limits: LimitSettings) => Effect.Effect<Slot, Redis.Unavailable>
   readonly confirm: (at: number, limits: LimitSettings) => Effect.Effect<Slot, Redis.Unavailable>
-  readonly pause: (millis: number) => Effect.Effect<void, Redis.Unavailable>
+  /**
+   * The calls `ids` answered now, and calls made while Redis could not be reached, answered
+   * `ages` milliseconds ago (0: still in flight).
+   */
+  readonly finish: (
+    ids: ReadonlyArray<string>,
+    ages: ReadonlyArray<number>,
+    limits: LimitSettings
+  ) => Effect.Effect<void, Redis.Unavailable>
+  readonly pause: (millis: number, limits: LimitSettings) => Effect.Effect<void, Redis.Unavailable>
   /** Logs the outage's one WARN. */
   readonly report: (failure: Redis.Unavailable) => Effect.Effect<void>
 }
 
 export interface Slot {
-  /** How long to wait for it; 0: start now. */
+  /** How long to wait for it; 0: started. */
   readonly waitMillis: number
   /** The slot, on the schedule's clock. */
   readonly at: number
+  /** The started call's name on the schedule (when `waitMillis` is 0). */
+  readonly id?: string | undefined
   /** Processes that took a slot in the last minute, when the schedule knows. */
   readonly fleetSize?: number | undefined
 }
 
-/** Derives the spacing from the options' limits (per second, per minute). */
+/** Derives the spacing and the window from the options' limits (per second, per minute). */
 export const limitSettings = (options: {
   readonly key: string
   readonly maxRequestsPerSecond: number
@@ -88,13 +109,11 @@ export const limitSettings = (options: {
     const perMinute = settings.windowOf(options.maxRequestsPerMinute / 60)
     windows.push(perMinute)
   }
-  const spacingMillis = Math.max(...windows.map((w) => w.intervalMillis / w.limit))
   return {
     key: options.key,
-    spacingMillis,
+    spacingMillis: Math.max(...windows.map((w) => w.intervalMillis / w.limit)),
     windowLimit: windows[0]!.limit,
-    windowMillis: windows[0]!.intervalMillis * (1 + HEADROOM),
-    intervalMillis: windows[0]!.intervalMillis,
+    windowMillis: windows[0]!.intervalMillis,
     fleetSize: options.fleetSize,
     timeout: options.timeout
   }
@@ -104,127 +123,252 @@ const isTooManyRequests = (error: unknown): error is { readonly retryAfter?: Dur
   typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "KaizenAPIError" &&
   (error as { statusCode?: unknown }).statusCode === 429
 
-export const makeLimiter = (limits: LimitSettings, schedule: Schedule): Effect.Effect<RateLimit> =>
-  Effect.sync(() => {
+/** A call let go: its name on the schedule, or none when it started on this process's share. */
+interface Permit {
+  readonly id: string | undefined
+}
+
+/** How long closing waits for the `finish`es still on their way to Redis. */
+const FINISH_ON_CLOSE = Duration.millis(500)
+
+export const makeLimiter = (
+  limits: LimitSettings,
+  schedule: Schedule
+): Effect.Effect<RateLimit, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    // A call that ended just before its process does must not hold a place for IN_FLIGHT_MAX.
+    const finishing = yield* FiberSet.make<void>()
+    yield* Effect.addFinalizer(() => Effect.ignore(Effect.timeout(FiberSet.awaitEmpty(finishing), FINISH_ON_CLOSE)))
+    // The processes on the key, as Redis last counted them (a minute of reserves). A smaller
+    // count is believed only a minute after the larger one: a restarted Redis has counted
+    // just the processes back so far.
     let fleetSeen = 1
-    // This process's own pace: used in an outage, and kept up to date meanwhile (no fresh burst).
+    let fleetSeenAt = 0
+    const seen = (size: number, now: number) => {
+      if (size >= fleetSeen || now - fleetSeenAt > 60_000) {
+        fleetSeen = size
+        fleetSeenAt = now
+      }
+    }
+    const share = () => Math.max(1, limits.fleetSize ?? fleetSeen)
+    const localSpacing = () => limits.spacingMillis * share()
+    // This process's calls, counted all along (on its clock), so that an outage continues from
+    // them: in flight, and the answer times within the window (ascending).
+    let inFlight = 0
+    const answered: Array<number> = []
     let localNext = 0
     let localPausedUntil = 0
-    const localSpacing = () => limits.spacingMillis * Math.max(1, limits.fleetSize ?? fleetSeen)
+    // What Redis has to be told when it answers again: calls started on our own share (in
+    // flight, and answered within the window) and the `finish`es it missed.
+    const ownInFlight = new Set<Permit>()
+    let ownAnswered: Array<number> = []
+    let missed: Array<string> = []
 
-    const started = Effect.map(Clock.currentTimeMillis, (now) => {
+    const forget = (times: Array<number>, now: number) => {
+      while (times.length > 0 && times[0]! <= now - limits.windowMillis) times.shift()
+    }
+
+    const started = (id: string | undefined, now: number): Permit => {
       localNext = Math.max(localNext, now + localSpacing())
+      inFlight++
+      return { id }
+    }
+
+    /** This process's share: paced, and fewer than `limit / fleetSize` in flight or answered in the window. */
+    const localWait = (now: number): number => {
+      forget(answered, now)
+      const byPace = Math.max(localNext, localPausedUntil) - now
+      if (byPace > 0) return byPace
+      const over = inFlight + answered.length - Math.max(1, Math.floor(limits.windowLimit / share()))
+      if (over < 0) return 0
+      return over < answered.length ? answered[over]! + limits.windowMillis - now : localSpacing()
+    }
+    // After a wait, Redis is asked again (at once refused while it is down): a call never
+    // starts on its own share once Redis answers, unseen by the others.
+    const local: Effect.Effect<Permit> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      const wait = localWait(now)
+      if (wait > 0) return Effect.andThen(Effect.sleep(Duration.millis(wait)), Effect.suspend(() => permit))
+      const own = started(undefined, now)
+      ownInFlight.add(own)
+      return Effect.as(increment(rateLimitFallbacks), own)
     })
-
-    const local = Effect.andThen(
-      increment(rateLimitFallbacks),
-      Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const at = Math.max(now, localNext, localPausedUntil)
-        localNext = at + localSpacing()
-        return Effect.sleep(Duration.millis(at - now))
-      })
-    )
-
     const fallBack = (failure: Redis.Unavailable) => Effect.andThen(schedule.report(failure), local)
 
-    /** Waits for a slot confirmed on the schedule, or falls back. */
-    const waitFor = (slot: Slot): Effect.Effect<void> =>
+    /** Before the first slot after an outage: what Redis missed meanwhile. */
+    const handOver: Effect.Effect<void, Redis.Unavailable> = Effect.suspend(() => {
+      if (missed.length === 0 && ownInFlight.size === 0 && ownAnswered.length === 0) return Effect.void
+      return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        forget(ownAnswered, now)
+        const ids = missed
+        const ages = [...ownAnswered.map((at) => now - at), ...Array.from(ownInFlight, () => 0)]
+        return Effect.tap(schedule.finish(ids, ages, limits), () =>
+          Effect.sync(() => {
+            missed = missed.slice(ids.length)
+            ownInFlight.clear()
+            ownAnswered = []
+            returnedUntil = now + limits.windowMillis
+          }))
+      })
+    })
+
+    // Back from an outage, the processes still on their own share are not in Redis yet: for a
+    // window this process also keeps to its share, so the fleet stays under the limit meanwhile.
+    let returnedUntil = 0
+    const returning: Effect.Effect<void> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      if (now >= returnedUntil) return Effect.void
+      const wait = localWait(now)
+      return wait > 0 ? Effect.andThen(Effect.sleep(Duration.millis(wait)), returning) : Effect.void
+    })
+
+    /** Waits for a slot that starts on the schedule. */
+    const waitFor = (slot: Slot): Effect.Effect<Permit, Redis.Unavailable> =>
       slot.waitMillis <= 0
-        ? started
+        ? Effect.map(Clock.currentTimeMillis, (now) => started(slot.id, now))
         : Effect.andThen(
           Effect.sleep(Duration.millis(slot.waitMillis)),
-          Effect.matchEffect(schedule.confirm(slot.at, limits), {
-            onFailure: fallBack,
-            onSuccess: waitFor
-          })
+          Effect.flatMap(schedule.confirm(slot.at, limits), waitFor)
         )
 
-    const permit: Effect.Effect<void> = Effect.matchEffect(schedule.reserve(limits), {
-      onFailure: fallBack,
-      onSuccess: (slot) => {
-        if (slot.fleetSize !== undefined) fleetSeen = slot.fleetSize
-        return waitFor(slot)
-      }
-    })
+    const permit: Effect.Effect<Permit> = Effect.catch(
+      Effect.andThen(
+        Effect.andThen(handOver, returning),
+        Effect.flatMap(schedule.reserve(limits), (slot) =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) => {
+            if (slot.fleetSize !== undefined) seen(slot.fleetSize, now)
+            return waitFor(slot)
+          }))
+      ),
+      fallBack
+    )
+
+    // Answered however it ended: counted here at once, told to Redis without holding the caller.
+    const finish = (permit: Permit): Effect.Effect<void> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        inFlight--
+        answered.push(now)
+        forget(answered, now)
+        if (ownInFlight.delete(permit)) ownAnswered.push(now)
+        const id = permit.id
+        if (id === undefined) return Effect.void
+        return Effect.asVoid(FiberSet.run(
+          finishing,
+          Effect.catch(schedule.finish([id], [], limits), () => Effect.sync(() => void missed.push(id)))
+        ))
+      })
 
     // A 429 pauses the fleet (and this process) until its Retry-After, or for one window.
     const paused = (error: { readonly retryAfter?: Duration.Duration | undefined }) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const millis = error.retryAfter === undefined ? limits.intervalMillis : Duration.toMillis(error.retryAfter)
+        const millis = error.retryAfter === undefined ? limits.windowMillis : Duration.toMillis(error.retryAfter)
         localPausedUntil = Math.max(localPausedUntil, now + millis)
-        return Effect.catch(schedule.pause(millis), schedule.report)
+        return Effect.catch(schedule.pause(millis, limits), schedule.report)
       })
 
     return <A, E, R>(task: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-      Effect.andThen(permit, Effect.tapError(task, (error) => (isTooManyRequests(error) ? paused(error) : Effect.void)))
+      Effect.uninterruptibleMask((restore) =>
+        Effect.flatMap(restore(permit), (permit) =>
+          Effect.ensuring(
+            restore(Effect.tapError(task, (error) => (isTooManyRequests(error) ? paused(error) : Effect.void))),
+            finish(permit)
+          ))
+      )
   })
 
 // ---- BEGIN the schedule's Lua scripts: textually identical to the Effect 3 line's
-// src/cache/fleetLimit.ts (NOW, RESERVE, CONFIRM, PAUSE); sync them from there, never edit here. ----
+// src/cache/fleetLimit.ts (NOW, RESERVE, CONFIRM, FINISH, PAUSE); sync them from there, never edit here. ----
 // The schedule's scripts. Times in milliseconds on Redis's clock, written with %.3f (Lua's
 // tostring keeps 14 digits, too few for epoch milliseconds with a fraction). KEYS[1]: the
-// schedule (next slot, pause), KEYS[2]: the log of starts; ARGV[1..3]: spacing, limit, window.
+// schedule (next slot, pause, last start), KEYS[2]: calls in flight (by start),
+// KEYS[3]: calls answered (by answer), KEYS[4]: the processes seen; ARGV[1..4]: spacing, limit,
+// window, the longest a call counts as in flight.
 const NOW = `
 pcall(redis.replicate_commands)
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local spacing, limit, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local spacing, limit, window, flying = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local function fmt(x) return string.format('%.3f', x) end
+local function keep(key, millis) redis.call('PEXPIRE', key, math.ceil(millis)) end
 local function take()
   local nextAt = tonumber(redis.call('HGET', KEYS[1], 'next') or '0')
   local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
   local at = math.max(now, nextAt, paused)
   redis.call('HSET', KEYS[1], 'next', fmt(at + spacing))
-  redis.call('PEXPIRE', KEYS[1], math.ceil(at + spacing - now) + 60000)
+  keep(KEYS[1], math.max(at + spacing - now, window) + 60000)
   return at
 end
--- 0 and the start logged if the log has room now and the last start is half a spacing ago
--- (late workers do not start together), else how long until then.
+-- { '0', id } and the call in flight (ARGV[6]: its name, unique across Redis restarts) if fewer than the limit are in flight or answered within
+-- the window, and the last start is half a spacing ago (late workers do not start together);
+-- else { wait }: until the answered call that must leave the window has, or (all in flight) a
+-- tenth of the window.
 local function start()
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
-  local n = redis.call('ZCARD', KEYS[2])
-  if n >= limit then
-    local oldest = redis.call('ZRANGE', KEYS[2], n - limit, n - limit, 'WITHSCORES')
-    return math.max(tonumber(oldest[2]) + window - now, 0.001)
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - window)
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - flying)
+  local answered = redis.call('ZCARD', KEYS[3])
+  local over = answered + redis.call('ZCARD', KEYS[2]) - limit
+  if over >= 0 then
+    if over < answered then
+      local leaving = redis.call('ZRANGE', KEYS[3], over, over, 'WITHSCORES')
+      return { fmt(math.max(tonumber(leaving[2]) + window - now, 0.001)) }
+    end
+    return { fmt(math.max(spacing, window / 10)) }
   end
-  if n > 0 then
-    local newest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-    local gap = tonumber(newest[2]) + spacing / 2 - now
-    if gap > 0 then return gap end
-  end
-  redis.call('ZADD', KEYS[2], now, fmt(now) .. ':' .. redis.call('HINCRBY', KEYS[1], 'seq', 1))
-  redis.call('PEXPIRE', KEYS[2], math.ceil(window) + 1000)
-  return 0
+  local last = tonumber(redis.call('HGET', KEYS[1], 'last') or '0')
+  if last + spacing / 2 > now then return { fmt(last + spacing / 2 - now) } end
+  local id = ARGV[6]
+  redis.call('HSET', KEYS[1], 'last', fmt(now))
+  if redis.call('PTTL', KEYS[1]) < 0 then keep(KEYS[1], window + 60000) end
+  redis.call('ZADD', KEYS[2], now, id)
+  keep(KEYS[2], flying + 1000)
+  return { '0', id }
 end
 `
 
 const RESERVE = `${NOW}
 local at = take()
-redis.call('ZADD', KEYS[3], now, ARGV[4])
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 60000)
-redis.call('PEXPIRE', KEYS[3], 60000)
-local size = redis.call('ZCARD', KEYS[3])
-if at > now then return { fmt(at - now), fmt(at), size } end
-return { fmt(start()), fmt(at), size }
+redis.call('ZADD', KEYS[4], now, ARGV[5])
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - 60000)
+keep(KEYS[4], 60000)
+local size = redis.call('ZCARD', KEYS[4])
+if at > now then return { fmt(at - now), fmt(at), '', size } end
+local s = start()
+return { s[1], fmt(at), s[2] or '', size }
 `
 
 const CONFIRM = `${NOW}
-local at = tonumber(ARGV[4])
+local at = tonumber(ARGV[5])
 local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
 if paused > at and paused > now then
   local again = take()
-  return { fmt(again - now), fmt(again) }
+  return { fmt(again - now), fmt(again), '' }
 end
-return { fmt(start()), fmt(at) }
+local s = start()
+return { s[1], fmt(at), s[2] or '' }
+`
+
+// ARGV[5]: how many ids follow (calls answered now: out of flight, whether Redis still has them
+// or lost them in a restart); then a name for this hand-over and the ages of the calls made
+// while Redis could not be reached.
+const FINISH = `${NOW}
+local n = tonumber(ARGV[5])
+for i = 6, 5 + n do
+  redis.call('ZREM', KEYS[2], ARGV[i])
+  redis.call('ZADD', KEYS[3], now, ARGV[i])
+end
+for i = 7 + n, #ARGV do
+  redis.call('ZADD', KEYS[3], now - tonumber(ARGV[i]), ARGV[6 + n] .. ':' .. i)
+end
+if redis.call('PTTL', KEYS[1]) < 0 then keep(KEYS[1], window + 60000) end
+keep(KEYS[3], window + 1000)
+return 1
 `
 
 const PAUSE = `${NOW}
-local untilAt = now + tonumber(ARGV[4])
+local untilAt = now + tonumber(ARGV[5])
 local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
 if untilAt > paused then redis.call('HSET', KEYS[1], 'paused', fmt(untilAt)) end
 local nextAt = tonumber(redis.call('HGET', KEYS[1], 'next') or '0')
 if nextAt < untilAt then redis.call('HSET', KEYS[1], 'next', fmt(untilAt)) end
-redis.call('PEXPIRE', KEYS[1], math.ceil(math.max(untilAt, nextAt) - now) + 60000)
+keep(KEYS[1], math.max(untilAt, nextAt) - now + 60000)
 return fmt(untilAt)
 `
 // ---- END the schedule's Lua scripts ----
@@ -235,14 +379,18 @@ type Script = (...args: Array<string | number>) => Promise<unknown>
 export const redisSchedule = (connection: Redis.Connection, key: string, timeout: Duration.Duration): Schedule => {
   const client = connection.client
   if (typeof client["kaizenFleetReserve"] !== "function") {
-    client.defineCommand("kaizenFleetReserve", { lua: RESERVE, numberOfKeys: 3 })
-    client.defineCommand("kaizenFleetConfirm", { lua: CONFIRM, numberOfKeys: 2 })
-    client.defineCommand("kaizenFleetPause", { lua: PAUSE, numberOfKeys: 2 })
+    client.defineCommand("kaizenFleetReserve", { lua: RESERVE, numberOfKeys: 4 })
+    client.defineCommand("kaizenFleetConfirm", { lua: CONFIRM, numberOfKeys: 3 })
+    client.defineCommand("kaizenFleetFinish", { lua: FINISH, numberOfKeys: 3 })
+    client.defineCommand("kaizenFleetPause", { lua: PAUSE, numberOfKeys: 1 })
   }
   const state = `kaizen-effect:rate:${key}`
-  const members = `${state}:members`
-  const log = `${state}:starts`
+  const keys = [state, `${state}:flying`, `${state}:answered`] as const
+  // Calls are named by this process and a count, not by Redis: a restarted Redis would reuse
+  // its numbers while the `finish`es of the calls it forgot are still coming.
   const member = globalThis.crypto.randomUUID()
+  let named = 0
+  const name = () => `${member}:${++named}`
   const timeoutMillis = Duration.toMillis(timeout)
   const run = (name: string, ...args: Array<string | number>) =>
     connection.send((c) => (c[name] as Script).apply(c, args), timeoutMillis).pipe(
@@ -250,20 +398,35 @@ export const redisSchedule = (connection: Redis.Connection, key: string, timeout
       Effect.tapError((failure) => Effect.sync(() => failure.timedOut && connection.stall()))
     )
   const slotOf = (reply: unknown): Slot => {
-    const [wait, at, size] = reply as [string, string, number | undefined]
-    return { waitMillis: Number(wait), at: Number(at), fleetSize: size }
+    const [wait, at, id, size] = reply as [string, string, string, number | undefined]
+    return { waitMillis: Number(wait), at: Number(at), id: id === "" ? undefined : id, fleetSize: size }
   }
   const limitArgs = (limits: LimitSettings) =>
-    [limits.spacingMillis.toFixed(3), limits.windowLimit, limits.windowMillis.toFixed(3)] as const
-  let current: LimitSettings | undefined
+    [
+      limits.spacingMillis.toFixed(3),
+      limits.windowLimit,
+      limits.windowMillis.toFixed(3),
+      Math.max(IN_FLIGHT_MAX_MILLIS, limits.windowMillis)
+    ] as const
   return {
-    reserve: (limits) => {
-      current = limits
-      return Effect.map(run("kaizenFleetReserve", state, log, members, ...limitArgs(limits), member), slotOf)
-    },
-    confirm: (at, limits) => Effect.map(run("kaizenFleetConfirm", state, log, ...limitArgs(limits), at.toFixed(3)), slotOf),
-    pause: (millis) =>
-      Effect.asVoid(run("kaizenFleetPause", state, log, ...limitArgs(current!), Math.max(0, millis).toFixed(3))),
+    reserve: (limits) =>
+      Effect.map(run("kaizenFleetReserve", ...keys, `${state}:members`, ...limitArgs(limits), member, name()), slotOf),
+    confirm: (at, limits) =>
+      Effect.map(run("kaizenFleetConfirm", ...keys, ...limitArgs(limits), at.toFixed(3), name()), slotOf),
+    finish: (ids, ages, limits) =>
+      Effect.asVoid(
+        run(
+          "kaizenFleetFinish",
+          ...keys,
+          ...limitArgs(limits),
+          ids.length,
+          ...ids,
+          name(),
+          ...ages.map((age) => age.toFixed(3))
+        )
+      ),
+    pause: (millis, limits) =>
+      Effect.asVoid(run("kaizenFleetPause", state, ...limitArgs(limits), Math.max(0, millis).toFixed(3))),
     report: connection.report
   }
 }

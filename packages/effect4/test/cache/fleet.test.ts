@@ -104,7 +104,7 @@ RedisServer.describeRedis("KaizenCache fleet limit (a real redis-server)", () =>
 
         const first = yield* Effect.exit(client.compress({ data: 1 }))
         expect(Exit.isSuccess(first)).toBe(true)
-        // The second call's slot is about a second away (1 s plus the headroom, on Redis's clock).
+        // The second call's slot is about a second away (the pace at 1/s, on Redis's clock).
         const second = yield* Effect.forkChild(Effect.exit(client.compress({ data: 2 })))
         yield* clock.untilSleepingPast(500)
         yield* clock.adjust("199 millis")
