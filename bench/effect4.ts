@@ -2,160 +2,165 @@
  * The Effect 4 line beside the Effect 3 line and raw undici, in one run, on one runtime (Node 22,
  * which the Effect 4 line needs; the Effect 3 line runs there too), so the ratios are about the
  * libraries. The shapes users write (`Effect.forEach` over an array, `KaizenBatch.stream`) at
- * concurrency 64 against bench/server.mjs in its own process, each measurement in a fresh
- * process: raw undici and the Effect 3 line (root dist/) by bench/shapes.ts, the Effect 4 line
- * (packages/effect4/dist) by packages/effect4/bench/shapes.ts. Rounds interleave every runner,
- * starting one later each round, so the machine's load falls on all of them alike; each ratio is
- * taken within a round, and the median and spread across rounds reported.
+ * concurrency 64 against bench/server.mjs in its own process, the calls of bench/shapes.ts.
+ *
+ * Every contender is a process of its own (its own JIT, heap and pool), started once and warmed
+ * up, then asked for a segment of calls at a time: each round runs one segment of every
+ * contender, starting one later each round, so contenders run under a second apart and the load
+ * of a shared machine falls on all of them alike. Each ratio is taken within a round; the median
+ * of the rounds' ratios is shown with its spread. Runners: packages/effect4/bench/effect3.ts (raw
+ * undici and the root's dist/) and packages/effect4/bench/effect4.ts (packages/effect4/dist).
  *
  *   cd packages/effect4 && npm run bench       # builds this dist/ first; the root dist/ must be built (npm run build)
- *   BENCH_ROUNDS=9 ...                         # more rounds (default 7)
- *   BENCH_QUICK=1 ...                          # a smoke run: 3 rounds of few requests
+ *   BENCH_ROUNDS=60 ...                        # more rounds (default 30)
+ *   BENCH_QUICK=1 ...                          # a smoke run: 5 rounds of few calls
  *   BENCH_WRITE=0 ...                          # print only (see report.ts for BENCH_FILE)
  *
  * Writes the section "Effect 4 line" of BENCHMARKS.md.
  */
-import { fork } from "node:child_process"
+import { type ChildProcess, fork } from "node:child_process"
 import { existsSync } from "node:fs"
-import { effect4Shapes } from "../packages/effect4/bench/shapes.js"
-import { formatRatio, formatSpread, median, type Ratio, ratioOf, writeSection } from "./report.js"
-import type { ShapeFigures } from "./shapes.js"
+import { median, percentile, writeSection } from "./report.js"
+import type { SegmentFigures } from "../packages/effect4/bench/segments.js"
 
 const quick = process.env.BENCH_QUICK === "1"
-const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 3 : 7))
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 5 : 30))
 const concurrency = 64
-const requests = quick ? 3_000 : 20_000
-// As long as the measured run, as the root harness's shapes do (see bench/http.ts).
-const warmup = quick ? 1_000 : 20_000
+const segment = quick ? 1_000 : 5_000
+// As many warm-up calls as the root harness's shapes make (see bench/http.ts): the stream code
+// runs once per chunk of results, and stays in the JIT's baseline tiers after short warm-ups.
+const warmup = quick ? 2_000 : 20_000
 
-const dists = ["../dist/KaizenNode.js", "../packages/effect4/dist/KaizenNode.js"].map((path) => new URL(path, import.meta.url))
-for (const dist of dists) {
+for (const path of ["../dist/KaizenNode.js", "../packages/effect4/dist/KaizenNode.js"]) {
+  const dist = new URL(path, import.meta.url)
   if (!existsSync(dist)) {
     console.error(`bench/effect4.ts: ${dist.pathname} is missing: build both lines first`)
     process.exit(1)
   }
 }
 
-// --- the server process -----------------------------------------------------------------------
+// --- the server and the runners ---------------------------------------------------------------
 
 const server = fork(new URL("./server.mjs", import.meta.url), { stdio: ["ignore", "inherit", "inherit", "ipc"] })
 const port = await new Promise<number>((resolve) => server.once("message", (m) => resolve((m as { port: number }).port)))
-const send = <A>(message: string): Promise<A> => {
-  const answer = new Promise<A>((resolve) => server.once("message", (a) => resolve(a as A)))
-  server.send(message)
-  return answer
-}
 const origin = `http://127.0.0.1:${port}`
-
-// --- the runners ------------------------------------------------------------------------------
 
 interface Runner {
   readonly name: string
   readonly line: "undici" | "effect3" | "effect4"
   readonly shape: "undici" | "forEach" | "stream"
-  readonly script: URL
 }
 
-const effect3Script = new URL("./shapes.ts", import.meta.url)
-const effect4Script = new URL("../packages/effect4/bench/shapes.ts", import.meta.url)
 const runners: ReadonlyArray<Runner> = [
-  { name: "undici.request over the array (baseline)", line: "undici", shape: "undici", script: effect3Script },
-  { name: `kaizen-effect (Effect 3) ${effect4Shapes.forEach}`, line: "effect3", shape: "forEach", script: effect3Script },
-  { name: `@kaizen-effect/effect4 ${effect4Shapes.forEach}`, line: "effect4", shape: "forEach", script: effect4Script },
-  { name: `kaizen-effect (Effect 3) ${effect4Shapes.stream}`, line: "effect3", shape: "stream", script: effect3Script },
-  { name: `@kaizen-effect/effect4 ${effect4Shapes.stream}`, line: "effect4", shape: "stream", script: effect4Script }
+  { name: "undici.request over the array (baseline)", line: "undici", shape: "undici" },
+  { name: "kaizen-effect (Effect 3) Effect.forEach compress", line: "effect3", shape: "forEach" },
+  { name: "@kaizen-effect/effect4 Effect.forEach compress", line: "effect4", shape: "forEach" },
+  { name: "kaizen-effect (Effect 3) KaizenBatch.stream compress", line: "effect3", shape: "stream" },
+  { name: "@kaizen-effect/effect4 KaizenBatch.stream compress", line: "effect4", shape: "stream" }
 ]
 
-type Figures = ShapeFigures & { readonly connections: number }
+const script = (runner: Runner) =>
+  new URL(`../packages/effect4/bench/${runner.line === "effect4" ? "effect4" : "effect3"}.ts`, import.meta.url)
 
-/** One measurement in a fresh process (its own JIT, heap and pool). */
-const measureOnce = async (runner: Runner): Promise<Figures> => {
-  await send("reset")
-  const child = fork(runner.script, [runner.shape, origin, `${requests}`, `${concurrency}`, `${warmup}`], {
-    stdio: ["ignore", "inherit", "inherit", "ipc"]
+const processes = new Map<Runner, ChildProcess>()
+for (const runner of runners) {
+  const child = fork(script(runner), [runner.shape, origin, `${concurrency}`], { stdio: ["ignore", "inherit", "inherit", "ipc"] })
+  await new Promise<void>((resolve, reject) => {
+    child.once("message", () => resolve())
+    child.once("exit", (code) => reject(new Error(`the ${runner.name} runner exited with ${code} before it was ready`)))
   })
-  const figures = await new Promise<ShapeFigures>((resolve, reject) => {
-    child.once("message", (m) => resolve(m as ShapeFigures))
-    child.once("exit", (code) => reject(new Error(`the ${runner.name} runner exited with ${code} before reporting`)))
-  })
-  const { seen } = await send<{ seen: number }>("stats")
-  return { ...figures, connections: seen }
+  processes.set(runner, child)
 }
 
-/**
- * A runner that exits before reporting is run again (twice at most) once both dist/ folders are
- * there: on a shared machine a build empties a dist/ while it rebuilds it.
- */
-const measure = async (runner: Runner, retries = 2): Promise<Figures> => {
-  try {
-    return await measureOnce(runner)
-  } catch (error) {
-    if (retries === 0) throw error
-    console.log(`${(error as Error).message}; running it again once both dist/ folders are there`)
-    while (!dists.every((dist) => existsSync(dist))) await new Promise((resolve) => setTimeout(resolve, 1_000))
-    // A rebuild writes its files one by one: let it finish.
-    await new Promise((resolve) => setTimeout(resolve, 5_000))
-    return measure(runner, retries - 1)
-  }
+/** One segment of `calls` calls by `runner`, measured in its process. */
+const run = (runner: Runner, calls: number): Promise<SegmentFigures> => {
+  const child = processes.get(runner)!
+  return new Promise((resolve, reject) => {
+    const exited = (code: number | null) => reject(new Error(`the ${runner.name} runner exited with ${code}`))
+    child.once("exit", exited)
+    child.once("message", (figures) => {
+      child.off("exit", exited)
+      resolve(figures as SegmentFigures)
+    })
+    child.send({ run: calls })
+  })
 }
 
-const results = new Map<Runner, Array<Figures>>(runners.map((runner) => [runner, []]))
+for (const runner of runners) await run(runner, warmup)
+const results = new Map<Runner, Array<SegmentFigures>>(runners.map((runner) => [runner, []]))
 for (let round = 0; round < rounds; round++) {
   // Each round starts one runner later, so no runner always follows the same one.
-  const order = runners.map((_, i) => runners[(i + round) % runners.length]!)
-  for (const runner of order) {
-    const figures = await measure(runner)
-    results.get(runner)!.push(figures)
-    console.log(
-      `round ${round + 1} c=${concurrency} ${runner.name.padEnd(50)} ${figures.reqPerSec.toFixed(0).padStart(6)} req/s  cpu ${
-        figures.cpuMicrosPerCall.toFixed(1)
-      } µs/call  conns ${figures.connections}`
-    )
+  for (let i = 0; i < runners.length; i++) {
+    const runner = runners[(i + round) % runners.length]!
+    results.get(runner)!.push(await run(runner, segment))
   }
+  console.log(
+    `round ${round + 1}/${rounds}: ` +
+      runners.map((r) => `${r.line} ${r.shape} ${results.get(r)!.at(-1)!.reqPerSec.toFixed(0)} req/s`).join(", ")
+  )
 }
+for (const child of processes.values()) child.send({ close: true })
 server.send("close")
 
 // --- report -----------------------------------------------------------------------------------
 
+/** The median of per-round ratios, with the middle half and the whole range of them. */
+interface Spread {
+  readonly median: number
+  readonly p25: number
+  readonly p75: number
+  readonly min: number
+  readonly max: number
+}
+const spreadOf = (ratios: ReadonlyArray<number>): Spread => {
+  const sorted = [...ratios].sort((a, b) => a - b)
+  return {
+    median: median(sorted),
+    p25: percentile(sorted, 0.25),
+    p75: percentile(sorted, 0.75),
+    min: sorted[0]!,
+    max: sorted.at(-1)!
+  }
+}
+const perRound = (mine: ReadonlyArray<SegmentFigures>, base: ReadonlyArray<SegmentFigures>, pick: (f: SegmentFigures) => number) =>
+  spreadOf(mine.map((f, round) => pick(f) / pick(base[round]!)))
+const cell = (s: Spread) => `**${s.median.toFixed(2)}x** (${s.p25.toFixed(2)}–${s.p75.toFixed(2)}; ${s.min.toFixed(2)}–${s.max.toFixed(2)})`
+const plain = (s: Spread) => `${s.median.toFixed(2)}x (middle half ${s.p25.toFixed(2)}–${s.p75.toFixed(2)})`
+const speed = (f: SegmentFigures) => f.reqPerSec
+const cpu = (f: SegmentFigures) => f.cpuMicrosPerCall
+
 const figuresOf = (line: Runner["line"], shape: Runner["shape"]) =>
   results.get(runners.find((r) => r.line === line && r.shape === shape)!)!
-/** Each round's figure over another runner's in the same round, summarized across rounds. */
-const perRound = (mine: ReadonlyArray<Figures>, base: ReadonlyArray<Figures>, pick: (f: Figures) => number): Ratio =>
-  ratioOf(mine.map((f, round) => pick(f) / pick(base[round]!)))
-const speed = (f: Figures) => f.reqPerSec
-const cpu = (f: Figures) => f.cpuMicrosPerCall
-
 const baseline = figuresOf("undici", "undici")
 const rows = runners.map((runner) => {
   const mine = results.get(runner)!
   const effect3 = runner.line === "effect4" ? figuresOf("effect3", runner.shape) : undefined
-  const cpuRatio = perRound(mine, baseline, cpu)
-  return `| ${runner.name} | ${median(mine.map(speed)).toFixed(0)} | ${formatRatio(perRound(mine, baseline, speed))} | ${
-    effect3 === undefined ? "" : formatRatio(perRound(mine, effect3, speed))
-  } | ${median(mine.map(cpu)).toFixed(1)} (${cpuRatio.median.toFixed(2)}x, ${formatSpread(cpuRatio)}) | ${
-    effect3 === undefined ? "" : `${perRound(mine, effect3, cpu).median.toFixed(2)}x`
-  } | ${median(mine.map((f) => f.peakRssMb)).toFixed(0)} | ${Math.max(...mine.map((f) => f.connections))} |`
+  return `| ${runner.name} | ${median(mine.map(speed)).toFixed(0)} | ${cell(perRound(mine, baseline, speed))} | ${
+    effect3 === undefined ? "" : cell(perRound(mine, effect3, speed))
+  } | ${median(mine.map(cpu)).toFixed(1)} | ${plain(perRound(mine, baseline, cpu))} | ${
+    effect3 === undefined ? "" : plain(perRound(mine, effect3, cpu))
+  } | ${Math.max(...mine.map((f) => f.peakRssMb)).toFixed(0)} |`
 })
 const summary = (["forEach", "stream"] as const).map((shape) => {
   const e3 = figuresOf("effect3", shape)
   const e4 = figuresOf("effect4", shape)
-  const show = (ratio: Ratio) => `${ratio.median.toFixed(2)}x (${formatSpread(ratio)})`
-  return `- ${effect4Shapes[shape]}: effect4/raw ${show(perRound(e4, baseline, speed))}, effect3/raw ${
-    show(perRound(e3, baseline, speed))
-  }, effect4/effect3 ${show(perRound(e4, e3, speed))}`
+  return `- ${shape === "forEach" ? "`Effect.forEach`" : "`KaizenBatch.stream`"}: effect4/raw ${plain(perRound(e4, baseline, speed))}, effect3/raw ${
+    plain(perRound(e3, baseline, speed))
+  }, effect4/effect3 ${plain(perRound(e4, e3, speed))}`
 })
 const table = [
-  `${rounds} interleaved rounds on ${process.version} (both lines on the one runtime): in each round every runner`,
-  "below runs once, each in a fresh process, the first runner one later each round; every ratio is taken",
-  "within a round and the median of the rounds' ratios shown with their spread (min–max). Each process makes",
-  `${warmup} calls to warm up, then ${requests} measured calls at concurrency ${concurrency} over an array of distinct`,
-  "inputs, against bench/server.mjs in its own process: raw `undici.request` (64 promise loops, `JSON.stringify`",
-  "and `body.json()` per call), and each line's `Effect.forEach(inputs, (data) => kaizen.compress({ data }),",
-  "{ concurrency: 64 })` and `KaizenBatch.stream(Stream.fromIterable(inputs), \"compress\", { concurrency: 64 })`",
-  "on its `KaizenNode.layerConfig()` (from the environment, retries on), from its built dist/. CPU and peak RSS",
-  "are the runner process's. The target (issue 24): effect4/raw >= 0.85x, effect4/effect3 >= 0.90x.",
+  `${rounds} interleaved rounds on Node ${process.version} (both lines on the one runtime). Each contender is a process of`,
+  `its own, started once and warmed up with ${warmup} calls; a round then runs ${segment} calls of every contender in turn,`,
+  "starting one later each round, so contenders run under a second apart. Every ratio is taken within a round;",
+  "shown: the median of the rounds' ratios, then the middle half of them (25th–75th percentile) and their whole",
+  "range. The calls, at concurrency 64 over an array of distinct inputs against bench/server.mjs in its own process:",
+  "raw `undici.request` (64 promise loops, `JSON.stringify` and `body.json()` per call), and each line's",
+  "`Effect.forEach(inputs, (data) => kaizen.compress({ data }), { concurrency: 64 })` and",
+  "`KaizenBatch.stream(Stream.fromIterable(inputs), \"compress\", { concurrency: 64 })` on its",
+  "`KaizenNode.layerConfig()` (from the environment, retries on), from its built dist/. CPU (user + system per call)",
+  "and peak RSS are the contender's process's. The target (issue 24): effect4/raw >= 0.85x, effect4/effect3 >= 0.90x.",
   "",
-  "| client | req/s | vs undici (min–max) | vs Effect 3 (min–max) | CPU µs/call (ratio to undici, min–max) | CPU vs Effect 3 | peak RSS MB | TCP connections |",
+  "| client | req/s | vs undici (middle half; range) | vs Effect 3 (middle half; range) | CPU µs/call | CPU vs undici | CPU vs Effect 3 | peak RSS MB |",
   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ...rows,
   "",
