@@ -34,20 +34,22 @@ export interface RedisConnection {
  * A rate limit shared through Redis by every process that uses the same `key`.
  *
  * What it guarantees, while Redis answers: across the fleet, at most `maxRequestsPerSecond`
- * attempts start in any window of one second (any, not per calendar second: how servers
- * count), retries included, from the first second on; with `maxRequestsPerMinute`, starts are
- * also paced to that rate. A log of the fleet's starts in Redis holds them to `limit` per
- * `interval` plus 20% (the margin absorbs the delay between a start on Redis's clock and its
- * arrival at the server);
- * starts are paced one every `interval / limit` and at least half that apart, so late workers
- * never start together. A rate below 1/s is one start per `1/rate` seconds (0.5: one every 2 s). A 429 with `Retry-After`
- * seen by any process pauses every process on the key until then.
+ * attempts arrive at the server in any window of one second (any, not per calendar second: how
+ * servers count), retries included, from the first second on. An attempt starts only while
+ * fewer than the limit are in flight or were answered within the interval (an arrival lies
+ * between the two), so no delay between Redis and the server can break it; the fleet achieves
+ * `limit × interval / (interval + latency)`. Starts are paced one every `interval / limit`, at
+ * least half that apart; with `maxRequestsPerMinute`, also paced to that rate. A rate below 1/s
+ * is one start per `1/rate` seconds (0.5: one every 2 s). A 429 with `Retry-After` seen by any
+ * process pauses every process on the key until then.
  *
  * If Redis cannot be reached (connection refused or closed, authentication refused) or gives
- * no answer at all within `timeout`, each process paces itself at its share, the limit over
- * `fleetSize`, from where it was (no fresh burst), until Redis answers again (within a second
- * of it coming back); logged once, counted in `KaizenCache.rateLimitFallbacks`. A slow answer is
- * waited for, never taken for an outage.
+ * no answer at all within `timeout`, each process keeps to its share, the limit over
+ * `fleetSize` (paced, and that many calls in flight or answered within the interval, counting
+ * those made before: no fresh burst), and asks Redis again after each wait; back on Redis it
+ * hands over the calls made meanwhile and keeps to its share one more interval. Logged once,
+ * counted in `KaizenCache.rateLimitFallbacks`. A slow answer is waited for, never taken for an
+ * outage.
  *
  * @since 0.1.0
  * @category models
