@@ -128,16 +128,46 @@ export const layer = (options: ClientOptions = {}): Layer.Layer<KaizenClient, Co
 
 /**
  * Settings of the HTTP server: the engine's, plus `port` (default 8787; `0` picks a free one),
- * `host` (default `127.0.0.1`) and how long headers and a body may take (default 30 s each).
+ * `host` (default `127.0.0.1`), how long headers and a body may take (default 30 s each), and
+ * what request bodies may hold, alone and across requests.
  *
  * @since 0.1.0
  * @category models
  */
 export interface ServeOptions extends Options {
+  /** Default 8787; `0` picks a free port. */
   readonly port?: number | undefined
+  /** Default `127.0.0.1`: the engine is for this machine unless you say otherwise. */
   readonly host?: string | undefined
+  /**
+   * How long a request's line and headers may take to arrive (default 30 seconds); then the
+   * server answers 408 and closes the connection. `Duration.infinity` waits forever.
+   */
   readonly headersTimeout?: Duration.Input | undefined
+  /**
+   * How long a body may take to arrive once its headers are in (default 30 seconds); then 408
+   * and the connection closes. It also bounds how long the rest of a refused upload is read and
+   * discarded before the connection closes. `Duration.infinity` waits forever.
+   */
   readonly bodyTimeout?: Duration.Input | undefined
+  /**
+   * Request body bytes held at once across all requests (default 64 MiB). A request whose body
+   * would pass it is answered 503 with `Retry-After: 1`; a body is always admitted when no
+   * other is held, so a value below `maxBodyBytes` takes large bodies one at a time.
+   */
+  readonly maxInFlightBytes?: number | undefined
+  /**
+   * JSON values (objects, arrays, strings, numbers, literals) one body may hold (default 6
+   * million, more than a 10 MiB body can); over it, 413. Counted on the bytes before parsing.
+   */
+  readonly maxValues?: number | undefined
+  /**
+   * JSON values held parsed at once across all requests (default 4 million): what bounds
+   * memory, since a value costs far more parsed than on the wire (a `{}` is 3 bytes sent and an
+   * object once parsed). A request whose values would pass it is answered 503 with
+   * `Retry-After: 1`; a body is always admitted when no other is held.
+   */
+  readonly maxInFlightValues?: number | undefined
 }
 
 /**
@@ -149,6 +179,7 @@ export interface ServeOptions extends Options {
 export interface Address {
   readonly hostname: string
   readonly port: number
+  /** The base URL to give a client, e.g. `http://127.0.0.1:8787`. */
   readonly url: string
 }
 
