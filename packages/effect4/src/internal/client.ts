@@ -21,6 +21,7 @@ import type {
 } from "../KaizenClient.js"
 import type * as KaizenConfig from "../KaizenConfig.js"
 import * as KaizenRetry from "../KaizenRetry.js"
+import { contractDecoder } from "./decoder.js"
 import { shownUrl, timeoutError } from "./errors.js"
 import type { Exchange } from "./exchange.js"
 import { checkCallOptions, makeValidator } from "./request.js"
@@ -31,9 +32,9 @@ import { type SpanFacts, withOperationSpan } from "./span.js"
 type KaizenError = KaizenRequestError | KaizenAPIError
 
 // The envelopes keep unknown fields (their Schemas have a rest record).
-const decodeEncodeResponse: Decoder<Responses.EncodeResponse> = Schema.decodeUnknownResult(Responses.EncodeResponse)
-const decodeDecodeResponse = Schema.decodeUnknownResult(Responses.DecodeResponse) as Decoder<Responses.DecodeResponse>
-const decodeHealthResponse: Decoder<Responses.HealthResponse> = Schema.decodeUnknownResult(Responses.HealthResponse)
+const decodeEncodeResponse: Decoder<Responses.EncodeResponse> = contractDecoder(Responses.EncodeResponse)
+const decodeDecodeResponse = contractDecoder(Responses.DecodeResponse) as Decoder<Responses.DecodeResponse>
+const decodeHealthResponse: Decoder<Responses.HealthResponse> = contractDecoder(Responses.HealthResponse)
 
 /**
  * `maxRequestsPerSecond` as a token bucket of Effect 4's `effect/persistence/RateLimiter` over
