@@ -111,13 +111,21 @@ export const bodyStream = (
 export const discardRest = (source: Readable, within: Duration.Duration): Effect.Effect<void> =>
   Effect.callback<void>((resume) => {
     if (source.readableEnded || source.destroyed) return resume(Effect.void)
+    // Read as `pullFrom` reads, not by `resume()`: once a stream has had `readable` listeners,
+    // whether `resume()` makes it flow depends on the order of Node's next ticks.
+    const drain = () => {
+      while (source.read() !== null) {
+        // dropped
+      }
+    }
+    const cleanup = () => {
+      source.off("readable", drain).off("end", done).off("close", done).off("error", done)
+    }
     const done = () => {
-      source.off("end", done).off("close", done).off("error", done)
+      cleanup()
       resume(Effect.void)
     }
-    source.on("end", done).on("close", done).on("error", done)
-    source.resume()
-    return Effect.sync(() => {
-      source.off("end", done).off("close", done).off("error", done)
-    })
+    source.on("readable", drain).on("end", done).on("close", done).on("error", done)
+    drain()
+    return Effect.sync(cleanup)
   }).pipe(Effect.timeoutOption(within), Effect.asVoid)
