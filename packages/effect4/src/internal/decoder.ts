@@ -1,9 +1,11 @@
 /**
  * A decoder for the contract's own envelopes, with a fast path, as the Effect 3 line's
- * src/contract/decoder.ts has (cost: BENCHMARKS.md, "Effect 4 line"). Their only transformation
+ * src/contract/decoder.ts has: the full decode was the largest piece of the client's own CPU per
+ * call once the span was gone (bench/effect4.ts compares the lines). Their only transformation
  * turns a `null` optional field into an absent one, so a value that satisfies the Type side decodes
- * to itself, and `Schema.is` says so in about half the time of a full decode (which builds an
- * output object per struct). One proviso: a union's Type side may accept, through one member, a
+ * to the same fields (the full decode lists them in the Schema's order; the fast path keeps the
+ * server's), and `Schema.is` says so for less than a full decode costs (which builds an output
+ * object per struct). One proviso: a union's Type side may accept, through one member, a
  * value another member decodes first and strips of a null (an envelope's `token_stats`), so the
  * fast path also wants no `null` outside `result` (which is a string, or JSON kept as it is).
  * Anything else takes the full decode and its error messages. Not for a caller's Schema, whose
