@@ -157,8 +157,10 @@ const table = [
   "raw `undici.request` (64 promise loops, `JSON.stringify` and `body.json()` per call), and each line's",
   "`Effect.forEach(inputs, (data) => kaizen.compress({ data }), { concurrency: 64 })` and",
   "`KaizenBatch.stream(Stream.fromIterable(inputs), \"compress\", { concurrency: 64 })` on its",
-  "`KaizenNode.layerConfig()` (from the environment, retries on), from its built dist/. CPU (user + system per call)",
-  "and peak RSS are the contender's process's. The target (issue 24): effect4/raw >= 0.85x, effect4/effect3 >= 0.90x.",
+  "`KaizenNode.layerConfig()` (from the environment, retries on, a pool of 64 sockets; raw undici's `Agent` opens as",
+  "many as it likes), from its built dist/. CPU (user + system per call) and peak RSS are the contender's process's.",
+  "Run with Node 22 first on PATH (scripts/effect4.sh installs it into .cache/node22) and the root dist/ built",
+  "(`npm run build`). The target (issue 24): effect4/raw >= 0.85x, effect4/effect3 >= 0.90x.",
   "",
   "| client | req/s | vs undici (middle half; range) | vs Effect 3 (middle half; range) | CPU µs/call | CPU vs undici | CPU vs Effect 3 | peak RSS MB |",
   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -169,7 +171,7 @@ const table = [
 console.log("\n" + table)
 await writeSection(
   "Effect 4 line",
-  `${quick ? "BENCH_QUICK=1 " : ""}cd packages/effect4 && npm run bench (Node 22; the root dist/ built by npm run build)`,
+  `cd packages/effect4 && ${quick ? "BENCH_QUICK=1 " : ""}npm run bench`,
   table
 )
 process.exit(0)
