@@ -112,6 +112,26 @@ const respond = (handle: Handler, settings: Settings, request: IncomingMessage, 
     send(response, answer)
   }).pipe(Effect.scoped) // the shares are given back once the handler is done with the body
 
+/**
+ * A bug of the server's own (the engine's are answers already) is logged and answered as the
+ * engine answers one, a 500, as Effect 3's platform answers a defect; if the answer had begun,
+ * the connection is cut instead, so the client sees a broken response rather than none.
+ */
+const onDefect = (response: ServerResponse) => (defect: unknown) =>
+  Effect.andThen(
+    Effect.logError("Kaizen serve: unexpected failure", defect),
+    Effect.sync(() => {
+      if (!response.headersSent) send(response, internalError, { connection: "close" })
+      else response.destroy()
+    })
+  )
+
+const internalError: EngineResponse = {
+  status: 500,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ detail: "Internal Server Error" })
+}
+
 const millis = (input: Duration.Input | undefined, fallback: number): number => {
   const duration = input === undefined ? fallback : Duration.toMillis(input)
   // Node's 0 means "no timeout".
@@ -185,7 +205,7 @@ export const serveOn = (
     // Request fibers run with the caller's services (its logger) and end with the scope.
     const runFork = yield* FiberSet.makeRuntime<never>()
     const onRequest = (request: IncomingMessage, response: ServerResponse) => {
-      const fiber = runFork(respond(handle, settings, request, response))
+      const fiber = runFork(Effect.catchDefect(respond(handle, settings, request, response), onDefect(response)))
       // A client that hangs up before its answer is written interrupts its request.
       response.on("close", () => {
         if (!response.writableEnded) fiber.interruptUnsafe()
