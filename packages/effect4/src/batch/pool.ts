@@ -2,8 +2,9 @@
  * A stream mapped through `f` by a fixed pool of worker fibers over a sliding window, results in
  * input or completion order: the Effect 3 line's src/batch/pool.ts on Effect 4. Why not
  * `Stream.mapEffect(f, { concurrency })`, which forks a fiber per element (and, in order, queues
- * a join per element): BENCHMARKS.md, "Why the machinery exists" and "Effect 4 line"; the same
- * bounding, order and back-pressure are tested in test/KaizenBatch.test.ts.
+ * a join per element): it costs more CPU per item, here as in the Effect 3 line (BENCHMARKS.md,
+ * "Why the machinery exists"), and it reads an Iterable a chunk ahead, past the window. The
+ * bounding, order, read-ahead and back-pressure are tested in test/KaizenBatch.test.ts.
  *
  * `concurrency` workers loop: each takes the next item (its index), runs `f` and stores the result;
  * the consumer takes every result ready (in order: the run from the next index on) as one chunk. An
