@@ -12,7 +12,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Result from "effect/Result"
+import * as Scope from "effect/Scope"
 import * as http from "node:http"
 import { Readable } from "node:stream"
 import * as zlib from "node:zlib"
@@ -104,6 +106,27 @@ describe("KaizenLocal.serve: timeouts", () => {
         expect(ending.response?.headers.connection).toBe("close")
         expect(detail(ending.response?.body)).toBe("The request body did not arrive within 100ms")
       })))
+})
+
+describe("KaizenLocal.serve: closing", () => {
+  // Unlike the Effect 3 line's server, which stops accepting and lets open requests finish.
+  it.live("closing the scope while a body is still arriving ends that request and its connection, with no failure", () =>
+    Effect.gen(function*() {
+      const node = makeNodeServer({})
+      const sockets = trackSockets(node)
+      const log = failureLog()
+      const scope = yield* Scope.make()
+      const address = yield* Scope.provide(log.provide(serveOn(node, { port: 0 })), scope)
+      const connection = yield* open(address.port)
+      yield* promise(connection.send(head({ "content-length": 1000 }) + "{\"data\":"))
+      yield* sockets.requests(1)
+      yield* Scope.close(scope, Exit.void)
+      const ending = yield* promise(connection.ended)
+      expect(ending.response).toBeUndefined()
+      yield* sockets.allClosed
+      expect(node.listening).toBe(false)
+      expect(log.failures).toEqual([])
+    }))
 })
 
 describe("KaizenLocal.serve: a refused upload is answered before the connection closes", () => {
