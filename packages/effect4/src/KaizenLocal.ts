@@ -185,7 +185,8 @@ export interface Address {
 
 /**
  * Serves the engine over HTTP on Node until the scope closes, and succeeds with the address once
- * it listens. The Node server is loaded only when this runs.
+ * it listens. Closing the scope also ends the requests still open, and their connections. The
+ * Node server is loaded only when this runs.
  *
  * @since 0.1.0
  * @category servers
