@@ -6,6 +6,7 @@ import * as Scope from "effect/Scope"
 import { KaizenLocal } from "../src/index.js"
 import type { KaizenClient } from "../src/index.js"
 import * as InFlight from "../src/local/inFlight.js"
+import { makeNodeServer, serveOn } from "../src/local/server.js"
 import * as KaizenNode from "../src/KaizenNode.js"
 
 /** Runs `use` with a Node-layer client of a fresh server; both are closed afterwards. */
@@ -67,6 +68,24 @@ describe("KaizenLocal.serve: the engine over HTTP on 127.0.0.1", () => {
         const bad = yield* Effect.flip(kaizen.decompress({ data: "a[2]: 1" }))
         expect(bad._tag === "KaizenAPIError" && bad.statusCode).toBe(400)
       })))
+
+  it.live("the Node layer as users get it (retries on): every call answered at its first attempt", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const node = makeNodeServer()
+      let requests = 0
+      node.on("request", () => requests++)
+      const address = yield* serveOn(node, { port: 0 })
+      const kaizen = yield* KaizenNode.make({ baseUrl: address.url })
+      const data = { rows: [{ id: 1, title: "alpha" }, { id: 2, title: "beta" }] }
+      const encoded = yield* kaizen.promptsEncode({ prompt: data })
+      expect((yield* kaizen.promptsDecode({ ktof: encoded.result })).result).toEqual(data)
+      expect((yield* kaizen.optimizeRequest({ prompt: `Rows: ${JSON.stringify(data)}` })).meta?.auto_detected_json).toBe(true)
+      expect((yield* kaizen.optimizeResponse({ ktof: (yield* kaizen.optimize({ data })).result })).result).toEqual(data)
+      expect((yield* kaizen.decompress({ data: (yield* kaizen.compress({ data })).result })).result).toEqual(data)
+      expect((yield* kaizen.health()).status).toBe("ok")
+      // The default retry policy was on and found nothing to retry.
+      expect(requests).toBe(8)
+    })))
 
   // 400 values, each compressed and decompressed: 800 requests, 100 in flight at a time.
   it.live("answers hundreds of concurrent requests, each correctly", () =>
