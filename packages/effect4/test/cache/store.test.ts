@@ -9,6 +9,8 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Metric from "effect/Metric"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as KeyValueStore from "effect/persistence/KeyValueStore"
+import * as TestClock from "effect/testing/TestClock"
 import { spawn } from "node:child_process"
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -78,6 +80,51 @@ describe("KaizenCache.layerFileSystem", () => {
       )))
       expect(error._tag).toBe("PlatformError")
     }))
+})
+
+describe("KaizenCache.layerKeyValueStore", () => {
+  it.effect("a store that fails: calls go to Kaizen uncached, the outage logged once and counted; after retryAfter the store is tried again", () => {
+    const lines: Array<string> = []
+    const logger = Logger.make(({ message }) => {
+      lines.push(Array.isArray(message) ? message.join(" ") : String(message))
+    })
+    return Effect.gen(function*() {
+      const entries = new Map<string, string>()
+      const disk = { broken: true, reads: 0 }
+      const failing = (method: string) => Effect.fail(new KeyValueStore.KeyValueStoreError({ method, message: "disk full" }))
+      const store = KeyValueStore.makeStringOnly({
+        get: (key) => Effect.suspend(() => (disk.reads++, disk.broken ? failing("get") : Effect.succeed(entries.get(key)))),
+        set: (key, value) => Effect.suspend(() => (disk.broken ? failing("set") : Effect.sync(() => void entries.set(key, value)))),
+        remove: (key) => Effect.sync(() => void entries.delete(key)),
+        clear: Effect.sync(() => entries.clear()),
+        size: Effect.sync(() => entries.size),
+        keys: Effect.sync(() => [...entries.keys()])
+      })
+      const server = yield* serve(answers)
+      const kaizen = yield* client(
+        server,
+        KaizenCache.layerKeyValueStore({ secret, inMemoryTimeToLive: 0, retryAfter: "1 minute" }).pipe(
+          Layer.provide(Layer.succeed(KeyValueStore.KeyValueStore, store))
+        )
+      )
+      const before = yield* storeErrors
+      const during = yield* Effect.all([1, 1, 1].map((data) => kaizen.compress({ data })))
+      expect(during.map(KaizenCache.isCached)).toEqual([false, false, false])
+      expect(server.requests).toHaveLength(3)
+      // The first read failed; the rest skipped the store without asking it.
+      expect(disk.reads).toBe(1)
+      expect((yield* storeErrors) - before).toBe(6)
+      // Mended, and a minute on: the store is asked again, and shares again.
+      disk.broken = false
+      yield* TestClock.adjust("1 minute")
+      yield* kaizen.compress({ data: 1 })
+      const shared = yield* kaizen.compress({ data: 1 })
+      expect(KaizenCache.isCached(shared)).toBe(true)
+      expect(server.requests).toHaveLength(4)
+      expect(lines.filter((line) => line.includes("is unavailable"))).toHaveLength(1)
+      expect(lines.filter((line) => line.endsWith("store answers again")), lines.join("\n")).toHaveLength(1)
+    }).pipe(Effect.provide(Logger.layer([logger])))
+  })
 })
 
 RedisServer.describeRedis("KaizenCache.layerRedis (a real redis-server)", () => {
