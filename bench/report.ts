@@ -54,7 +54,9 @@ export const startRssSampler = () => {
 export const machine = () =>
   `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "unknown CPU"}, ${
     (os.totalmem() / 1024 ** 3).toFixed(0)
-  } GiB, Node ${process.version}, ${os.platform()} ${os.release()}`
+  } GiB, Node ${process.version}, ${os.platform()} ${os.release()}, load average ${
+    os.loadavg()[0]!.toFixed(1)
+  } when written (2 cores: above 2, other work shared them)`
 
 const FILE = process.env.BENCH_FILE ?? new URL("../BENCHMARKS.md", import.meta.url)
 
