@@ -3,8 +3,8 @@
  * line's test/contract/guard.test.ts, on Effect 4's own Schema-derived arbitraries), for every
  * contract Schema and for Schemas made to reach every node kind the guard compiles and every
  * case it leaves to Effect, on values of three kinds: generated from the Schema itself, those
- * values after random mutations (fields removed, replaced by anything, moved onto the
- * prototype, symbol keys added, the value put in an array), and arbitrary values of any shape.
+ * values after random mutations (fields removed, replaced by edge values or anything, added,
+ * moved onto a prototype, symbol keys added, the value put in an array), and arbitrary values of any shape.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Arbitrary from "effect/Arbitrary"
@@ -30,6 +30,8 @@ const edges: ReadonlyArray<unknown> = [undefined, null, 0, -0, 1, 1.5, -1, NaN, 
 
 const Mutation = Schema.Union([
   Schema.Struct({ _tag: Schema.Literal("delete"), at: Index, key: Index }),
+  // An existing field's value replaced by an edge value (where the checks are).
+  Schema.Struct({ _tag: Schema.Literal("replace"), at: Index, key: Index, edge: Index }),
   Schema.Struct({
     _tag: Schema.Literal("set"),
     at: Index,
@@ -79,6 +81,9 @@ const mutate = (value: unknown, mutations: ReadonlyArray<Mutation>): unknown => 
     switch (m._tag) {
       case "delete":
         if (keys.length > 0) delete target[keys[m.key % keys.length]!]
+        break
+      case "replace":
+        if (keys.length > 0) target[keys[m.key % keys.length]!] = edges[m.edge % edges.length]
         break
       case "set":
         target[m.key] = m.edge === undefined ? m.value : edges[m.edge % edges.length]
@@ -204,6 +209,8 @@ const kinds = {
     list: Schema.Array(Schema.Union([Schema.String, Schema.Array(Schema.Number)])),
     meta: Schema.optionalKey(Schema.Record(Schema.String, Tagged))
   }),
+  "a number with a check group": Schema.Number.check(Schema.isInt32()),
+  "a string with checks": Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(3)),
   "a union with literal fields": Tagged,
   "a oneOf union": Schema.Union([Schema.String, Schema.Literal("a"), Schema.Number], { mode: "oneOf" }),
   "a checked struct": Schema.Struct({ n: Schema.Number, s: Schema.optionalKey(Schema.String) }).check(
@@ -232,6 +239,7 @@ describe("guard answers as Schema.is does", () => {
   it("what the guard does not compile is left to Effect", () => {
     expect(fallbacksOf(kinds["keywords, literals and checks"])).toEqual([])
     expect(fallbacksOf(kinds["arrays, records and nested unions"])).toEqual([])
+    expect(fallbacksOf(kinds["a number with a check group"])).toEqual([])
     for (const name of ["a oneOf union", "a checked struct", "a field named like an Object.prototype member", "a tuple", "a record of checked keys"] as const) {
       expect(fallbacksOf(kinds[name]).length, name).toBe(1)
     }
