@@ -84,6 +84,9 @@ const engineExchange = (engine: typeof Engine, options: Options): Exchange => {
   return {
     // The engine does no I/O: an attempt never waits, so the client adds no timer per attempt.
     enforcesTimeout: true,
+    // Nothing in an attempt reads the current span (no trace headers, no middleware): with no
+    // tracer installed the client skips the span, as for the Effect 3 line's engine layer.
+    readsSpan: false,
     prepare: (call) => {
       if (call.body === undefined) {
         return Result.succeed(Effect.suspend(() => Effect.map(fromEngine(handle({ method: "GET", path: call.info.path, body: "" })), toAnswer)))

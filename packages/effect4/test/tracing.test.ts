@@ -32,6 +32,32 @@ describe("tracing", () => {
       expect(span.parent._tag === "Some" && (span.parent.value as Tracer.Span).name).toBe("caller")
     }))
 
+  it.effect("the engine layer, whose exchange reads no span, still records it when a tracer is installed", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = recording()
+      const traced = Effect.provideService(Tracer.Tracer, tracer)
+      const kaizen = yield* KaizenClient
+      yield* kaizen.compress({ data: { a: 1 } }, { requestId: "job-1" }).pipe(Effect.withSpan("caller"), traced)
+      // KTOF whose table is shorter than it says: the engine refuses it (an API error, no retry).
+      const refused = yield* Effect.flip(
+        kaizen.decompress({ data: "users[2]{id,name}:\n  1,Ada", options: { strict: true } }, { requestId: "job-2" })
+      ).pipe(Effect.withSpan("caller"), traced)
+      const calls = spans.filter((s) => s.name.startsWith("KaizenClient."))
+      expect(calls.map((s) => [s.name, s.attributes.get("kaizen.request_id"), s.kind])).toEqual([
+        ["KaizenClient.compress", "job-1", "client"],
+        ["KaizenClient.decompress", "job-2", "client"]
+      ])
+      const [compress, decompress] = calls
+      expect(compress!.attributes.get("kaizen.attempts")).toBe(1)
+      expect(compress!.attributes.get("http.response.status_code")).toBe(200)
+      expect(compress!.status._tag).toBe("Ended")
+      expect(compress!.parent._tag === "Some" && (compress!.parent.value as Tracer.Span).name).toBe("caller")
+      expect(refused._tag === "KaizenAPIError" && refused.statusCode).toBe(400)
+      expect(decompress!.attributes.get("kaizen.attempts")).toBe(1)
+      expect(decompress!.attributes.get("http.response.status_code")).toBe(400)
+      expect(decompress!.status._tag).toBe("Ended")
+    }).pipe(Effect.provide(KaizenLocal.layer())))
+
   it.live("tracePropagation sends traceparent from the call's span; by default none is sent", () =>
     Effect.gen(function*() {
       const server = yield* serve((request, response) => json(response, 200, { result: "ok" }))
