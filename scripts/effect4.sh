@@ -170,8 +170,12 @@ lowest_setup() (
     tsconfig.include = ["src", "test", "conformance"]
     fs.writeFileSync("tsconfig.json", JSON.stringify(tsconfig, null, 2))
   ' "$pkg/package.json" "$LOWEST_EFFECT" "$pkg/tsconfig.json"
-  if [ "$(node -p 'require("./node_modules/effect/package.json").version' 2>/dev/null)" != "$LOWEST_EFFECT" ]; then
+  # Installed again when the manifest changed (a new dev dependency), not only the Effect version.
+  manifest_sum=$(sha256sum package.json | cut -c1-64)
+  if [ "$(node -p 'require("./node_modules/effect/package.json").version' 2>/dev/null)" != "$LOWEST_EFFECT" ] ||
+    [ "$(cat .installed-manifest 2>/dev/null)" != "$manifest_sum" ]; then
     npm install --install-links --no-audit --no-fund --no-package-lock
+    echo "$manifest_sum" > .installed-manifest
   else
     rm -rf node_modules/@kaizen-effect/engine/dist
     cp -R "$root/packages/engine/dist" node_modules/@kaizen-effect/engine/dist
