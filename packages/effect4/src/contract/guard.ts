@@ -40,7 +40,8 @@ interface Compiled {
 // What the parser passes filters under `is`: its default options.
 const parseOptions: SchemaAST.ParseOptions = {}
 
-// Effect 4.1 reads these field names as own properties only, 4.0 all but `__proto__` through `in`.
+// Fields named like these are left to Effect: 4.1 looks them up as own properties, 4.0 (but for
+// `__proto__`) with `in`.
 const objectPrototypeKeys = new Set<PropertyKey>([...Reflect.ownKeys(Object.prototype), "__proto__"])
 
 const always: Guard = () => true
