@@ -178,7 +178,7 @@ const main = async () => {
         "| ---: | ---: | ---: | ---: | ---: | ---: |",
         ...rows,
         "",
-        "Redis outage (16 workers; Redis killed 3 s after the start and restarted on the same port 3 s later; each process on its share, 50/16 req/s):",
+        "Redis outage (16 workers; Redis killed 3 s after the start and restarted on the same port 3 s later; each process starts nothing for the outage's first second, then keeps to its share, 3 calls in any second, paced 50/16 req/s):",
         "",
         "| run | req/s during the outage | most in any second during it | most in any second after the restart | 429s before / after the restart | failed calls |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",

@@ -44,9 +44,10 @@ export interface RedisConnection {
  * process pauses every process on the key until then.
  *
  * If Redis cannot be reached (connection refused or closed, authentication refused) or gives
- * no answer at all within `timeout`, each process keeps to its share, the limit over
- * `fleetSize` (paced, and that many calls in flight or answered within the interval, counting
- * those made before: no fresh burst), and asks Redis again after each wait; back on Redis it
+ * no answer at all within `timeout`, each process starts nothing for one interval (the fleet's
+ * last starts are in Redis, out of reach), then keeps to its share, the limit over `fleetSize`
+ * (paced, and that many calls in flight or answered within the interval, counting those made
+ * before: no fresh burst), and asks Redis again after each wait; back on Redis it
  * hands over the calls made meanwhile and keeps to its share one more interval. Logged once,
  * counted in `KaizenCache.rateLimitFallbacks`. A slow answer is waited for, never taken for an
  * outage.
