@@ -56,7 +56,7 @@ export const machine = () =>
     (os.totalmem() / 1024 ** 3).toFixed(0)
   } GiB, Node ${process.version}, ${os.platform()} ${os.release()}, load average ${
     os.loadavg()[0]!.toFixed(1)
-  } when written (2 cores: above 2, other work shared them)`
+  } when written (its own processes included; 2 cores: above 2, other work shared them)`
 
 const FILE = process.env.BENCH_FILE ?? new URL("../BENCHMARKS.md", import.meta.url)
 
