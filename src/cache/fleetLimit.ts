@@ -28,7 +28,8 @@
  * knows at once, nothing waits on it) or gives no answer at all within `timeout`, never
  * because an answer is slow. The fleet's starts of the last interval are then out of reach, so
  * a process starts nothing for one interval; it keeps the same count of its own calls all
- * along, and goes on at its share (`limit / fleetSize` per interval, paced; no fresh burst). Back on Redis, it first hands over the calls it made meanwhile (answered at their
+ * along, and goes on at its share (`limit / fleetSize` per interval, paced; no fresh burst).
+ * Back on Redis, it first hands over the calls it made meanwhile (answered at their
  * times, or now for those still in flight) and the `finish`es Redis missed, and keeps to its
  * share for one more window (the processes not back yet are not in Redis), so a restarted
  * Redis does not let the fleet start a second window's worth at once.

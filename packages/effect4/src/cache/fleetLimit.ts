@@ -26,9 +26,10 @@
  *
  * Falling back: only when Redis cannot be reached (refused, closed, authentication; redis.ts
  * knows at once, nothing waits on it) or gives no answer at all within `timeout`, never
- * because an answer is slow. Each process keeps the same count of its own calls all along, so
- * in an outage it goes on at its share (`limit / fleetSize` per interval, paced; no fresh
- * burst). Back on Redis, it first hands over the calls it made meanwhile (answered at their
+ * because an answer is slow. The fleet's starts of the last interval are then out of reach, so
+ * a process starts nothing for one interval; it keeps the same count of its own calls all
+ * along, and goes on at its share (`limit / fleetSize` per interval, paced; no fresh burst).
+ * Back on Redis, it first hands over the calls it made meanwhile (answered at their
  * times, or now for those still in flight) and the `finish`es Redis missed, and keeps to its
  * share for one more window (the processes not back yet are not in Redis), so a restarted
  * Redis does not let the fleet start a second window's worth at once.
@@ -169,6 +170,7 @@ export const makeLimiter = (
     }
 
     const started = (id: string | undefined, now: number): Permit => {
+      if (id !== undefined) onSchedule = true
       localNext = Math.max(localNext, now + localSpacing())
       inFlight++
       return { id }
@@ -192,7 +194,17 @@ export const makeLimiter = (
       ownInFlight.add(own)
       return Effect.as(increment(rateLimitFallbacks), own)
     })
-    const fallBack = (failure: Redis.Unavailable) => Effect.andThen(schedule.report(failure), local)
+    // The fleet's starts of the last interval are in Redis, out of reach now: for the first
+    // interval of an outage this process starts nothing, then keeps to its share.
+    let onSchedule = false
+    const outageBegins = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      Effect.sync(() => {
+        if (!onSchedule) return
+        onSchedule = false
+        localPausedUntil = Math.max(localPausedUntil, now + limits.windowMillis)
+      }))
+    const fallBack = (failure: Redis.Unavailable) =>
+      Effect.andThen(schedule.report(failure), Effect.andThen(outageBegins, local))
 
     /** Before the first slot after an outage: what Redis missed meanwhile. */
     const handOver: Effect.Effect<void, Redis.Unavailable> = Effect.suspend(() => {

@@ -141,12 +141,15 @@ describe("the fleet limiter", () => {
       const before = yield* fallbacks
       state.down = true
       const { counter, fiber } = yield* fork(limiter, 3)
-      // No fresh burst: the first start on its own waits for this process's pace (200 ms).
-      yield* TestClock.adjust("199 millis")
+      // No fresh burst: the fleet's last second is in Redis, out of reach, so nothing starts for
+      // one interval (1000 ms); then one start every 200 ms.
+      yield* TestClock.adjust("999 millis")
       expect(counter.started).toBe(0)
       yield* TestClock.adjust("1 millis")
       expect(counter.started).toBe(1)
-      yield* TestClock.adjust("400 millis")
+      yield* TestClock.adjust("199 millis")
+      expect(counter.started).toBe(1)
+      yield* TestClock.adjust("201 millis")
       yield* Fiber.join(fiber)
       expect(counter.started).toBe(3)
       expect((yield* fallbacks) - before).toBe(3)
@@ -158,8 +161,8 @@ describe("the fleet limiter", () => {
       const back = yield* Effect.forkChild(limiter(Effect.void))
       yield* TestClock.adjust("0 millis")
       // First, Redis is told of the three calls made meanwhile (a restarted Redis knows none);
-      // then, for one window, the process also keeps to its own pace (its next start: 800).
-      expect(state.handedOver).toEqual([200, 400, 600])
+      // then, for one window, the process also keeps to its own pace (its next start: 1600).
+      expect(state.handedOver).toEqual([1000, 1200, 1400])
       expect(state.reserved).toBe(reserved)
       yield* TestClock.adjust("200 millis")
       yield* Fiber.join(back)
@@ -180,27 +183,33 @@ describe("the fleet limiter", () => {
       yield* TestClock.adjust("100 millis")
       yield* Fiber.join(second)
       state.down = true
-      const { counter, fiber } = yield* fork(limiter, 1)
-      // Still a quarter of 10/s, 2 per second: the calls at 0 and 100 hold this process's
-      // share until the first leaves the window (1000), not 10 per second (a start at 200).
-      yield* TestClock.adjust("899 millis")
+      const { counter, fiber } = yield* fork(limiter, 2)
+      // The outage's first interval starts nothing (to 1100); then still a quarter of 10/s: the
+      // next start 400 ms later (1500), not 100 ms (1200).
+      yield* TestClock.adjust("999 millis")
       expect(counter.started).toBe(0)
       yield* TestClock.adjust("1 millis")
-      yield* Fiber.join(fiber)
       expect(counter.started).toBe(1)
-      // A minute on, Redis's count is believed.
+      yield* TestClock.adjust("399 millis")
+      expect(counter.started).toBe(1)
+      yield* TestClock.adjust("1 millis")
+      yield* Fiber.join(fiber)
+      expect(counter.started).toBe(2)
+      // A minute on, Redis's count is believed: in the next outage, one start every 100 ms.
       state.down = false
       const back = yield* Effect.forkChild(limiter(Effect.void))
       yield* TestClock.adjust("61 seconds")
       yield* Fiber.join(back)
       yield* limiter(Effect.void)
       state.down = true
-      const later = yield* fork(limiter, 1)
+      const later = yield* fork(limiter, 2)
+      yield* TestClock.adjust("1000 millis")
+      expect(later.counter.started).toBe(1)
       yield* TestClock.adjust("99 millis")
-      expect(later.counter.started).toBe(0)
+      expect(later.counter.started).toBe(1)
       yield* TestClock.adjust("1 millis")
       yield* Fiber.join(later.fiber)
-      expect(later.counter.started).toBe(1)
+      expect(later.counter.started).toBe(2)
     }))
 
   it.effect("in an outage a process keeps fewer than limit / fleetSize calls in flight or answered within the interval", () =>
