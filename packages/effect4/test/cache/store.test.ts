@@ -92,14 +92,18 @@ describe("KaizenCache.layerKeyValueStore", () => {
       const entries = new Map<string, string>()
       const disk = { broken: true, reads: 0 }
       const failing = (method: string) => Effect.fail(new KeyValueStore.KeyValueStoreError({ method, message: "disk full" }))
-      const store = KeyValueStore.makeStringOnly({
-        get: (key) => Effect.suspend(() => (disk.reads++, disk.broken ? failing("get") : Effect.succeed(entries.get(key)))),
-        set: (key, value) => Effect.suspend(() => (disk.broken ? failing("set") : Effect.sync(() => void entries.set(key, value)))),
-        remove: (key) => Effect.sync(() => void entries.delete(key)),
+      // Not a literal: effect 4.1 asks for `keys`, which 4.0's options do not know.
+      const operations = {
+        get: (key: string) =>
+          Effect.suspend(() => (disk.reads++, disk.broken ? failing("get") : Effect.succeed(entries.get(key)))),
+        set: (key: string, value: string) =>
+          Effect.suspend(() => (disk.broken ? failing("set") : Effect.sync(() => void entries.set(key, value)))),
+        remove: (key: string) => Effect.sync(() => void entries.delete(key)),
         clear: Effect.sync(() => entries.clear()),
         size: Effect.sync(() => entries.size),
         keys: Effect.sync(() => [...entries.keys()])
-      })
+      }
+      const store = KeyValueStore.makeStringOnly(operations)
       const server = yield* serve(answers)
       const kaizen = yield* client(
         server,
