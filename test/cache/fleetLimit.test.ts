@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Metric, TestClock } from "effect"
-import { limitSettings, makeLimiter } from "../../src/cache/fleetLimit.js"
+import { makeLimiter } from "../../src/cache/fleetLimit.js"
+import { limitSettings } from "../../src/cache/fleetSchedule.js"
 import * as KaizenCache from "../../src/KaizenCache.js"
 import { KaizenAPIError } from "../../src/index.js"
 import { memorySchedule } from "./support/memorySchedule.js"

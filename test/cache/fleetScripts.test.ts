@@ -1,7 +1,7 @@
 /**
  * Both lines' processes may share one Redis key, so the fleet limit's Lua scripts must be the
- * same text in the Effect 3 line (src/cache/fleetLimit.ts) and the Effect 4 line
- * (packages/effect4/src/cache/fleetLimit.ts): a change to one without the other fails here.
+ * same text in the Effect 3 line (src/cache/fleetSchedule.ts) and the Effect 4 line
+ * (packages/effect4/src/cache/fleetSchedule.ts): a change to one without the other fails here.
  */
 import { expect, it } from "@effect/vitest"
 import { readFileSync } from "node:fs"
@@ -19,7 +19,7 @@ const scripts = (path: string) => {
 }
 
 it("the fleet limit's Lua scripts are the same text in both lines", () => {
-  const effect3 = scripts("src/cache/fleetLimit.ts")
+  const effect3 = scripts("src/cache/fleetSchedule.ts")
   expect(effect3).toContain("const FINISH")
-  expect(scripts("packages/effect4/src/cache/fleetLimit.ts")).toBe(effect3)
+  expect(scripts("packages/effect4/src/cache/fleetSchedule.ts")).toBe(effect3)
 })

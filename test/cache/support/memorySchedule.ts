@@ -1,13 +1,13 @@
 /**
  * The fleet limit's schedule in memory, on the Effect Clock (a TestClock in tests): the same
- * decisions as the Lua scripts in src/cache/fleetLimit.ts, so the limiter's own logic can be
+ * decisions as the Lua scripts in src/cache/fleetSchedule.ts, so the limiter's own logic can be
  * tested with time under the test's control. `down` makes every operation fail as an
  * unreachable Redis does; `skew` moves the schedule's clock ahead of the limiter's
  * (a worker that wakes late). `flying` and `answered` are the calls in flight (start times, by
  * name) and the answer times within the window; `starts` every start ever made.
  */
 import { Clock, Effect } from "effect"
-import { IN_FLIGHT_MAX_MILLIS, type LimitSettings, type Schedule, type Slot } from "../../../src/cache/fleetLimit.js"
+import { IN_FLIGHT_MAX_MILLIS, type LimitSettings, type Schedule, type Slot } from "../../../src/cache/fleetSchedule.js"
 import { Unavailable } from "../../../src/cache/redis.js"
 
 export const memorySchedule = () => {

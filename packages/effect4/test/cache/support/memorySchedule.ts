@@ -1,7 +1,7 @@
 /**
  * (The Effect 3 line's test/cache/support/memorySchedule.ts, on Effect 4.)
  * The fleet limit's schedule in memory, on the Effect Clock (a TestClock in tests): the same
- * decisions as the Lua scripts in src/cache/fleetLimit.ts, so the limiter's own logic can be
+ * decisions as the Lua scripts in src/cache/fleetSchedule.ts, so the limiter's own logic can be
  * tested with time under the test's control. `down` makes every operation fail as an
  * unreachable Redis does; `skew` moves the schedule's clock ahead of the limiter's
  * (a worker that wakes late). `flying` and `answered` are the calls in flight (start times, by
@@ -9,7 +9,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { IN_FLIGHT_MAX_MILLIS, type LimitSettings, type Schedule, type Slot } from "../../../src/cache/fleetLimit.js"
+import { IN_FLIGHT_MAX_MILLIS, type LimitSettings, type Schedule, type Slot } from "../../../src/cache/fleetSchedule.js"
 import { Unavailable } from "../../../src/cache/redis.js"
 
 export const memorySchedule = () => {
